@@ -52,6 +52,7 @@ from narrate.model import Cast, Character, Gender, Line, VoiceProfile, Work
 NARRATOR = "narrator"  # the reserved speaker name that means "read by the narrator"
 _GENDERS: tuple[Gender, ...] = ("female", "male", "unknown")
 _EMPTY: Mapping[str, str] = MappingProxyType({})
+_EMPTY_TITLES: Mapping[int, str] = MappingProxyType({})
 
 HEADER = """\
 narrate cast file: corrections to who speaks, and in which voice.
@@ -425,37 +426,54 @@ def build_cast(
 def _resolve_entries(
     cast_file: CastFile, characters: Sequence[Character], warnings: list[str]
 ) -> dict[str, str]:
-    """Cast-file key -> the final name after renames and ``merge_into`` chains."""
+    """Cast-file key -> the final name after renames and merges.
+
+    A merge is either ``merge_into = "X"`` or listing a character's key among
+    another character's aliases (the table narrate wrote for it may still be
+    there: the alias is the newer, deliberate edit, so it wins).
+    """
     entries = {entry.key: entry for entry in cast_file.entries}
     by_name: dict[str, CastEntry] = {}
     for entry in cast_file.entries:
         for n in (entry.key, entry.name):
             by_name.setdefault(_fold(n), entry)
+    alias_owner: dict[str, CastEntry] = {}
+    for entry in cast_file.entries:
+        for alias in entry.aliases:
+            if _fold(alias) not in (_fold(entry.key), _fold(entry.name)):
+                alias_owner.setdefault(_fold(alias), entry)
+
+    def target_of(entry: CastEntry) -> str | None:
+        if entry.merge_into:
+            return entry.merge_into
+        owner = alias_owner.get(_fold(entry.key))
+        return owner.key if owner is not None and owner.key != entry.key else None
+
     detected = {_fold(c.name): c.name for c in characters}
     resolved: dict[str, str] = {}
     for key in entries:
         seen: list[str] = []
         entry = entries[key]
-        while entry.merge_into:
+        while (target := target_of(entry)) is not None:
             if entry.key in seen:
                 chain = " -> ".join([*seen, entry.key])
                 raise InputError(
                     cast_file.path,
-                    f"merge_into goes round in a circle ({chain})",
-                    "remove merge_into from one of them",
+                    f"a merge goes round in a circle ({chain})",
+                    "remove the merge_into or the alias from one of them",
                 )
             seen.append(entry.key)
-            target = by_name.get(_fold(entry.merge_into))
-            if target is None:
-                name = detected.get(_fold(entry.merge_into), entry.merge_into)
-                if _fold(entry.merge_into) not in detected:
+            found = by_name.get(_fold(target))
+            if found is None:
+                name = detected.get(_fold(target), target)
+                if _fold(target) not in detected:
                     warnings.append(
                         f'{cast_file.path}: [characters."{entry.key}"] merge_into '
-                        f"{entry.merge_into!r} is no known character; used as a new name"
+                        f"{target!r} is no known character; used as a new name"
                     )
                 resolved[key] = name
                 break
-            entry = target
+            entry = found
         else:
             resolved[key] = entry.name
     return resolved
@@ -879,3 +897,125 @@ def _atomic_write(path: Path, text: str) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write the cast file ({exc.strerror})") from None
+
+
+# --------------------------------------------------------------------------- #
+# Review views: what `narrate cast` and `narrate script` print
+
+
+def cast_rows(cast_: Cast) -> list[dict[str, Any]]:
+    """One JSON-ready object per character, main characters first."""
+    return [
+        {
+            "name": c.name,
+            "aliases": list(c.aliases),
+            "gender": c.gender,
+            "lines": c.lines,
+            "voice": cast_.narrator_voice if c.narrator else c.voice,
+            "narrator": c.narrator,
+        }
+        for c in cast_.characters
+    ]
+
+
+def format_cast(cast_: Cast) -> str:
+    """A table a person reads: name, gender, lines, voice, aliases."""
+    rows = cast_rows(cast_)
+    width = max([len("NAME"), *(len(r["name"]) for r in rows)])
+    voice_width = max([len("VOICE"), *(len(str(r["voice"] or "-")) for r in rows)])
+    out = [f"narrator voice: {cast_.narrator_voice}", ""]
+    out.append(f"{'NAME':<{width}}  {'GENDER':<7}  {'LINES':>5}  {'VOICE':<{voice_width}}  ALIASES")
+    for r in rows:
+        name = r["name"] + (" (narrator)" if r["narrator"] else "")
+        out.append(
+            f"{name:<{width}}  {r['gender']:<7}  {r['lines']:>5}  "
+            f"{r['voice'] or '-':<{voice_width}}  {', '.join(r['aliases'])}".rstrip()
+        )
+    if not rows:
+        out.append("(no characters found)")
+    return "\n".join(out)
+
+
+def script_rows(
+    lines: Iterable[Line],
+    cast_: Cast,
+    *,
+    chapter: int | None = None,
+    only_uncertain: bool = False,
+    threshold: float = 0.6,
+) -> list[dict[str, Any]]:
+    """The attributed script as JSON-ready rows, in order (the evaluation format).
+
+    ``start``/``end`` index ``Work.text``; ``voice`` is the profile that reads it.
+    """
+    rows: list[dict[str, Any]] = []
+    for line in lines:
+        if chapter is not None and line.chapter != chapter:
+            continue
+        if only_uncertain and not is_uncertain(line, threshold):
+            continue
+        speaker = line.speaker if line.kind == "dialogue" else None
+        rows.append(
+            {
+                "id": line.id,
+                "chapter": line.chapter,
+                "scene": line.scene,
+                "paragraph": line.paragraph,
+                "kind": line.kind,
+                "speaker": speaker,
+                "confidence": round(line.confidence, 3),
+                "rule": line.rule,
+                "text": line.text,
+                "start": line.start,
+                "end": line.end,
+                "voice": cast_.voice_for(speaker),
+            }
+        )
+    return rows
+
+
+def is_uncertain(line: Line, threshold: float) -> bool:
+    """A dialogue line whose speaker a person should check."""
+    return line.kind == "dialogue" and (line.speaker is None or line.confidence < threshold)
+
+
+def format_script(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    threshold: float = 0.6,
+    chapter_titles: Mapping[int, str] = _EMPTY_TITLES,
+    width: int = 100,
+) -> list[tuple[str, bool]]:
+    """Readable script lines as ``(text, dim)`` pairs; the CLI styles dim ones.
+
+    Dialogue is shown whole with its speaker; narration is shortened (it is only
+    context); a ``?`` marks a speaker to check, with its confidence and rule;
+    the line id comes first so it can be copied into a ``[[line]]`` override.
+    """
+    out: list[tuple[str, bool]] = []
+    id_width = max([6, *(len(str(r["id"])) for r in rows)])
+    names = [str(r["speaker"]) for r in rows if r["kind"] == "dialogue" and r["speaker"]]
+    name_width = min(18, max([9, *(len(n) for n in names)]))
+    where: tuple[int, int] | None = None
+    for r in rows:
+        if (r["chapter"], r["scene"]) != where:
+            if where is None or r["chapter"] != where[0]:
+                title = chapter_titles.get(r["chapter"])
+                heading = f"Chapter {r['chapter']}" + (f": {title}" if title else "")
+                out.extend([("", False), (f"== {heading} ==", False)])
+            out.append((f"-- scene {r['chapter']}.{r['scene']} --", False))
+            where = (r["chapter"], r["scene"])
+        text = " ".join(str(r["text"]).split())
+        if r["kind"] == "narration":
+            room = max(20, width - id_width - name_width - 6)
+            short = text if len(text) <= room else text[: room - 1].rstrip() + "…"
+            out.append((f"{r['id']:<{id_width}}    {'':<{name_width}}  {short}", True))
+            continue
+        uncertain = r["speaker"] is None or r["confidence"] < threshold
+        mark = "?" if uncertain else " "
+        speaker = str(r["speaker"]) if r["speaker"] else "???"
+        line = f"{r['id']:<{id_width}}  {mark} {speaker:<{name_width}}  {text}"
+        if uncertain:
+            line += f"   [{r['confidence']:.2f} {r['rule'] or 'no evidence'}]"
+        out.append((line, False))
+    return out

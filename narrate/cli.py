@@ -62,6 +62,112 @@ def scenes(work: Path, as_json: bool) -> None:
         click.echo(report.format_structure(data))
 
 
+def _echo_warnings(warnings: Any) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.command("cast")
+@WORK
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of characters.")
+@click.option(
+    "--write", is_flag=True, help="Write (or update) the cast file next to WORK for editing."
+)
+@click.option(
+    "--cast",
+    "cast_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Cast file to read/write (default: WORK's name with .cast.toml).",
+)
+@click.option(
+    "--voices-dir",
+    "voice_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Extra directory of voice profiles (repeatable).",
+)
+def cast_command(
+    work: Path, as_json: bool, write: bool, cast_file: Path | None, voice_dirs: tuple[Path, ...]
+) -> None:
+    """List WORK's characters: name, aliases, gender, lines and voice."""
+    from narrate import cast as casting
+    from narrate.pipeline import analyse
+
+    analysis = analyse(work, cast_path=cast_file, voice_dirs=voice_dirs)
+    _echo_warnings(analysis.warnings)
+    if as_json:
+        _print_json(casting.cast_rows(analysis.cast))
+    else:
+        click.echo(casting.format_cast(analysis.cast))
+    if write:
+        existed = analysis.cast_path.is_file()
+        added = casting.write_cast_file(
+            analysis.cast_path, analysis.cast, title=analysis.work.meta.title
+        )
+        verb = "updated" if existed else "wrote"
+        click.echo(f"{verb} {analysis.cast_path} ({len(added)} characters added)", err=True)
+
+
+@main.command()
+@WORK
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one per line.")
+@click.option(
+    "--only-uncertain", is_flag=True, help="Only dialogue lines whose speaker needs checking."
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.6,
+    show_default=True,
+    help="Confidence below which a speaker is marked '?'.",
+)
+@click.option("--chapter", type=click.IntRange(min=1), help="Only this chapter.")
+@click.option(
+    "--cast",
+    "cast_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Cast file to read (default: WORK's name with .cast.toml).",
+)
+@click.option(
+    "--voices-dir",
+    "voice_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Extra directory of voice profiles (repeatable).",
+)
+def script(
+    work: Path,
+    as_json: bool,
+    only_uncertain: bool,
+    threshold: float,
+    chapter: int | None,
+    cast_file: Path | None,
+    voice_dirs: tuple[Path, ...],
+) -> None:
+    """Print WORK's attributed script for review, with line ids for overrides."""
+    from narrate import cast as casting
+    from narrate.pipeline import analyse
+
+    analysis = analyse(work, cast_path=cast_file, voice_dirs=voice_dirs)
+    _echo_warnings(analysis.warnings)
+    chapters = {c.index: c.title or c.heading or "" for c in analysis.work.chapters}
+    if chapter is not None and chapter not in chapters:
+        raise click.BadParameter(f"{work} has chapters 1-{len(chapters)}", param_hint="'--chapter'")
+    rows = casting.script_rows(
+        analysis.lines,
+        analysis.cast,
+        chapter=chapter,
+        only_uncertain=only_uncertain,
+        threshold=threshold,
+    )
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    for text, dim in casting.format_script(rows, threshold=threshold, chapter_titles=chapters):
+        click.echo(click.style(text, dim=True) if dim else text)
+
+
 def main_entry() -> None:  # pragma: no cover - kept for ``python -m narrate``
     main(prog_name="narrate")
 
