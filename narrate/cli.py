@@ -168,6 +168,54 @@ def script(
         click.echo(click.style(text, dim=True) if dim else text)
 
 
+@main.command("feed")
+@click.argument("works", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    help="Folder (or .xml file) for the feed; it must hold every work. "
+    "Default: the folder the works are in (output/).",
+)
+@click.option(
+    "--base-url",
+    help="Address the phone fetches files from, e.g. http://192.168.1.20:8000/. "
+    "Default http://localhost:8000/; `narrate serve` rewrites it with its own address.",
+)
+@click.option("--title", help="Feed title (default: the work's title, or all titles).")
+@click.option(
+    "--season-per-work/--one-season",
+    default=True,
+    help="With several works: one season each (default), or number episodes straight through.",
+)
+def feed(
+    works: tuple[Path, ...], out: Path | None, base_url: str | None, title: str | None,
+    season_per_work: bool,
+) -> None:
+    """Write a podcast feed (RSS) of rendered WORKS: output/<slug> folders or work files."""
+    import os
+
+    from narrate import feed as feeds
+
+    folders = [feeds.locate_rendered(path) for path in works]
+    if out is None:
+        out = Path(os.path.commonpath([str(f.resolve().parent) for f in folders]))
+    written = feeds.build_feed(
+        folders,
+        out,
+        base_url=base_url or "http://localhost:8000/",
+        title=title,
+        one_season_per_work=season_per_work,
+    )
+    click.echo(f"wrote {written} ({len(folders)} work{'s' if len(folders) != 1 else ''})")
+    if base_url is None:
+        click.echo(
+            f"addresses use http://localhost:8000/; for a phone run: narrate serve {written.parent}"
+            " --host 0.0.0.0"
+        )
+
+
 def main_entry() -> None:  # pragma: no cover - kept for ``python -m narrate``
     main(prog_name="narrate")
 
