@@ -77,8 +77,15 @@ def best_line(lines: list[Line], start: int, end: int) -> Line | None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("dataset", nargs="?", type=Path, default=ROOT.parent / "shared" / "datasets" / "litbank-quotes")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "dataset",
+        nargs="?",
+        type=Path,
+        default=ROOT.parent / "shared" / "datasets" / "litbank-quotes",
+    )
     parser.add_argument("--per-work", action="store_true")
     parser.add_argument("--errors", type=int, default=0, help="show N wrong quotes per work")
     parser.add_argument("--work", default=None, help="only works whose name contains this")
@@ -90,10 +97,14 @@ def main() -> int:
         return 2
 
     quotes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in (json.loads(x) for x in (data / "quotes.jsonl").read_text(encoding="utf-8").splitlines()):
+    for row in (
+        json.loads(x) for x in (data / "quotes.jsonl").read_text(encoding="utf-8").splitlines()
+    ):
         quotes[row["work"]].append(row)
     chars: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in (json.loads(x) for x in (data / "characters.jsonl").read_text(encoding="utf-8").splitlines()):
+    for row in (
+        json.loads(x) for x in (data / "characters.jsonl").read_text(encoding="utf-8").splitlines()
+    ):
         chars[(row["work"], row["speaker_id"])] = row
 
     total = correct = lenient = unmatched = 0
@@ -135,7 +146,9 @@ def main() -> int:
                 by_style_ok[q["style"]] += 1
                 by_rule_ok[rule] += 1
             elif len(errors) < args.errors:
-                errors.append(f"    {q['id']} gold={gold['name']!r} got={predicted!r} ({rule}) {q['text'][:70]!r}")
+                errors.append(
+                    f"    {q['id']} gold={gold['name']!r} got={predicted!r} ({rule}) {q['text'][:70]!r}"
+                )
             lenient += loose
         share = ok_here / len(quotes[work_name])
         macro.append(share)

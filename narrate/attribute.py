@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -84,11 +84,45 @@ PRONOUN_GENDER: dict[str, Gender] = {
 EPITHET_GENDER: dict[str, Gender] = {
     **{
         w: "male"
-        for w in "man boy gentleman lad fellow husband father son brother uncle king prince lord sir master youth".split()
+        for w in [
+            "man",
+            "boy",
+            "gentleman",
+            "lad",
+            "fellow",
+            "husband",
+            "father",
+            "son",
+            "brother",
+            "uncle",
+            "king",
+            "prince",
+            "lord",
+            "sir",
+            "master",
+            "youth",
+        ]
     },
     **{
         w: "female"
-        for w in "woman girl lady lass wife mother daughter sister aunt queen princess blonde brunette redhead maid mistress".split()
+        for w in [
+            "woman",
+            "girl",
+            "lady",
+            "lass",
+            "wife",
+            "mother",
+            "daughter",
+            "sister",
+            "aunt",
+            "queen",
+            "princess",
+            "blonde",
+            "brunette",
+            "redhead",
+            "maid",
+            "mistress",
+        ]
     },
 }
 
@@ -99,6 +133,10 @@ _CAP_RUN = re.compile(
     r"Prince|Princess|Father|Mother|Brother|Sister|Master|Mistress|Judge|Reverend|Monsieur)\s+)?"
     r"(?P<name>[A-Z][a-z\w'’]*(?:-[A-Za-z]+)?(?:\s+(?:[A-Z][a-z\w'’]*(?:-[A-Za-z]+)?))*)"
 )
+_PLACE_WORDS = _words(
+    "a an the in into from near across through toward towards within inside outside around"
+)
+_SUBJECT_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _HONORIFIC = re.compile(r"-(?:" + "|".join(HONORIFICS) + r")$", re.IGNORECASE)
@@ -193,16 +231,29 @@ class _Names:
         text = self.text
         lower: Counter[str] = Counter()
         cap_mid: Counter[str] = Counter()
+        # Capitalised words after an article ("a Norwegian") or a place preposition
+        # ("in Manchester") are nationalities and places, not characters.
+        not_person: Counter[str] = Counter()
+        previous = ""
         for m in _WORD.finditer(text):
             word = m.group(0)
+            before, previous = previous, word
             if word[0].islower():
                 lower[_POSSESSIVE.sub("", word)] += 1
             else:
+                if before in _PLACE_WORDS and not _POSSESSIVE.search(word):
+                    not_person[word] += 1
                 i = m.start() - 1
                 while i >= 0 and text[i] in " \t":
                     i -= 1
                 if i >= 0 and text[i] not in ".!?\"“”‘’'\n:;—–-…*(":
                     cap_mid[_clean(word)] += 1
+                elif (
+                    i >= 0
+                    and text[i] == "."
+                    and text[max(0, i - 4) : i].split()[-1:] in ([t] for t in _ABBREVIATED)
+                ):
+                    cap_mid[_clean(word)] += 2  # "Mr. Bennet": a title, not a sentence end
 
         def is_name_word(word: str) -> bool:
             if word in NOT_NAMES or len(word) < 2 or not word[0].isupper():
@@ -210,7 +261,7 @@ class _Names:
             if word.isupper() and len(word) > 1 and word not in cap_mid:
                 return False
             mid = cap_mid[word]
-            return mid >= 1 and lower[word.lower()] <= mid // 3
+            return mid >= 1 and lower[word.lower()] <= mid // 3 and not_person[word] * 2 <= mid
 
         mentions: list[tuple[int, int, str]] = []
         forms: Counter[str] = Counter()
@@ -290,7 +341,13 @@ class _Names:
         """Vote a gender for each entity from the pronoun that follows its mentions."""
         text = self.text
         pronoun = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
-        for k, (_s, e, entity) in enumerate(self.mentions):
+        for k, (s, e, entity) in enumerate(self.mentions):
+            # Only a name in subject position ("Kakashi nodded.", "and Sakura
+            # laughed") is what the next "he"/"she" refers back to; places and
+            # objects of prepositions would pick up stray pronouns.
+            head = text[max(0, s - 12) : s].rstrip(" \t")
+            if head and head[-1] not in '.!?"“”‘’\n—;:' and not _SUBJECT_LEAD.search(head):
+                continue
             limit = self.mentions[k + 1][0] if k + 1 < len(self.mentions) else e + 120
             window_end = min(limit, e + 120)
             m = pronoun.search(text, e, window_end)
@@ -349,6 +406,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         paragraphs[-1].append(i)
 
     decisions: dict[int, _Decision] = {}
+    spoken: list[tuple[_Entity | None, list[_Entity]]] = []  # dialogue paragraphs in order
     recent: list[_Entity] = []  # most recent last: mentions and speakers
     history: list[_Entity | None] = []  # speakers of recent dialogue paragraphs in this scene
     last_vocative: _Entity | None = None
@@ -368,10 +426,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         gender = PRONOUN_GENDER.get(p)
         if gender is None:
             return None
-        for entity in reversed(recent):
-            if entity.gender == gender and entity is not exclude and not entity.narrator:
-                return entity
-        return None
+        matches = [e for e in reversed(recent) if e.gender == gender and not e.narrator]
+        if exclude is not None and len(matches) > 1 and matches[0] is exclude:
+            # Two people of one gender talking: "he said" on a new paragraph is
+            # rarely the one who spoke last.
+            return matches[1]
+        return matches[0] if matches else None
 
     def resolve_subject(subj: str, prev: _Entity | None) -> _Entity | None:
         words = subj.split()
@@ -414,6 +474,15 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             continue
         prev_speaker = history[-1] if history else None
 
+        # Names in the narration before the first quote are who "he"/"she" most
+        # likely points at: "Kakashi looked up. 'Hi,' he said."
+        first_quote = lines[dialogue[0]].start
+        lead_mentions = [e for s, _, e in mentions if s < first_quote]
+        for entity in lead_mentions:
+            touch(entity)
+        alternate = prev_speaker if not lead_mentions else None
+        wanted_gender: str | None = None
+
         # 1. explicit tags, per quote
         tagged: dict[int, _Entity] = {}
         for pos, i in enumerate(para):
@@ -433,10 +502,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 pron = m.groupdict().get("pron") or m.groupdict().get("pron2")
                 subj = m.groupdict().get("subj") or m.groupdict().get("subj2")
                 entity = (
-                    resolve_pronoun(pron, exclude=None)
+                    resolve_pronoun(pron, exclude=alternate)
                     if pron
                     else resolve_subject(subj or "", prev_speaker)
                 )
+                if entity is None and pron:
+                    wanted_gender = PRONOUN_GENDER.get(pron.lower())
                 if entity is not None:
                     tagged[i] = entity
                     break
@@ -455,7 +526,16 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 speaker, conf, rule = beat, 0.7, "beat"
         quote_text = " ".join(lines[i].text for i in dialogue)
         addressed = _vocatives(quote_text, names)
-        if speaker is None and last_vocative is not None and last_vocative is not prev_speaker:
+
+        def fits(entity: _Entity) -> bool:
+            return wanted_gender is None or entity.gender in (wanted_gender, "unknown")
+
+        if (
+            speaker is None
+            and last_vocative is not None
+            and last_vocative is not prev_speaker
+            and fits(last_vocative)
+        ):
             speaker, conf, rule = last_vocative, 0.6, "vocative"
         if (
             speaker is None
@@ -464,13 +544,18 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             and history[-2] is not prev_speaker
             and gap == 0
         ):
-            if history[-2] not in addressed:
+            if history[-2] not in addressed and fits(history[-2]):
                 speaker, conf, rule = history[-2], 0.55, "turns"
         if speaker is None:
             for entity in reversed(
                 narration_mentions + [e for e in recent if e not in narration_mentions]
             ):
-                if entity is not prev_speaker and entity not in addressed and not entity.narrator:
+                if (
+                    entity is not prev_speaker
+                    and entity not in addressed
+                    and not entity.narrator
+                    and fits(entity)
+                ):
                     speaker, conf, rule = entity, 0.3, "other"
                     break
         for i in dialogue:
@@ -486,12 +571,22 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         if speaker is not None:
             touch(speaker)
         history.append(speaker)
+        spoken.append((speaker, addressed))
         gap = 0
         last_vocative = next((e for e in addressed if e is not speaker), None)
         last_line = lines[para[-1]]
         open_quote_speaker = (
             speaker if last_line.kind == "dialogue" and not _closed(last_line.text) else None
         )
+
+    if narrator is not None and not narrator.known:
+        named = _narrator_name(narrator, spoken)
+        if named is not None:
+            named.narrator = True
+            names.entities.remove(narrator)
+            for d in decisions.values():
+                if d.speaker is narrator:
+                    d.speaker = named
 
     out: list[Line] = []
     for i, line in enumerate(lines):
@@ -528,6 +623,25 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         )
     characters.sort(key=lambda c: -c.lines)
     return Attribution(lines=tuple(out), characters=tuple(characters))
+
+
+def _narrator_name(
+    narrator: _Entity, spoken: list[tuple[_Entity | None, list[_Entity]]]
+) -> _Entity | None:
+    """The first-person narrator's name: what the people answering them call them."""
+    votes: Counter[_Entity] = Counter()
+    for k, (speaker, _) in enumerate(spoken):
+        if speaker is not narrator:
+            continue
+        for j in (k - 1, k + 1):
+            if 0 <= j < len(spoken) and spoken[j][0] is not narrator:
+                for entity in spoken[j][1]:
+                    if entity is not spoken[j][0]:
+                        votes[entity] += 1
+    if not votes:
+        return None
+    best, count = votes.most_common(1)[0]
+    return best if count >= 2 else None
 
 
 def _closed(text: str) -> bool:
