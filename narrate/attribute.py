@@ -501,15 +501,15 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                     continue
                 pron = m.groupdict().get("pron") or m.groupdict().get("pron2")
                 subj = m.groupdict().get("subj") or m.groupdict().get("subj2")
-                entity = (
+                who = (
                     resolve_pronoun(pron, exclude=alternate)
                     if pron
                     else resolve_subject(subj or "", prev_speaker)
                 )
-                if entity is None and pron:
+                if who is None and pron:
                     wanted_gender = PRONOUN_GENDER.get(pron.lower())
-                if entity is not None:
-                    tagged[i] = entity
+                if who is not None:
+                    tagged[i] = who
                     break
         speaker: _Entity | None = None
         conf, rule = 0.0, None
@@ -527,8 +527,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         quote_text = " ".join(lines[i].text for i in dialogue)
         addressed = _vocatives(quote_text, names)
 
-        def fits(entity: _Entity) -> bool:
-            return wanted_gender is None or entity.gender in (wanted_gender, "unknown")
+        def fits(entity: _Entity, wanted: str | None = wanted_gender) -> bool:
+            return wanted is None or entity.gender in (wanted, "unknown")
 
         if (
             speaker is None
@@ -543,20 +543,21 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             and history[-2] is not None
             and history[-2] is not prev_speaker
             and gap == 0
+            and history[-2] not in addressed
+            and fits(history[-2])
         ):
-            if history[-2] not in addressed and fits(history[-2]):
-                speaker, conf, rule = history[-2], 0.55, "turns"
+            speaker, conf, rule = history[-2], 0.55, "turns"
         if speaker is None:
-            for entity in reversed(
+            for candidate in reversed(
                 narration_mentions + [e for e in recent if e not in narration_mentions]
             ):
                 if (
-                    entity is not prev_speaker
-                    and entity not in addressed
-                    and not entity.narrator
-                    and fits(entity)
+                    candidate is not prev_speaker
+                    and candidate not in addressed
+                    and not candidate.narrator
+                    and fits(candidate)
                 ):
-                    speaker, conf, rule = entity, 0.3, "other"
+                    speaker, conf, rule = candidate, 0.3, "other"
                     break
         for i in dialogue:
             own = tagged.get(i)
@@ -584,9 +585,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         if named is not None:
             named.narrator = True
             names.entities.remove(narrator)
-            for d in decisions.values():
-                if d.speaker is narrator:
-                    d.speaker = named
+            for decision in decisions.values():
+                if decision.speaker is narrator:
+                    decision.speaker = named
 
     out: list[Line] = []
     for i, line in enumerate(lines):
