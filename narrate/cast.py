@@ -574,13 +574,6 @@ def _importance(character: Character) -> tuple[int, str]:
     return (-character.lines, character.name.casefold())
 
 
-def merged_lexicon(global_lexicon: Mapping[str, str], cast_file: CastFile) -> dict[str, str]:
-    """The work's pronunciations: the cast file's ``[lexicon]`` over the global one."""
-    merged = dict(global_lexicon)
-    merged.update(cast_file.lexicon)
-    return merged
-
-
 # --------------------------------------------------------------------------- #
 # Voice casting
 

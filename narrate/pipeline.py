@@ -30,7 +30,7 @@ class Analysis:
     lines: tuple[Line, ...]
     cast: Cast
     profiles: dict[str, VoiceProfile]
-    lexicon: Mapping[str, str]  # per-work pronunciations over the global lexicon
+    lexicon: Mapping[str, str]  # word -> respelling: built-in < work.lexicon.toml < cast file
     cast_path: Path  # where the cast file is (or would be written)
     warnings: tuple[str, ...] = field(default=())  # cast-file and casting problems to show
 
@@ -59,7 +59,7 @@ def analyse(
     from narrate.attribute import attribute
     from narrate.ingest import load_work
     from narrate.lines import split_lines
-    from narrate.voices import load_lexicon, load_profiles
+    from narrate.voices import lexicon_for_work, load_profiles
 
     cast_path = cast_path if cast_path is not None else default_cast_path(path)
     # Stage 1: ingest.
@@ -75,7 +75,9 @@ def analyse(
     # Stage 4: voices, then the user's corrections and voice casting.
     profiles = load_profiles(extra_dirs=tuple(voice_dirs))
     result = casting.build_cast(attribution.lines, attribution.characters, profiles, cast_file)
-    lexicon = casting.merged_lexicon(load_lexicon(_lexicon_paths(path)), cast_file)
+    # Pronunciations: built-in, then <work>.lexicon.toml, then the cast file's
+    # [lexicon]; a plain ordered mapping so render can hash the entries it uses.
+    lexicon = dict(lexicon_for_work(path, cast_file.lexicon).entries)
     return Analysis(
         work=work,
         lines=result.lines,
@@ -85,9 +87,3 @@ def analyse(
         cast_path=cast_path,
         warnings=result.warnings,
     )
-
-
-def _lexicon_paths(work_path: Path) -> tuple[Path, ...]:
-    """Per-work lexicon file next to the work, when the user made one."""
-    candidate = work_path.with_name(f"{work_path.stem}.lexicon.toml")
-    return (candidate,) if candidate.is_file() else ()
