@@ -144,7 +144,7 @@ _VERB = r"(?:" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")"
 _ADV = r"(?:[a-z]+ly\s+)?"
 _SUBJ = (
     r"(?P<subj>(?:(?:Mr|Mrs|Ms|Dr|St)\.?\s+|Miss\s+|Sir\s+|Lady\s+|Lord\s+|Aunt\s+|Uncle\s+)?"
-    r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?|[Tt]he\s+[a-z]+(?:\s+[a-z]+)?|[Hh]is\s+[a-z]+|[Hh]er\s+[a-z]+)"
+    r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?|(?:[Tt]he|an?)\s+[a-z-]+(?:\s+[a-z]+)?|[Hh]is\s+[a-z]+|[Hh]er\s+[a-z]+)"
 )
 _PRON = r"(?P<pron>he|she|I|they|we|He|She|They|We)"
 # Tag after a quote:  , said Kakashi | Kakashi said | she asked softly | said he
@@ -244,7 +244,7 @@ class _Names:
                 if before in _PLACE_WORDS and not _POSSESSIVE.search(word):
                     not_person[word] += 1
                 i = m.start() - 1
-                while i >= 0 and text[i] in " \t":
+                while i >= 0 and text[i] != "\n" and text[i].isspace():
                     i -= 1
                 if i >= 0 and text[i] not in ".!?\"“”‘’'\n:;—–-…*(":
                     cap_mid[_clean(word)] += 1
@@ -256,7 +256,7 @@ class _Names:
                     cap_mid[_clean(word)] += 2  # "Mr. Bennet": a title, not a sentence end
 
         def is_name_word(word: str) -> bool:
-            if word in NOT_NAMES or len(word) < 2 or not word[0].isupper():
+            if word in NOT_NAMES or len(word) < 2 or not word[0].isupper() or word.endswith("ly"):
                 return False
             if word.isupper() and len(word) > 1 and word not in cap_mid:
                 return False
@@ -419,6 +419,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             recent.remove(entity)
         recent.append(entity)
 
+    not_these: list[_Entity] = []  # people addressed in the current quote
+
     def resolve_pronoun(pron: str, exclude: _Entity | None = None) -> _Entity | None:
         p = pron.lower()
         if p == "i":
@@ -426,7 +428,11 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         gender = PRONOUN_GENDER.get(p)
         if gender is None:
             return None
-        matches = [e for e in reversed(recent) if e.gender == gender and not e.narrator]
+        matches = [
+            e
+            for e in reversed(recent)
+            if e.gender == gender and not e.narrator and e not in not_these
+        ]
         if exclude is not None and len(matches) > 1 and matches[0] is exclude:
             # Two people of one gender talking: "he said" on a new paragraph is
             # rarely the one who spoke last.
@@ -435,7 +441,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
 
     def resolve_subject(subj: str, prev: _Entity | None) -> _Entity | None:
         words = subj.split()
-        if words[0].lower() in {"the", "his", "her"}:
+        if words[0].lower() in {"the", "his", "her", "a", "an"}:
             noun = words[-1].lower()
             gender = EPITHET_GENDER.get(noun)
             for entity in reversed(recent):
@@ -483,6 +489,11 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         alternate = prev_speaker if not lead_mentions else None
         wanted_gender: str | None = None
 
+        # Whoever a quote addresses by name is not its speaker.
+        quote_text = " ".join(lines[i].text for i in dialogue)
+        addressed = _vocatives(quote_text, names)
+        not_these[:] = addressed
+
         # 1. explicit tags, per quote
         tagged: dict[int, _Entity] = {}
         for pos, i in enumerate(para):
@@ -524,8 +535,6 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             beat = _beat_subject(lines, para, names, resolve_pronoun)
             if beat is not None:
                 speaker, conf, rule = beat, 0.7, "beat"
-        quote_text = " ".join(lines[i].text for i in dialogue)
-        addressed = _vocatives(quote_text, names)
 
         def fits(entity: _Entity, wanted: str | None = wanted_gender) -> bool:
             return wanted is None or entity.gender in (wanted, "unknown")
