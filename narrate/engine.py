@@ -531,3 +531,33 @@ def _has_system_espeak() -> bool:
         ctypes.util.find_library("espeak-ng") is not None
         or ctypes.util.find_library("espeak") is not None
     )
+
+
+def write_wav(audio: Audio, path: Path) -> Path:
+    """Write ``audio`` as a 16-bit mono WAV via a temp file + rename (no partial files)."""
+    import wave
+
+    from narrate.errors import OutputError
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(handle)
+        try:
+            with wave.open(tmp, "wb") as out:
+                out.setnchannels(1)
+                out.setsampwidth(2)
+                out.setframerate(audio.sample_rate)
+                out.writeframes(audio.pcm)
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; a WAV is meant to be shared
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise OutputError(
+            f"{path}: cannot write ({exc.strerror}); check the folder exists and is writable"
+        ) from None
+    return path

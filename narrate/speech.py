@@ -28,9 +28,10 @@ shielded from every later rule (phonemes in ``[[...]]`` must reach espeak intact
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from narrate.voices import Lexicon
 
@@ -225,14 +226,23 @@ _WORDS = _rules(
 )
 
 
+@functools.lru_cache(maxsize=8)
+def _as_lexicon(entries: tuple[tuple[str, str], ...]) -> Lexicon:
+    # Cached so per-line calls with the same mapping compile its regex once.
+    return Lexicon(entries)
+
+
 # -- the whole rewrite -----------------------------------------------------------------------
 
 
-def speech_text(text: str, lexicon: Lexicon | None = None) -> str:
+def speech_text(text: str, lexicon: Lexicon | Mapping[str, str] | None = None) -> str:
     """``text`` rewritten for the ear; "" when it holds nothing to pronounce.
 
-    Deterministic and cheap (a few regex passes); safe to call per line.
+    ``lexicon`` may be a ``Lexicon`` or a plain word -> respelling mapping (later
+    keys win). Deterministic and cheap (a few regex passes); safe to call per line.
     """
+    if lexicon is not None and not isinstance(lexicon, Lexicon):
+        lexicon = _as_lexicon(tuple(lexicon.items()))
     shielded: list[str] = []
 
     def shield(value: str) -> str:

@@ -298,3 +298,108 @@ def median_pitch_hz(audio: Audio, low: float = 60.0, high: float = 450.0) -> flo
         if ac[lag] / ac[0] > 0.5:  # clearly periodic: a voiced frame
             found.append(rate / lag)
     return float(np.median(found)) if found else 0.0
+
+
+# -- listing, audition, say ------------------------------------------------------------------
+
+SAMPLE_SENTENCE = (
+    "The lanterns were already lit when she reached the bridge, "
+    "and nobody there would tell her why."
+)
+
+
+def profile_rows(profiles: Mapping[str, VoiceProfile]) -> list[dict[str, Any]]:
+    """JSON-ready rows, one per profile, in listing order."""
+    return [
+        {
+            "id": p.id,
+            "gender": p.gender,
+            "engine": p.engine,
+            "voice": p.voice,
+            "rate": p.rate,
+            "pitch": p.pitch,
+            "volume": p.volume,
+            "role": p.role,
+            "language": p.language,
+            "description": p.description,
+        }
+        for p in profiles.values()
+    ]
+
+
+def format_profiles(profiles: Mapping[str, VoiceProfile]) -> str:
+    header = ("ID", "GENDER", "VOICE", "RATE", "PITCH", "DESCRIPTION")
+    rows = [
+        (
+            p.id + (" *" if p.role == "narrator" else ""),
+            p.gender,
+            p.voice,
+            str(p.rate),
+            str(p.pitch),
+            p.description,
+        )
+        for p in profiles.values()
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
+        for r in [header, *rows]
+    ]
+    females = sum(p.gender == "female" for p in profiles.values())
+    males = sum(p.gender == "male" for p in profiles.values())
+    lines.append(f"{len(profiles)} profiles ({females} female, {males} male); * = narrator")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def pick_profiles(profiles: Mapping[str, VoiceProfile], ids: Sequence[str]) -> list[VoiceProfile]:
+    """The named profiles (all when ``ids`` is empty); an unknown id is an InputError."""
+    if not ids:
+        return list(profiles.values())
+    missing = [i for i in ids if i not in profiles]
+    if missing:
+        raise InputError(
+            None,
+            f"no voice profile {', '.join(map(repr, missing))}",
+            f"choose from: {', '.join(profiles)} (see `narrate voices`)",
+        )
+    return [profiles[i] for i in ids]
+
+
+def say(
+    text: str,
+    profile: VoiceProfile,
+    out: Path,
+    lexicon: Lexicon | None = None,
+    engine: Any = None,
+) -> tuple[Path, Audio, str]:
+    """Speak ``text`` (made speech-ready with ``lexicon``) into the WAV ``out``.
+
+    Returns (path, audio, the speech-ready text actually sent to the engine).
+    """
+    from narrate.engine import get_engine, write_wav
+    from narrate.speech import speech_text
+
+    spoken = speech_text(text, lexicon)
+    if not spoken.strip():
+        raise InputError(None, "the text has nothing to pronounce", "pass words to speak")
+    engine = engine or get_engine(profile.engine)
+    audio = engine.synthesize(spoken, profile)
+    return write_wav(audio, out), audio, spoken
+
+
+def audition(
+    profiles: Sequence[VoiceProfile],
+    out_dir: Path,
+    text: str = SAMPLE_SENTENCE,
+    engine: Any = None,
+) -> list[tuple[VoiceProfile, Path, Audio]]:
+    """Render ``text`` with each profile into ``out_dir/<id>.wav``."""
+    from narrate.engine import get_engine, write_wav
+    from narrate.speech import speech_text
+
+    spoken = speech_text(text, load_lexicon())
+    done = []
+    for profile in profiles:
+        audio = (engine or get_engine(profile.engine)).synthesize(spoken, profile)
+        done.append((profile, write_wav(audio, out_dir / f"{profile.id}.wav"), audio))
+    return done
