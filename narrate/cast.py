@@ -604,9 +604,16 @@ def profile_distance(a: VoiceProfile, b: VoiceProfile) -> float:
         distance += 2.0
     if variant_a != variant_b:
         distance += 1.5
-    distance += abs(a.pitch - b.pitch) / 20
+    distance += abs(_heard_pitch(a) - _heard_pitch(b)) / 20
     distance += abs(a.rate - b.rate) / 30
     return distance
+
+
+def _heard_pitch(profile: VoiceProfile) -> int:
+    """espeak's ``pitch`` is relative to the variant: a female variant at pitch 30
+    measured 182 Hz median F0, a male one at 64 only 118 Hz. Shift female profiles
+    up so pitch distances compare what a listener hears."""
+    return profile.pitch + (40 if profile.gender == "female" else 0)
 
 
 def distinct_order(pool: Iterable[VoiceProfile], narrator: VoiceProfile | None) -> list[str]:
