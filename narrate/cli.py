@@ -216,6 +216,107 @@ def feed(
         )
 
 
+@main.command("voices")
+@click.argument("ids", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of profiles.")
+@click.option(
+    "--voices-dir",
+    "voice_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Extra directory of voice profiles (repeatable; same id replaces a built-in).",
+)
+@click.option(
+    "--audition", is_flag=True, help="Render a sample sentence per voice (IDS, or all) to WAVs."
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output/voices"),
+    show_default=True,
+    help="Folder for --audition WAVs.",
+)
+@click.option("--text", help="Sentence for --audition instead of the built-in one.")
+@click.option(
+    "--engine-voices", is_flag=True, help="List the engine's own voice and +variant names."
+)
+def voices_command(
+    ids: tuple[str, ...],
+    as_json: bool,
+    voice_dirs: tuple[Path, ...],
+    audition: bool,
+    out_dir: Path,
+    text: str | None,
+    engine_voices: bool,
+) -> None:
+    """List voice profiles, or with --audition render IDS (default: all) to hear them."""
+    from narrate import voices
+
+    if engine_voices:
+        from narrate.engine import get_engine
+
+        engine = get_engine("espeak")
+        click.echo(engine.version())
+        click.echo(" ".join(engine.voices()))
+        return
+    profiles = voices.load_profiles(extra_dirs=voice_dirs)
+    chosen = voices.pick_profiles(profiles, ids)
+    if audition:
+        done = voices.audition(chosen, out_dir, text or voices.SAMPLE_SENTENCE)
+        for profile, path, audio in done:
+            click.echo(f"{path}  {audio.seconds:5.2f}s  {profile.gender:7}  {profile.description}")
+        return
+    shown = {p.id: p for p in chosen}
+    if as_json:
+        _print_json(voices.profile_rows(shown))
+    else:
+        click.echo(voices.format_profiles(shown))
+
+
+@main.command("say")
+@click.argument("text")
+@click.option("--voice", "voice_id", default="narrator", show_default=True, help="Profile id.")
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="WAV file to write.",
+)
+@click.option(
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Pronunciation lexicon TOML, applied after the built-in one (repeatable).",
+)
+@click.option(
+    "--voices-dir",
+    "voice_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Extra directory of voice profiles (repeatable).",
+)
+def say_command(
+    text: str, voice_id: str, out: Path, lexicons: tuple[Path, ...], voice_dirs: tuple[Path, ...]
+) -> None:
+    """Speak TEXT with one voice into a WAV file (to test a voice or a pronunciation)."""
+    from narrate import voices
+    from narrate.errors import InputError
+
+    if out.suffix.lower() != ".wav":
+        raise InputError(out, "say writes WAV audio", "give the output a .wav name")
+    profiles = voices.load_profiles(extra_dirs=voice_dirs)
+    (profile,) = voices.pick_profiles(profiles, [voice_id])
+    lexicon = voices.load_lexicon(lexicons)
+    path, audio, spoken = voices.say(text, profile, out, lexicon)
+    if spoken != " ".join(text.split()):
+        click.echo(f"spoken as: {spoken}", err=True)
+    click.echo(f"wrote {path} ({audio.seconds:.2f}s, voice {profile.id})")
+
+
 def main_entry() -> None:  # pragma: no cover - kept for ``python -m narrate``
     main(prog_name="narrate")
 
