@@ -136,7 +136,11 @@ _CAP_RUN = re.compile(
 _PLACE_WORDS = _words(
     "a an the in into from near across through toward towards within inside outside around"
 )
-_SUBJECT_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
+_SUBJECT_LEAD = re.compile(
+    r"(?:^|\W)(?:and|but|then|when|as|while|so|until|" + "|".join(SPEECH_VERBS) + r")$",
+    re.IGNORECASE,
+)
+_FOLLOWED_BY_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:" + "|".join(SPEECH_VERBS) + r")\b")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _HONORIFIC = re.compile(r"-(?:" + "|".join(HONORIFICS) + r")$", re.IGNORECASE)
@@ -248,6 +252,8 @@ class _Names:
                     i -= 1
                 if i >= 0 and text[i] not in ".!?\"“”‘’'\n:;—–-…*(":
                     cap_mid[_clean(word)] += 1
+                elif _FOLLOWED_BY_VERB.match(text, m.end()):
+                    cap_mid[_clean(word)] += 1  # '"Hi," Marla said': a speech tag subject
                 elif (
                     i >= 0
                     and text[i] == "."
@@ -345,7 +351,7 @@ class _Names:
             # Only a name in subject position ("Kakashi nodded.", "and Sakura
             # laughed") is what the next "he"/"she" refers back to; places and
             # objects of prepositions would pick up stray pronouns.
-            head = text[max(0, s - 12) : s].rstrip(" \t")
+            head = text[max(0, s - 16) : s].rstrip(" \t")
             if head and head[-1] not in '.!?"“”‘’\n—;:' and not _SUBJECT_LEAD.search(head):
                 continue
             limit = self.mentions[k + 1][0] if k + 1 < len(self.mentions) else e + 120
@@ -447,7 +453,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             for entity in reversed(recent):
                 if entity is prev or entity.narrator:
                     continue
-                if gender is None or entity.gender in (gender, "unknown"):
+                if entity.gender == gender or (gender is None and entity.gender != "unknown"):
                     return entity
             return None
         return names.lookup(subj)

@@ -1,0 +1,166 @@
+"""Speaker attribution and character discovery on small works written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_lines import load, make_work
+
+from narrate.attribute import Attribution, attribute
+from narrate.lines import split_lines
+from narrate.model import Character, Line
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
+
+STORY = """\
+Then the rain stopped over the harbour town of Wexmoor. Marla Quint stood at the window of the shop while her brother counted coins.
+
+"Are you coming, Tobin?" Marla asked.
+
+"In a minute," said Tobin. He did not look up from the ledger.
+
+Marla crossed her arms. "You said that an hour ago."
+
+"I know," he said, "but the numbers will not add up."
+
+"Let me see."
+
+"No."
+
+"Tobin, please."
+
+"Fine," he muttered, and pushed the ledger across the counter to her.
+
+Mr. Harlow came in from the street, shaking water from his coat. She nodded to him. Harlow was the oldest fisherman in Wexmoor, and he liked to talk.
+
+"Storm's coming back tonight," the old man grumbled.
+"""
+
+
+def run(text: str, known: tuple[Character, ...] = ()) -> Attribution:
+    work = make_work(text)
+    return attribute(work, split_lines(work), known=known)
+
+
+def speakers(result: Attribution) -> list[tuple[str | None, str]]:
+    return [(line.speaker, line.text) for line in result.lines if line.kind == "dialogue"]
+
+
+def by_text(result: Attribution, snippet: str) -> Line:
+    return next(line for line in result.lines if snippet in line.text and line.kind == "dialogue")
+
+
+def test_tags_beats_turns_and_interrupted_quotes() -> None:
+    result = run(STORY)
+    assert by_text(result, "Are you coming").speaker == "Marla"
+    assert by_text(result, "Are you coming").rule == "tag"
+    assert by_text(result, "In a minute").speaker == "Tobin"
+    assert by_text(result, "an hour ago").speaker == "Marla"  # action beat
+    assert by_text(result, "an hour ago").rule == "beat"
+    # interrupted quote: both halves belong to the pronoun's referent, Tobin
+    assert by_text(result, "I know").speaker == "Tobin"
+    assert by_text(result, "numbers will not").speaker == "Tobin"
+    # untagged back-and-forth alternates
+    assert by_text(result, "Let me see").speaker == "Marla"
+    assert by_text(result, '"No."').speaker == "Tobin"
+    # vocative: "Tobin, please." is not Tobin speaking
+    assert by_text(result, "Tobin, please").speaker == "Marla"
+    assert by_text(result, "Fine").speaker == "Tobin"
+    # epithet tag resolves to the man who just came in
+    assert by_text(result, "Storm's coming").speaker == "Mr. Harlow"
+
+
+def test_every_dialogue_line_has_confidence_and_rule_when_attributed() -> None:
+    result = run(STORY)
+    for line in result.lines:
+        if line.kind == "narration":
+            assert line.speaker is None and line.rule is None
+        elif line.speaker is not None:
+            assert 0 < line.confidence <= 1 and line.rule
+        else:
+            assert line.confidence == 0
+
+
+def test_narration_lines_are_unchanged() -> None:
+    work = make_work(STORY)
+    lines = split_lines(work)
+    result = attribute(work, lines)
+    assert len(result.lines) == len(lines)
+    for before, after in zip(lines, result.lines, strict=True):
+        assert (before.id, before.start, before.end, before.text) == (after.id, after.start, after.end, after.text)
+        if before.kind == "narration":
+            assert before == after
+
+
+def test_characters_are_discovered_once_with_gender_and_counts() -> None:
+    result = run(STORY)
+    names = {c.name: c for c in result.characters}
+    assert set(names) == {"Marla", "Tobin", "Mr. Harlow"}
+    assert names["Marla"].gender == "female"
+    assert names["Tobin"].gender == "male"
+    assert names["Mr. Harlow"].gender == "male"
+    # "Marla Quint" and "Marla" are one character; "Harlow" and "Mr. Harlow" too
+    assert "Marla Quint" in names["Marla"].aliases
+    assert "Harlow" in names["Mr. Harlow"].aliases
+    for c in result.characters:
+        assert c.lines == sum(1 for line in result.lines if line.speaker == c.name)
+        assert c.name not in {"She", "Then", "Wexmoor", "He"}
+
+
+def test_known_cast_wins_names_and_genders() -> None:
+    known = (Character(name="Marla Quint", aliases=("Marla",), gender="female"),)
+    result = run(STORY, known)
+    assert by_text(result, "Are you coming").speaker == "Marla Quint"
+    assert any(c.name == "Marla Quint" and c.gender == "female" for c in result.characters)
+    assert not any(c.name == "Marla" for c in result.characters)
+
+
+FIRST_PERSON = """\
+I had not slept for two days when Oswin found me on the pier. I was tired and I wanted my bed.
+
+"You look terrible, Jory," Oswin said.
+
+"Thank you," I said. "I feel worse."
+
+"Come and eat something, Jory."
+
+I shook my head. "Not yet."
+"""
+
+
+def test_first_person_narrator_is_named_from_how_others_address_them() -> None:
+    result = run(FIRST_PERSON)
+    assert by_text(result, "Thank you").speaker == "Jory"
+    assert by_text(result, "Not yet").speaker == "Jory"
+    assert by_text(result, "You look terrible").speaker == "Oswin"
+    narrators = [c for c in result.characters if c.narrator]
+    assert [c.name for c in narrators] == ["Jory"]
+
+
+SINGLE = """\
+‘Where have you been?’ asked Nell.
+
+‘Down at the Joneses’ farm,’ said Pip. ‘They’ve a new calf.’
+
+‘Rock ’n’ roll all night, I suppose,’ Nell answered.
+"""
+
+
+def test_single_quote_dialogue() -> None:
+    result = run(SINGLE)
+    assert [s for s, _ in speakers(result)] == ["Nell", "Pip", "Pip", "Nell"]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_seed_cast_holds_the_real_characters(path: Path) -> None:
+    work = load(path)
+    result = attribute(work, split_lines(work))
+    top = [c.name for c in result.characters[:4]]
+    assert "Kakashi" in top and "Sakura" in top
+    names = {c.name for c in result.characters}
+    assert not names & {"She", "He", "Then", "The", "But", "I"}
+    dialogue = [line for line in result.lines if line.kind == "dialogue"]
+    attributed = sum(line.speaker is not None for line in dialogue)
+    assert attributed / len(dialogue) > 0.8
