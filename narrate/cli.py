@@ -190,7 +190,10 @@ def script(
     help="With several works: one season each (default), or number episodes straight through.",
 )
 def feed(
-    works: tuple[Path, ...], out: Path | None, base_url: str | None, title: str | None,
+    works: tuple[Path, ...],
+    out: Path | None,
+    base_url: str | None,
+    title: str | None,
     season_per_work: bool,
 ) -> None:
     """Write a podcast feed (RSS) of rendered WORKS: output/<slug> folders or work files."""
@@ -214,6 +217,72 @@ def feed(
             f"addresses use http://localhost:8000/; for a phone run: narrate serve {written.parent}"
             " --host 0.0.0.0"
         )
+
+
+@main.command("serve")
+@click.argument("folder", default="output", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 lets phones on your Wi-Fi connect.",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--list", "listing", is_flag=True, help="Allow folder listings.")
+@click.option(
+    "--base-url",
+    help="Address to put in the feed instead of the one served "
+    "(e.g. behind a proxy or a host name).",
+)
+@click.option("--title", help="Feed title when the feed is rebuilt.")
+@click.option("--no-feed", is_flag=True, help="Leave feed.xml as it is.")
+@click.option("--quiet", is_flag=True, help="Do not print each request.")
+def serve_command(
+    folder: Path,
+    host: str,
+    port: int,
+    listing: bool,
+    base_url: str | None,
+    title: str | None,
+    no_feed: bool,
+    quiet: bool,
+) -> None:
+    """Serve FOLDER (default output/) and its podcast feed over HTTP, with seeking."""
+    from narrate import serve as serving
+
+    log = None if quiet else (lambda line: click.echo(line, err=True))
+    server = serving.make_server(folder, host, port, listing=listing, log=log)
+    address = serving.feed_base_url(server, host)
+    click.echo(f"serving {folder} at {address}")
+    feed_path = folder / "feed.xml"
+    if not no_feed:
+        from narrate.feed import normalise_base_url
+
+        try:
+            feed_base = normalise_base_url(base_url or address)
+            built = serving.rebuild_feed(folder, feed_base, title=title)
+        except NarrateError as exc:  # still serve the files; say why the feed is stale
+            click.echo(f"warning: feed not rebuilt: {exc}", err=True)
+            built = None
+        feed_path = built or feed_path
+    if feed_path.is_file():
+        feed_url = (base_url or address).rstrip("/") + "/" + feed_path.name
+        if host in ("0.0.0.0", "::"):
+            click.echo(
+                f"on a phone on the same Wi-Fi, add this feed in your podcast app: {feed_url}"
+            )
+            click.echo("anyone on this network can download these files while this runs")
+        else:
+            click.echo(f"feed: {feed_url} (this computer only; --host 0.0.0.0 for phones)")
+    else:
+        click.echo(
+            f"no rendered works in {folder}: render one with narrate render WORK --split chapters"
+        )
+    click.echo("press Ctrl-C to stop")
+    try:
+        serving.serve(server)
+    except KeyboardInterrupt:
+        click.echo("stopped")
 
 
 @main.command("voices")
@@ -315,6 +384,120 @@ def say_command(
     if spoken != " ".join(text.split()):
         click.echo(f"spoken as: {spoken}", err=True)
     click.echo(f"wrote {path} ({audio.seconds:.2f}s, voice {profile.id})")
+
+
+def _render_settings(**kw: Any) -> Any:
+    """RenderSettings from CLI values (imported lazily: numpy and friends)."""
+    from narrate.model import NotesPolicy
+    from narrate.render import RenderSettings
+
+    formats = tuple(f.strip().lower() for f in kw.pop("formats", "m4b,mp3").split(",") if f.strip())
+    notes = NotesPolicy(kw.pop("notes", "skip"))
+    return RenderSettings(formats=formats, notes=notes, **kw)
+
+
+_RENDER_OPTIONS = [
+    click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+                 show_default=True, help="Folder for OUTDIR/<slug>/."),
+    click.option("--workers", type=click.IntRange(min=0), default=0,
+                 help="Worker processes for synthesis and encoding (default: one per CPU)."),
+    click.option("--cache-dir", type=click.Path(path_type=Path),
+                 help="Clip cache (default: $NARRATE_CACHE_DIR, else ~/.cache/narrate)."),
+    click.option("--cast", "cast_path", type=click.Path(path_type=Path),
+                 help="Cast file (default: WORK.cast.toml next to the work)."),
+    click.option("--voices-dir", "voice_dirs", multiple=True, type=click.Path(path_type=Path),
+                 help="Extra folder of voice profiles (repeatable)."),
+    click.option("--notes", type=click.Choice(["skip", "intro", "end"]), default="skip",
+                 show_default=True, help="Read author notes: never, after the summary, or at the end."),
+]
+
+
+def _with_render_options(func: Any) -> Any:
+    for option in reversed(_RENDER_OPTIONS):
+        func = option(func)
+    return func
+
+
+@main.command("render")
+@WORK
+@_with_render_options
+@click.option("--format", "formats", default="m4b,mp3", show_default=True,
+              help="Comma-separated: m4b, mp3.")
+@click.option("--split", type=click.Choice(["chapters"]), help="Also one MP3 per chapter.")
+@click.option("--cover", type=click.Path(path_type=Path), help="Cover image (default: a title card).")
+@click.option("--scene-chapters", is_flag=True, help="M4B: mark every scene as a chapter.")
+@click.option("--subtitles", type=click.Choice(["vtt", "srt"]), default="vtt", show_default=True,
+              help="Transcript format besides WebVTT.")
+def render_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | None,
+                   cast_path: Path | None, voice_dirs: tuple[Path, ...], notes: str, formats: str,
+                   split: str | None, cover: Path | None, scene_chapters: bool, subtitles: str) -> None:
+    """Render WORK to a chaptered, tagged audiobook (M4B and MP3) plus transcripts."""
+    from narrate import render
+
+    settings = _render_settings(
+        formats=formats, notes=notes, out_dir=out_dir, workers=workers, cache_dir=cache_dir,
+        cover=cover, split_chapters=split == "chapters", scene_chapters=scene_chapters,
+        subtitles=("vtt", "srt") if subtitles == "srt" else ("vtt",),
+    )
+    result = render.render(work, settings, cast_path=cast_path, voice_dirs=voice_dirs)
+    click.echo(result.summary())
+
+
+@main.command("preview")
+@WORK
+@_with_render_options
+@click.option("--scene", help="CHAPTER.SCENE, e.g. 2.3.")
+@click.option("--chapter", type=click.IntRange(min=1), help="A whole chapter.")
+@click.option("--lines", "line_range", help="A range of line ids, e.g. 2.3.1..2.3.9.")
+@click.option("--no-play", is_flag=True, help="Only write the file.")
+def preview_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | None,
+                    cast_path: Path | None, voice_dirs: tuple[Path, ...], notes: str,
+                    scene: str | None, chapter: int | None, line_range: str | None,
+                    no_play: bool) -> None:
+    """Render part of WORK with the final voices and mastering, and play it."""
+    from narrate import render
+    from narrate.errors import InputError
+
+    if sum(x is not None for x in (scene, chapter, line_range)) != 1:
+        raise InputError(None, "say what to preview", "pass one of --scene 2.3, --chapter 2, --lines ID..ID")
+    settings = _render_settings(formats="mp3", notes=notes, out_dir=out_dir, workers=workers,
+                                cache_dir=cache_dir)
+    path = render.preview(work, settings, scene=scene, chapter=chapter, lines=line_range,
+                          cast_path=cast_path, voice_dirs=voice_dirs)
+    click.echo(f"wrote {path}")
+    if not no_play and not render.play(path):
+        click.echo("no audio player found (mpv, ffplay, afplay, mpg123, vlc); open the file yourself")
+
+
+@main.command("cache")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache to inspect.")
+@click.option("--prune", is_flag=True, help="Remove stale and, with the limits below, old or excess entries.")
+@click.option("--older-than", type=click.FloatRange(min=0), help="With --prune: unused for DAYS.")
+@click.option("--max-size", help="With --prune: shrink to SIZE (e.g. 500M, 2G), least recently used first.")
+@click.option("--clear", is_flag=True, help="Remove every entry.")
+def cache_command(cache_dir: Path | None, prune: bool, older_than: float | None,
+                  max_size: str | None, clear: bool) -> None:
+    """Show the clip cache's size; prune or clear it."""
+    from narrate import cache
+    from narrate.errors import InputError
+
+    root = cache.default_cache_dir(cache_dir)
+    if (older_than is not None or max_size is not None) and not prune:
+        raise InputError(None, "--older-than and --max-size need --prune", "add --prune")
+    limit = None
+    if max_size is not None:
+        try:
+            limit = cache.parse_size(max_size)
+        except ValueError as exc:
+            raise InputError(None, str(exc), "e.g. --max-size 500M") from None
+    if clear:
+        files, freed = cache.clear(root)
+        click.echo(f"cleared {files} files ({cache.format_size(freed)}) from {root}")
+    elif prune:
+        files, freed = cache.prune(root, older_than_days=older_than, max_bytes=limit)
+        click.echo(f"pruned {files} files ({cache.format_size(freed)}) from {root}")
+    use = cache.usage(root)
+    click.echo(f"{root}: {use.clips} clips, {use.segments} encoded segments, {cache.format_size(use.bytes)}")
 
 
 def main_entry() -> None:  # pragma: no cover - kept for ``python -m narrate``

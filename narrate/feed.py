@@ -379,7 +379,8 @@ def build_feed(
                 ET.SubElement(item, f"{{{PODCAST}}}transcript", attrs)
 
     ET.indent(rss, space="  ")
-    data = ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
+    declaration = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    data = (declaration + ET.tostring(rss, encoding="unicode") + "\n").encode("utf-8")
     return write_bytes_atomic(feed_path, data)
 
 

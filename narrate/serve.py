@@ -1,0 +1,343 @@
+"""Serve rendered audiobooks and their feed over HTTP, for a phone on the same network.
+
+Built on ``http.server`` (no dependency) but not on ``SimpleHTTPRequestHandler``,
+whose path translation, directory listings and lack of Range support are the
+three things a podcast server must get right:
+
+* Containment. The request path is split on ``/`` *before* percent-decoding,
+  so ``%2f`` cannot smuggle a separator and ``%2e%2e`` decodes to a ``..``
+  segment that is refused like a literal one. Hidden names (``.git``, render's
+  ``.tmp`` files) are refused too. The final path is resolved (following
+  symlinks) and must still be inside the root; anything else is a 404, never a
+  403, so probing learns nothing.
+* Range requests. Podcast apps seek and resume with ``Range``: single ranges
+  (``a-b``, ``a-``, ``-n``) get 206 with ``Content-Range``; unsatisfiable ones
+  416; malformed or multi-range headers are ignored (full 200), as RFC 9110
+  allows. ``If-Range`` with a stale validator also gets the full file.
+* Listings only with ``listing=True``; otherwise ``/`` is a one-link page
+  pointing at the feed, so a phone browser opened on the address shows what to
+  subscribe to.
+
+``narrate serve`` rebuilds ``feed.xml`` with the address it listens on before it
+starts (see ``feed_base_url``), so the enclosure URLs are the ones the phone
+can reach.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import html
+import os
+import socket
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import quote, unquote, urlsplit
+
+from narrate import __version__
+from narrate.errors import InputError, NarrateError
+
+CONTENT_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4b": "audio/mp4",
+    ".m4a": "audio/mp4",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+}
+# Text that changes on every render: make apps revalidate instead of caching.
+_REVALIDATE = {".xml", ".json", ".vtt", ".srt"}
+_CHUNK = 256 * 1024
+
+
+class Unsatisfiable(Exception):
+    """A Range header that no byte of the file satisfies (416)."""
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The inclusive byte span a ``Range`` header asks for, or None to send everything."""
+    if not header:
+        return None
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None  # other units and multipart ranges: ignored, the full file is sent
+    first, dash, last = spec.strip().partition("-")
+    if not dash or (first and not first.isdigit()) or (last and not last.isdigit()):
+        return None
+    if not first:
+        if not last:
+            return None
+        length = int(last)  # suffix range: the last N bytes
+        if length == 0 or size == 0:
+            raise Unsatisfiable
+        return max(0, size - length), size - 1
+    start = int(first)
+    if last and int(last) < start:
+        return None  # syntactically invalid: ignore the header
+    if start >= size:
+        raise Unsatisfiable
+    return start, min(int(last), size - 1) if last else size - 1
+
+
+def resolve_request_path(root: Path, target: str) -> Path | None:
+    """The file or folder under ``root`` (already resolved) that ``target`` names, else None."""
+    if target.startswith(("http://", "https://")):
+        target = urlsplit(target).path  # absolute-form request target
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/"):
+        return None
+    parts: list[str] = []
+    for raw in path.split("/"):
+        if not raw:
+            continue
+        try:
+            segment = unquote(raw, errors="strict")
+        except UnicodeDecodeError:
+            return None
+        if segment.startswith(".") or any(c in segment for c in "/\\\x00"):
+            return None
+        parts.append(segment)
+    try:
+        real = root.joinpath(*parts).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if real != root and root not in real.parents:
+        return None  # a symlink that leads out of the served folder
+    return real
+
+
+class NarrateServer(ThreadingHTTPServer):
+    daemon_threads = True  # a stalled phone download must not block Ctrl-C
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        root: Path,
+        *,
+        listing: bool = False,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.root = root.resolve()
+        self.listing = listing
+        self.log = log
+        super().__init__(address, RequestHandler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    server: NarrateServer
+    server_version = f"narrate/{__version__}"
+    protocol_version = "HTTP/1.1"  # keep-alive: apps fetch many small files
+    timeout = 60  # seconds of silence before a connection's thread gives up
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.log is not None:
+            self.server.log(f"{self.address_string()} {format % args}")
+
+    def _respond(self, *, send_body: bool) -> None:
+        target = resolve_request_path(self.server.root, self.path)
+        if target is None:
+            self._error(HTTPStatus.NOT_FOUND, send_body)
+        elif target.is_dir():
+            self._folder(target, send_body)
+        elif target.is_file():
+            self._file(target, send_body)
+        else:
+            self._error(HTTPStatus.NOT_FOUND, send_body)
+
+    def _file(self, path: Path, send_body: bool) -> None:
+        try:
+            handle = path.open("rb")
+        except OSError:
+            self._error(HTTPStatus.NOT_FOUND, send_body)
+            return
+        with handle:
+            stat = os.fstat(handle.fileno())
+            size = stat.st_size
+            etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
+            modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            wanted = self.headers.get("Range")
+            if_range = self.headers.get("If-Range")
+            if if_range is not None and if_range not in (etag, modified):
+                wanted = None  # the client's copy is stale: send the whole new file
+            try:
+                span = parse_range(wanted, size)
+            except Unsatisfiable:
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Accept-Ranges", "bytes")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            start, end = span if span is not None else (0, size - 1)
+            self.send_response(HTTPStatus.PARTIAL_CONTENT if span else HTTPStatus.OK)
+            if span:
+                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.send_header("Content-Type", content_type(path))
+            self.send_header("Content-Length", str(end - start + 1))
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", modified)
+            if path.suffix.lower() in _REVALIDATE:
+                self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            if send_body and end >= start:
+                handle.seek(start)
+                self._copy(handle, end - start + 1)
+
+    def _copy(self, handle: BinaryIO, remaining: int) -> None:
+        try:
+            while remaining > 0:
+                chunk = handle.read(min(_CHUNK, remaining))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                remaining -= len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # apps abort downloads all the time
+
+    def _folder(self, path: Path, send_body: bool) -> None:
+        root = self.server.root
+        if self.server.listing:
+            rel = path.relative_to(root).as_posix()
+            title = "/" if rel == "." else f"/{rel}/"
+            rows = []
+            for child in sorted(path.iterdir(), key=lambda p: p.name):
+                if (
+                    child.name.startswith(".")
+                    or resolve_request_path(root, "/" + quote(child.relative_to(root).as_posix()))
+                    is None
+                ):
+                    continue
+                name = child.name + ("/" if child.is_dir() else "")
+                rows.append(f'<li><a href="{quote(name)}">{html.escape(name)}</a></li>')
+            body = f"<h1>{html.escape(title)}</h1><ul>{''.join(rows)}</ul>"
+        elif path == root and (root / "feed.xml").is_file():
+            body = (
+                "<h1>narrate</h1><p>Subscribe in your podcast app with this address:</p>"
+                '<p><a href="feed.xml">feed.xml</a></p>'
+            )
+        else:
+            self._error(HTTPStatus.NOT_FOUND, send_body)
+            return
+        page = (
+            '<!doctype html><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width">'
+            f"<title>narrate</title>{body}"
+        ).encode()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(page)
+
+    def _error(self, status: HTTPStatus, send_body: bool) -> None:
+        body = f"{status.value} {status.phrase}\n".encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+
+def content_type(path: Path) -> str:
+    return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def make_server(
+    root: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    listing: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> NarrateServer:
+    """Bind (port 0: any free port) without serving yet; call ``serve_forever``."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(root, "no such folder", "render a work first: narrate render WORK")
+    try:
+        return NarrateServer((host, port), root, listing=listing, log=log)
+    except OSError as exc:
+        raise NarrateError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); pick another --port or --host"
+        ) from None
+
+
+def lan_address() -> str | None:
+    """This machine's address on the local network, or None.
+
+    Connecting a UDP socket sends no packet; it only makes the OS pick the
+    interface it would route through, whose address is what a phone reaches.
+    """
+    for probe in ("192.0.2.1", "10.255.255.255"):  # TEST-NET-1, then a private range
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                sock.connect((probe, 9))
+                address = str(sock.getsockname()[0])
+        except OSError:
+            continue
+        if not address.startswith("127.") and address != "0.0.0.0":
+            return address
+    try:
+        address = socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+def feed_base_url(server: NarrateServer, host: str) -> str:
+    """The address phones should use: the LAN address when bound to every interface."""
+    if host in ("0.0.0.0", "::", ""):
+        shown = lan_address() or socket.gethostname()
+    elif host == "localhost":
+        shown = "127.0.0.1"
+    else:
+        shown = host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{server.port}/"
+
+
+def rebuild_feed(root: Path, base_url: str, *, title: str | None = None) -> Path | None:
+    """Write ``root/feed.xml`` for every rendered work under ``root``; None if there are none."""
+    from narrate.feed import build_feed, discover
+
+    works = discover(root)
+    if not works:
+        return None
+    return build_feed(works, root, base_url=base_url, title=title)
+
+
+def serve(server: NarrateServer) -> None:  # pragma: no cover - blocks until Ctrl-C
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
