@@ -491,6 +491,7 @@ def _apply_line_overrides(
     path = cast_file.path
     index = {line.id: i for i, line in enumerate(lines)}
     applied: dict[str, str] = {}
+    normalised: list[str] | None = None
     for override in cast_file.lines:
         what = f"id {override.id!r}" if override.id else f"text {override.text!r}"
         speaker = override.speaker
@@ -513,7 +514,9 @@ def _apply_line_overrides(
             targets = [index[override.id]]
         else:
             assert override.text is not None
-            targets = _snippet_matches(lines, override)
+            if normalised is None:
+                normalised = [_normalise_snippet(line.text) for line in lines]
+            targets = _snippet_matches(lines, normalised, override)
             if not targets:
                 warnings.append(f"{path}: [[line]] {what} matches no line; ignored")
                 continue
@@ -541,17 +544,24 @@ def _override_line(line: Line, speaker: str, narrator_name: str | None) -> Line:
     return replace(line, kind="dialogue", speaker=speaker, confidence=1.0, rule="cast-file")
 
 
-def _snippet_matches(lines: Sequence[Line], override: LineOverride) -> list[int]:
-    """Dialogue lines whose text contains the snippet; narration only if none do."""
+def _snippet_matches(
+    lines: Sequence[Line], normalised: Sequence[str], override: LineOverride
+) -> list[int]:
+    """Dialogue lines whose text contains the snippet; narration only if none do.
+
+    ``normalised`` holds each line's text through :func:`_normalise_snippet`,
+    computed once for all overrides (a long novel has tens of thousands of lines).
+    """
     assert override.text is not None
     needle = _normalise_snippet(override.text)
     if not needle:
         return []
     found: dict[str, list[int]] = {"dialogue": [], "narration": []}
-    for i, line in enumerate(lines):
-        if override.chapter is not None and line.chapter != override.chapter:
+    for i, text in enumerate(normalised):
+        if needle not in text:
             continue
-        if needle in _normalise_snippet(line.text):
+        line = lines[i]
+        if override.chapter is None or line.chapter == override.chapter:
             found[line.kind].append(i)
     return found["dialogue"] or found["narration"]
 
