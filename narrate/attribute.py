@@ -141,6 +141,7 @@ _SUBJECT_LEAD = re.compile(
     re.IGNORECASE,
 )
 _FOLLOWED_BY_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:" + "|".join(SPEECH_VERBS) + r")\b")
+_PRECEDED_BY_VERB = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")$")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _HONORIFIC = re.compile(r"-(?:" + "|".join(HONORIFICS) + r")$", re.IGNORECASE)
@@ -180,9 +181,20 @@ class _Entity:
     forms: Counter[str] = field(default_factory=Counter)
     gender_votes: Counter[str] = field(default_factory=Counter)
     fixed_gender: Gender | None = None
+    speech: int = 0  # times named as the subject of a speech verb: a person, not a place
     known: bool = False
     narrator: bool = False
     lines: int = 0
+
+    @property
+    def person(self) -> bool:
+        """Enough evidence that this name is someone who can speak."""
+        return (
+            self.known
+            or self.fixed_gender is not None
+            or self.speech > 0
+            or sum(self.gender_votes.values()) >= 3
+        )
 
     @property
     def gender(self) -> Gender:
@@ -352,6 +364,8 @@ class _Names:
             # laughed") is what the next "he"/"she" refers back to; places and
             # objects of prepositions would pick up stray pronouns.
             head = text[max(0, s - 16) : s].rstrip(" \t")
+            if _FOLLOWED_BY_VERB.match(text, e) or _PRECEDED_BY_VERB.search(head):
+                entity.speech += 1
             if head and head[-1] not in '.!?"“”‘’\n—;:' and not _SUBJECT_LEAD.search(head):
                 continue
             limit = self.mentions[k + 1][0] if k + 1 < len(self.mentions) else e + 120
@@ -437,7 +451,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         matches = [
             e
             for e in reversed(recent)
-            if e.gender == gender and not e.narrator and e not in not_these
+            if e.gender == gender and not e.narrator and e not in not_these and e.person
         ]
         if exclude is not None and len(matches) > 1 and matches[0] is exclude:
             # Two people of one gender talking: "he said" on a new paragraph is
@@ -452,6 +466,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             gender = EPITHET_GENDER.get(noun)
             for entity in reversed(recent):
                 if entity is prev or entity.narrator:
+                    continue
+                if not entity.person:
                     continue
                 if entity.gender == gender or (gender is None and entity.gender != "unknown"):
                     return entity
@@ -570,6 +586,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                     candidate is not prev_speaker
                     and candidate not in addressed
                     and not candidate.narrator
+                    and candidate.person
                     and fits(candidate)
                 ):
                     speaker, conf, rule = candidate, 0.3, "other"
