@@ -591,6 +591,14 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 ):
                     speaker, conf, rule = candidate, 0.3, "other"
                     break
+        if speaker is None:
+            # Last resort: whoever has spoken most in this scene, other than the
+            # previous speaker; marked low-confidence for review.
+            talkers = Counter(e for e in history if e is not None and e is not prev_speaker)
+            for candidate, _ in talkers.most_common():
+                if candidate not in addressed and fits(candidate):
+                    speaker, conf, rule = candidate, 0.15, "guess"
+                    break
         for i in dialogue:
             own = tagged.get(i)
             if own is not None:
