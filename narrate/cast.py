@@ -931,14 +931,15 @@ def cast_rows(cast_: Cast) -> list[dict[str, Any]]:
 def format_cast(cast_: Cast) -> str:
     """A table a person reads: name, gender, lines, voice, aliases."""
     rows = cast_rows(cast_)
-    width = max([len("NAME"), *(len(r["name"]) for r in rows)])
+    for r in rows:
+        r["shown"] = r["name"] + (" (narrator)" if r["narrator"] else "")
+    width = max([len("NAME"), *(len(r["shown"]) for r in rows)])
     voice_width = max([len("VOICE"), *(len(str(r["voice"] or "-")) for r in rows)])
     out = [f"narrator voice: {cast_.narrator_voice}", ""]
     out.append(f"{'NAME':<{width}}  {'GENDER':<7}  {'LINES':>5}  {'VOICE':<{voice_width}}  ALIASES")
     for r in rows:
-        name = r["name"] + (" (narrator)" if r["narrator"] else "")
         out.append(
-            f"{name:<{width}}  {r['gender']:<7}  {r['lines']:>5}  "
+            f"{r['shown']:<{width}}  {r['gender']:<7}  {r['lines']:>5}  "
             f"{r['voice'] or '-':<{voice_width}}  {', '.join(r['aliases'])}".rstrip()
         )
     if not rows:
