@@ -428,9 +428,15 @@ def _with_render_options(func: Any) -> Any:
 @click.option("--scene-chapters", is_flag=True, help="M4B: mark every scene as a chapter.")
 @click.option("--subtitles", type=click.Choice(["vtt", "srt"]), default="vtt", show_default=True,
               help="Transcript format besides WebVTT.")
+@click.option("--feed", "with_feed", is_flag=True,
+              help="Also split chapters and (re)write OUTDIR/feed.xml, a podcast feed of every "
+              "rendered work in OUTDIR.")
+@click.option("--base-url", help="With --feed: the address phones fetch files from "
+              "(default http://localhost:8000/; narrate serve rewrites it).")
 def render_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | None,
                    cast_path: Path | None, voice_dirs: tuple[Path, ...], notes: str, formats: str,
-                   split: str | None, cover: Path | None, scene_chapters: bool, subtitles: str) -> None:
+                   split: str | None, cover: Path | None, scene_chapters: bool, subtitles: str,
+                   with_feed: bool = False, base_url: str | None = None) -> None:
     """Render WORK to a chaptered, tagged audiobook (M4B and MP3) plus transcripts."""
     from narrate import render
 
@@ -439,8 +445,19 @@ def render_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | No
         cover=cover, split_chapters=split == "chapters", scene_chapters=scene_chapters,
         subtitles=("vtt", "srt") if subtitles == "srt" else ("vtt",),
     )
+    if with_feed:
+        from narrate import feed as feeds
+
+        feeds.check_feed_formats(settings.formats)  # fail before hours of synthesis
+        feed_base = feeds.normalise_base_url(base_url or "http://localhost:8000/")
+        import dataclasses
+
+        settings = dataclasses.replace(settings, split_chapters=True)  # one episode per chapter
     result = render.render(work, settings, cast_path=cast_path, voice_dirs=voice_dirs)
     click.echo(result.summary())
+    if with_feed:
+        written = feeds.build_folder_feed(out_dir, feed_base)
+        click.echo(f"feed: {written} (for a phone: narrate serve {out_dir} --host 0.0.0.0)")
 
 
 @main.command("preview")

@@ -1,0 +1,507 @@
+"""Audio plumbing: locating ffmpeg, loudness, limiting, encoding, muxing.
+
+Everything here works on 16-bit mono PCM (``bytes``) or on numpy arrays of it and
+never holds more than one clip (or one encoded segment on disk) at a time: the
+book is streamed into ffmpeg's stdin segment by segment.
+
+Loudness follows ITU-R BS.1770 / EBU R128. The K-weighting filter is applied in
+the frequency domain (rfft of the whole clip times the filter's response), which
+needs no scipy and is exact up to the filter's negligible tail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from narrate.errors import OutputError
+
+# Encoded-frame facts used to make chapter times exact (measured with the bundled
+# ffmpeg: a segment of n samples, n a multiple of FRAME_ALIGN, decodes to
+# n + ENCODED_EXTRA samples and its first input sample lands at ENCODER_DELAY).
+AAC_FRAME = 1024
+MP3_FRAME_22K = 576
+FRAME_ALIGN = 9216  # lcm(1024, 576 * 2): aligned segments decode to a fixed length in both formats
+ENCODER_DELAY = {"m4b": 1024, "mp3": 1105}
+ENCODED_EXTRA = {"m4b": 1024, "mp3": 1152}
+
+Floats = npt.NDArray[np.float64]
+
+
+def ffmpeg_exe() -> str:
+    """The system ffmpeg when there is one, else the one bundled by imageio-ffmpeg."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        exe: str = imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception as exc:  # the package raises RuntimeError when no binary exists
+        raise OutputError(
+            f"no ffmpeg encoder found ({exc}); install ffmpeg or `pip install imageio-ffmpeg`"
+        ) from None
+    return exe
+
+
+def run_ffmpeg(args: Sequence[str], *, what: str, stdin: bytes | None = None) -> bytes:
+    """Run ffmpeg quietly; a failure becomes an OutputError naming ``what``."""
+    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args]
+    if stdin is not None:
+        cmd.remove("-nostdin")
+    try:
+        done = subprocess.run(cmd, input=stdin, capture_output=True, check=False)
+    except OSError as exc:
+        raise OutputError(f"cannot run ffmpeg for {what}: {exc}") from None
+    if done.returncode != 0:
+        raise OutputError(f"ffmpeg failed writing {what}: {_last_line(done.stderr)}")
+    return done.stdout
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = [s for s in stderr.decode("utf-8", "replace").splitlines() if s.strip()]
+    return lines[-1].strip() if lines else "unknown error"
+
+
+# --- samples ---------------------------------------------------------------
+
+
+def silence(samples: int) -> bytes:
+    return b"\0\0" * max(0, samples)
+
+
+def seconds_to_samples(seconds: float, rate: int) -> int:
+    return round(seconds * rate)
+
+
+def to_array(pcm: bytes) -> Floats:
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def to_pcm(x: Floats) -> bytes:
+    return bytes(np.clip(np.round(x * 32768.0), -32768, 32767).astype("<i2").tobytes())
+
+
+def resample(pcm: bytes, src_rate: int, dst_rate: int) -> bytes:
+    """Linear-interpolation resampling; only used if an engine returns another rate."""
+    if src_rate == dst_rate or not pcm:
+        return pcm
+    x = to_array(pcm)
+    n = max(1, round(len(x) * dst_rate / src_rate))
+    t = np.arange(n) * (src_rate / dst_rate)
+    return to_pcm(np.interp(t, np.arange(len(x)), x))
+
+
+# --- loudness (BS.1770) ---------------------------------------------------------
+
+
+def _biquad_power(b: Sequence[float], a: Sequence[float], w: Floats) -> npt.NDArray[np.complex128]:
+    z = np.exp(-1j * w)
+    num = b[0] + b[1] * z + b[2] * z * z
+    den = a[0] + a[1] * z + a[2] * z * z
+    return np.asarray(num / den, dtype=np.complex128)
+
+
+def _k_filter(rate: int, w: Floats) -> npt.NDArray[np.complex128]:
+    """The K-weighting response at angular frequencies ``w`` for any sample rate.
+
+    The two biquads are designed from the analogue prototypes of BS.1770 (the
+    constants pyloudnorm and libebur128 use), so rates other than 48 kHz work.
+    """
+    # high shelf, +4 dB above ~1.7 kHz
+    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
+    k = np.tan(np.pi * f0 / rate)
+    vh = 10 ** (gain_db / 20)
+    vb = vh**0.4996667741545416
+    a0 = 1 + k / q + k * k
+    shelf_b = ((vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0)
+    shelf_a = (1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0)
+    # high-pass (RLB), ~38 Hz
+    f0, q = 38.13547087602444, 0.5003270373238773
+    k = np.tan(np.pi * f0 / rate)
+    hp_b = (1.0, -2.0, 1.0)
+    hp_a = (1.0, 2 * (k * k - 1) / (1 + k / q + k * k), (1 - k / q + k * k) / (1 + k / q + k * k))
+    return _biquad_power(shelf_b, shelf_a, w) * _biquad_power(hp_b, hp_a, w)
+
+
+def k_weighted(x: Floats, rate: int) -> Floats:
+    n = len(x) + rate // 2  # room for the filter's tail so circular wrap is inaudible
+    spectrum = np.fft.rfft(x, n)
+    w = np.linspace(0.0, np.pi, len(spectrum))
+    y: Floats = np.fft.irfft(spectrum * _k_filter(rate, w), n)[: len(x)]
+    return y
+
+
+def sub_block_energies(pcm: bytes, rate: int) -> Floats:
+    """Mean-square K-weighted energy of each 100 ms sub-block (the last one partial)."""
+    x = to_array(pcm)
+    if len(x) == 0:
+        return np.zeros(0)
+    y = k_weighted(x, rate) ** 2
+    step = rate // 10
+    full = len(y) // step
+    subs = y[: full * step].reshape(full, step).mean(axis=1) if full else np.zeros(0)
+    if len(y) > full * step:
+        subs = np.append(subs, y[full * step:].sum() / step)
+    return np.asarray(subs, dtype=np.float64)
+
+
+def blocks_from_subs(subs: Floats) -> Floats:
+    """400 ms gating blocks with 75 % overlap, from 100 ms sub-blocks (BS.1770)."""
+    if len(subs) < 4:
+        # shorter than one gating block: treat the whole clip as one block so
+        # that very short lines ("Oh!") still get a loudness.
+        return np.array([float(np.mean(subs))]) if len(subs) else np.zeros(0)
+    energies: Floats = np.convolve(subs, np.ones(4) / 4, mode="valid")
+    return energies
+
+
+def block_energies(pcm: bytes, rate: int) -> Floats:
+    """Mean-square K-weighted energy of each 400 ms block, 75 % overlap (BS.1770)."""
+    return blocks_from_subs(sub_block_energies(pcm, rate))
+
+
+def gated_loudness(energies: Floats) -> float | None:
+    """Integrated loudness (LUFS) of block energies with absolute and relative gates."""
+    if len(energies) == 0:
+        return None
+    with np.errstate(divide="ignore"):
+        lufs = -0.691 + 10 * np.log10(energies)
+    kept = energies[lufs > -70.0]
+    if len(kept) == 0:
+        return None
+    relative = -0.691 + 10 * np.log10(kept.mean()) - 10.0
+    with np.errstate(divide="ignore"):
+        kept = kept[-0.691 + 10 * np.log10(kept) > relative]
+    if len(kept) == 0:
+        return None
+    return float(-0.691 + 10 * np.log10(kept.mean()))
+
+
+def true_peak(x: Floats) -> float:
+    """Peak of the 4x oversampled signal (linear, 1.0 = full scale)."""
+    if len(x) == 0:
+        return 0.0
+    n = len(x)
+    up = np.fft.irfft(np.fft.rfft(x), n * 4) * 4
+    return float(max(np.max(np.abs(up)), np.max(np.abs(x))))
+
+
+@dataclass(frozen=True)
+class Mastering:
+    """Per-clip levelling: every clip is brought to ``target`` LUFS, so voices are
+    matched and a speaker change never jumps in volume; a block limiter keeps
+    peaks under ``ceiling`` dBTP (with headroom for the encoder's overshoot, so
+    the *encoded* file meets the ceiling)."""
+
+    target: float = -18.0
+    ceiling: float = -3.0
+    encoder_headroom: float = 2.0  # dB kept free for AAC/MP3 overshoot (measured up to 1.4)
+    max_boost: float = 24.0
+    # Clips are levelled this much above ``target``: gating blocks that straddle
+    # the pauses between lines pull a book ~1 LU below its clips' loudness.
+    pause_allowance: float = 1.0
+    # Book-wide correction of what is left, computed from the cached clips'
+    # sub-block energies (book_offset).
+    offset: float = 0.0
+
+    @property
+    def limit(self) -> float:
+        return float(10 ** ((self.ceiling - self.encoder_headroom) / 20))
+
+    def same_levels(self, other: Mastering) -> bool:
+        return (self.target, self.ceiling, self.encoder_headroom, self.pause_allowance) == (
+            other.target, other.ceiling, other.encoder_headroom, other.pause_allowance)
+
+
+DEFAULT_MASTERING = Mastering()
+
+
+@dataclass(frozen=True)
+class ClipStats:
+    """What mastering needs to know about a clip, computed once when it is cached."""
+
+    loudness: float | None  # LUFS of the raw clip, None for silence
+    peak: float  # sample peak, linear
+    true_peak: float  # 4x oversampled peak, linear
+    # Gain (dB) that brings this clip to DEFAULT_MASTERING's target *after*
+    # limiting: espeak's peaks sit ~20 dB above its loudness, so the limiter
+    # takes off loudness that a one-shot gain would not put back.
+    level: float = 0.0
+    # K-weighted 100 ms sub-block energies of the levelled clip: lets the book's
+    # integrated loudness (pauses included) be computed without decoding anything.
+    subs: tuple[float, ...] = ()
+
+
+def _apply(x: Floats, gain_db: float, true_ratio: float, mastering: Mastering) -> Floats:
+    y = x * 10 ** (gain_db / 20)
+    peak = float(np.max(np.abs(y))) if len(y) else 0.0
+    if peak * true_ratio > mastering.limit:
+        # Inter-sample peaks sit above sample peaks by true_ratio; limit the
+        # samples to a threshold that leaves room for it.
+        y = limit_peaks(y, mastering.limit / true_ratio)
+    return y
+
+
+def measure(pcm: bytes, rate: int, mastering: Mastering = DEFAULT_MASTERING) -> ClipStats:
+    x = to_array(pcm)
+    peak = float(np.max(np.abs(x))) if len(x) else 0.0
+    tp = true_peak(x)
+    ratio = max(1.0, tp / peak) if peak > 0 else 1.0
+    loudness = gated_loudness(block_energies(pcm, rate))
+    if loudness is None:
+        return ClipStats(None, peak, tp, 0.0, tuple(float(v) for v in sub_block_energies(pcm, rate)))
+    goal = mastering.target + mastering.pause_allowance
+    level = min(mastering.max_boost, goal - loudness)
+    for _ in range(3):  # converges in two or three steps
+        y = _apply(x, level, ratio, mastering)
+        subs = sub_block_energies(to_pcm(y), rate)
+        got = gated_loudness(blocks_from_subs(subs))
+        if got is None or abs(got - goal) < 0.05:
+            break
+        level = min(mastering.max_boost, level + goal - got)
+    else:
+        subs = sub_block_energies(to_pcm(_apply(x, level, ratio, mastering)), rate)
+    return ClipStats(loudness, peak, tp, level, tuple(float(f"{v:.4g}") for v in subs))
+
+
+def clip_gain_db(stats: ClipStats, mastering: Mastering) -> float:
+    if stats.loudness is None:
+        return 0.0
+    if mastering.same_levels(DEFAULT_MASTERING):
+        return stats.level + mastering.offset
+    return min(mastering.max_boost,
+               mastering.target + mastering.pause_allowance + mastering.offset - stats.loudness)
+
+
+def book_offset(timeline: Iterable[tuple[ClipStats | None, int]], rate: int, mastering: Mastering) -> float:
+    """The gain (dB) that brings the levelled book to ``mastering.target``.
+
+    ``timeline`` is the book in order: ``(stats, samples)`` for each clip and
+    ``(None, samples)`` for each pause. The levelled clips' sub-block energies
+    are laid end to end (pauses as zeros, at 100 ms resolution) and gated as
+    BS.1770 does.
+    """
+    step = rate // 10
+    parts: list[Floats] = []
+    carry = 0.0
+    for stats, samples in timeline:
+        if stats is None:
+            carry += samples / step
+            whole = int(carry)
+            carry -= whole
+            if whole:
+                parts.append(np.zeros(whole))
+        elif stats.subs:
+            subs = np.asarray(stats.subs)
+            if not mastering.same_levels(DEFAULT_MASTERING) and stats.loudness is not None:
+                subs = subs * 10 ** ((clip_gain_db(stats, replace(mastering, offset=0.0)) - stats.level) / 10)
+            parts.append(subs)
+    if not parts:
+        return 0.0
+    loudness = gated_loudness(blocks_from_subs(np.concatenate(parts)))
+    return 0.0 if loudness is None else mastering.target - loudness
+
+
+def master(pcm: bytes, stats: ClipStats, mastering: Mastering) -> bytes:
+    """Apply the clip's gain and limit its peaks; returns new PCM."""
+    gain_db = clip_gain_db(stats, mastering)
+    gain = 10 ** (gain_db / 20)
+    if abs(gain_db) < 1e-6 and stats.true_peak <= mastering.limit:
+        return pcm
+    ratio = max(1.0, stats.true_peak / stats.peak) if stats.peak > 0 else 1.0
+    if stats.true_peak * gain <= mastering.limit:
+        return to_pcm(to_array(pcm) * gain)
+    return to_pcm(_apply(to_array(pcm), gain_db, ratio, mastering))
+
+
+def limit_peaks(x: Floats, threshold: float, block: int = 32, spread: int = 5) -> Floats:
+    """Smooth gain reduction so that ``|x| <= threshold``.
+
+    Block peaks set a gain curve; taking the minimum over neighbouring blocks
+    gives attack before and release after a peak, and linear interpolation keeps
+    the curve free of steps (no clicks). A final hard clip catches the rest.
+    """
+    n = len(x)
+    blocks = -(-n // block)
+    padded = np.zeros(blocks * block)
+    padded[:n] = np.abs(x)
+    peaks = padded.reshape(blocks, block).max(axis=1)
+    gains = np.minimum(1.0, threshold / np.maximum(peaks, 1e-12))
+    spread_gains = gains.copy()
+    for shift in range(1, spread + 1):
+        spread_gains[shift:] = np.minimum(spread_gains[shift:], gains[:-shift])
+        spread_gains[:-shift] = np.minimum(spread_gains[:-shift], gains[shift:])
+    centres = np.arange(blocks) * block + block / 2
+    curve = np.interp(np.arange(n), centres, spread_gains)
+    y: Floats = np.clip(x * curve, -threshold, threshold)
+    return y
+
+
+# --- encoding ------------------------------------------------------------------------
+
+ENCODE_ARGS = {
+    # ADTS AAC and frame-only MP3 concatenate byte-for-byte: each segment is
+    # encoded once and reused, and the book is joined with a stream copy.
+    "m4b": ["-c:a", "aac", "-b:a", "{bitrate}", "-f", "adts"],
+    "mp3": ["-c:a", "libmp3lame", "-b:a", "{bitrate}", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"],
+}
+
+
+def encode_stream(
+    chunks: Iterable[bytes], rate: int, fmt: str, bitrate: str, dest: Path
+) -> int:
+    """Stream PCM chunks into one ffmpeg encode writing ``dest``; returns samples fed."""
+    args = [a.replace("{bitrate}", bitrate) for a in ENCODE_ARGS[fmt]]
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+           "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", *args, str(dest)]
+    fed = 0
+    with open(os.devnull, "wb") as devnull:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=devnull, stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stderr is not None
+    try:
+        for chunk in chunks:
+            proc.stdin.write(chunk)
+            fed += len(chunk) // 2
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    err = proc.stderr.read()
+    if proc.wait() != 0:
+        raise OutputError(f"ffmpeg failed encoding {dest.name}: {_last_line(err)}")
+    return fed
+
+
+def count_frames(path: Path, fmt: str) -> int:
+    """Decoded sample count of an ADTS or headerless CBR MP3 stream, from its frame headers."""
+    data = path.read_bytes()
+    if fmt == "m4b":
+        pos = frames = 0
+        while pos + 7 <= len(data) and data[pos] == 0xFF and (data[pos + 1] & 0xF0) == 0xF0:
+            length = ((data[pos + 3] & 0x03) << 11) | (data[pos + 4] << 3) | (data[pos + 5] >> 5)
+            if length < 7:
+                break
+            pos += length
+            frames += 1
+        return frames * AAC_FRAME
+    return _count_mp3_samples(data)
+
+
+_MP3_BITRATES = {
+    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),  # MPEG-1 layer III
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),  # MPEG-2/2.5 layer III
+}
+_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def _count_mp3_samples(data: bytes) -> int:
+    pos = samples = 0
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF or (data[pos + 1] & 0xE0) != 0xE0:
+            break
+        version = (data[pos + 1] >> 3) & 0x03
+        bitrate_index = data[pos + 2] >> 4
+        rate_index = (data[pos + 2] >> 2) & 0x03
+        padding = (data[pos + 2] >> 1) & 0x01
+        if version == 1 or rate_index == 3 or bitrate_index in (0, 15):
+            break
+        table = 1 if version == 3 else 2
+        bitrate = _MP3_BITRATES[table][bitrate_index] * 1000
+        rate = _MP3_RATES[version][rate_index]
+        per_frame = 1152 if version == 3 else 576
+        size = (per_frame // 8) * bitrate // rate + padding
+        pos += size
+        samples += per_frame
+    return samples
+
+
+def concat_files(parts: Sequence[Path], dest: Path) -> None:
+    """Byte-level join of ADTS / frame-only MP3 segments (valid for both formats)."""
+    with open(dest, "wb") as out:
+        for part in parts:
+            with open(part, "rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+
+
+def ffmetadata(chapters: Sequence[tuple[int, int, str]], rate: int, tags: dict[str, str]) -> str:
+    """An FFMETADATA1 file: chapters as ``(start_sample, end_sample, title)``.
+
+    TIMEBASE is 1/sample-rate so chapter times are the sample counts themselves,
+    with no rounding to milliseconds.
+    """
+
+    def esc(value: str) -> str:
+        return re.sub(r"([=;#\\\n])", r"\\\1", value)
+
+    out = [";FFMETADATA1"]
+    out += [f"{esc(k)}={esc(v)}" for k, v in tags.items()]
+    for start, end, title in chapters:
+        out += ["[CHAPTER]", f"TIMEBASE=1/{rate}", f"START={start}", f"END={end}", f"title={esc(title)}"]
+    return "\n".join(out) + "\n"
+
+
+def mux_m4b(aac: Path, metadata: str, dest: Path) -> None:
+    """Wrap a joined ADTS stream in an MP4 audiobook with chapters (stream copy)."""
+    meta = dest.with_name(dest.name + ".ffmeta")
+    meta.write_text(metadata, encoding="utf-8")
+    try:
+        run_ffmpeg(
+            ["-f", "aac", "-i", str(aac), "-f", "ffmetadata", "-i", str(meta),
+             "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
+             "-c", "copy", "-movflags", "+faststart", "-f", "ipod", str(dest)],
+            what=dest.name,
+        )
+    finally:
+        meta.unlink(missing_ok=True)
+
+
+# --- reading back (tests, bench, verification) ------------------------------------------
+
+
+def probe(path: Path) -> str:
+    """ffmpeg's own description of a file (imageio-ffmpeg ships no ffprobe)."""
+    done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, check=False)
+    return done.stderr.decode("utf-8", "replace")
+
+
+def measure_file_loudness(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) of an encoded file, by ffmpeg's ebur128 filter."""
+    done = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
+         "-af", "ebur128=peak=true", "-f", "null", "-"],
+        capture_output=True, check=False,
+    )
+    text = done.stderr.decode("utf-8", "replace")
+    summary = text[text.rfind("Summary:"):]
+    integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if not integrated or not peak:
+        raise OutputError(f"could not measure loudness of {path}")
+    return float(integrated.group(1)), float(peak.group(1))
+
+
+def decoded_samples(path: Path, rate: int) -> int:
+    """Samples ffmpeg decodes from ``path`` (exact duration check)."""
+    done = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(rate), "-"],
+        capture_output=True, check=False,
+    )
+    return len(done.stdout) // 2
+
+
+def remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
