@@ -243,7 +243,7 @@ def known_characters(work: Work, cast_file: CastFile) -> tuple[Character, ...]:
         known.append(Character(name=entry.key, aliases=aliases, gender=entry.gender or "unknown"))
         seen.update(_fold(n) for n in (entry.key, entry.name, *entry.aliases))
     for tag in work.meta.tags.get("Characters", ()):
-        name = _character_tag_name(tag)
+        name = character_tag_name(tag)
         if name and _fold(name) not in seen:
             seen.add(_fold(name))
             known.append(Character(name=name))
@@ -258,7 +258,7 @@ _NOT_A_PERSON = re.compile(
 )
 
 
-def _character_tag_name(tag: str) -> str | None:
+def character_tag_name(tag: str) -> str | None:
     """``"Haruno Sakura (Naruto)"`` -> ``"Haruno Sakura"``; group tags -> None."""
     name = re.sub(r"\s*\([^)]*\)\s*$", "", tag).strip()
     if not name or _NOT_A_PERSON.match(name) or "/" in name or "&" in name:

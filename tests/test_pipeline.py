@@ -144,3 +144,23 @@ def test_seeds_cover_and_cast_real_characters_once(name: str) -> None:
     assert result.cast.narrator_voice not in (voices["Kakashi"], voices["Sakura"])
     genders = {c.name: c.gender for c in result.cast.characters}
     assert result.profiles[voices["Sakura"]].gender in ("female", genders["Sakura"])
+
+
+TEXTS = sorted((Path(__file__).resolve().parents[1] / "texts").glob("*.*"))
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)
+def test_sample_texts_analyse_cleanly(path: Path, tmp_path: Path) -> None:
+    result = analyse(path, cast_path=tmp_path / "none.cast.toml")
+    assert_lines_cover_paragraphs(result.work, result.lines)
+    folded = [c.name.casefold() for c in result.cast.characters]
+    assert len(folded) == len(set(folded))
+    # Co-speakers never share a voice while the pool has room (it does here).
+    voices = {c.name: c.voice for c in result.cast.characters}
+    for speakers in casting.scene_speakers(result.lines).values():
+        assert len({voices[s] for s in speakers}) == len(speakers)
+    # AO3 "Characters" tags seed the cast: each tagged name is a character or alias.
+    names = {n.casefold() for c in result.cast.characters for n in (c.name, *c.aliases)}
+    for tag in result.work.meta.tags.get("Characters", ()):
+        name = casting.character_tag_name(tag)
+        assert name is None or name.casefold() in names
