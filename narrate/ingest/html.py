@@ -140,7 +140,9 @@ def _walk(el: Tag, items: list[Item], pending_ids: list[str]) -> None:
         if isinstance(child, Tag) and child.name in _SKIP:
             continue
         if not (isinstance(child, Tag) and child.name in _BLOCKS):
-            if isinstance(child, Tag | NavigableString) and (isinstance(child, Tag) or _is_text(child)):
+            if isinstance(child, Tag | NavigableString) and (
+                isinstance(child, Tag) or _is_text(child)
+            ):
                 inline.append(child)
             continue
         flush()

@@ -133,8 +133,10 @@ def _is_subtitle(lines: list[str]) -> bool:
         len(words) > 8 or "." in text[:-1].replace("Mr.", "").replace("Mrs.", "")
     ):
         return False
-    significant = [w for w in words if len(w.strip("_*'’")) >= 4]
+    significant = [w for w in words if len(w.strip("_*'’.")) >= 4]
     capitalised = [w for w in significant if w.strip("_*'’(")[:1].isupper()]
+    if text.endswith("."):  # "The Missing Heir." yes; "Text of chapter one." no
+        return text[:1].isupper() and len(capitalised) == len(significant)
     return text[:1].isupper() and len(capitalised) * 2 >= len(significant)
 
 
@@ -547,15 +549,13 @@ def read_ao3_text(text: str, path: Path | None) -> Work:
             if key:
                 tag_key = key
                 continue
-            if m_inline and m_inline[1] in _AO3_TAG_KEYS:
-                tags.setdefault(canonical_tag(m_inline[1]), []).extend(_split_tags(m_inline[2]))
+            if tag_key is not None:
+                value = text[block.start : block.end]
+                tags.setdefault(canonical_tag(tag_key), []).extend(_split_tags(value))
                 tag_key = None
                 continue
-            if tag_key is not None:
-                tags.setdefault(canonical_tag(tag_key), []).extend(
-                    _split_tags(text[block.start : block.end])
-                )
-                tag_key = None
+            if m_inline and m_inline[1] in _AO3_TAG_KEYS:
+                tags.setdefault(canonical_tag(m_inline[1]), []).extend(_split_tags(m_inline[2]))
                 continue
             if title is None:
                 title = " ".join(s.strip() for s in block.lines(text))
