@@ -132,8 +132,12 @@ def locate_rendered(path: Path, output_root: Path = Path("output")) -> Path:
     if not path.is_file():
         raise InputError(path, "no such file or folder", "pass output/<slug> or the work file")
     from narrate.ingest import load_work
+    from narrate.render import work_slug
 
-    title = load_work(path).meta.title
+    work = load_work(path)
+    if (output_root / work_slug(work) / MANIFEST_NAME).is_file():
+        return output_root / work_slug(work)
+    title = work.meta.title
     source = str(path.resolve())
     by_title: list[Path] = []
     for folder in discover(output_root):
@@ -407,6 +411,14 @@ def _podlove_chapters(item: ET.Element, chapters_json: Path) -> None:
         ET.SubElement(psc, f"{{{PSC}}}chapter", attrs)
 
 
+def check_feed_formats(formats: Sequence[str]) -> None:
+    """Episodes are MP3s: refuse a render for a feed that would write none."""
+    if "mp3" not in formats:
+        raise InputError(
+            None, "--feed needs MP3 output", "add mp3 to --format, e.g. --format m4b,mp3"
+        )
+
+
 def normalise_base_url(base_url: str) -> str:
     """``http://host:port/path`` with exactly one trailing slash; anything else is refused."""
     parts = urlsplit(base_url.strip())
@@ -417,6 +429,18 @@ def normalise_base_url(base_url: str) -> str:
             "pass one like http://192.168.1.20:8000/",
         )
     return base_url.strip().rstrip("/") + "/"
+
+
+def build_folder_feed(root: Path, base_url: str, *, title: str | None = None) -> Path | None:
+    """``root/feed.xml`` for every rendered work under ``root`` (None: there are none).
+
+    What ``narrate render --feed`` and ``narrate serve`` call: one shared feed for
+    the output folder, so rendering another work adds a season to it.
+    """
+    works = discover(root)
+    if not works:
+        return None
+    return build_feed(works, root, base_url=base_url, title=title)
 
 
 def discover(root: Path) -> list[Path]:

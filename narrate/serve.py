@@ -327,13 +327,10 @@ def feed_base_url(server: NarrateServer, host: str) -> str:
 
 
 def rebuild_feed(root: Path, base_url: str, *, title: str | None = None) -> Path | None:
-    """Write ``root/feed.xml`` for every rendered work under ``root``; None if there are none."""
-    from narrate.feed import build_feed, discover
+    """Write ``root/feed.xml`` with ``base_url`` for every rendered work under ``root``."""
+    from narrate.feed import build_folder_feed
 
-    works = discover(root)
-    if not works:
-        return None
-    return build_feed(works, root, base_url=base_url, title=title)
+    return build_folder_feed(root, base_url, title=title)
 
 
 def serve(server: NarrateServer) -> None:  # pragma: no cover - blocks until Ctrl-C
