@@ -985,6 +985,10 @@ def script_rows(
     return rows
 
 
+def _same_paragraph(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return (a["chapter"], a["scene"], a["paragraph"]) == (b["chapter"], b["scene"], b["paragraph"])
+
+
 def is_uncertain(line: Line, threshold: float) -> bool:
     """A dialogue line whose speaker a person should check."""
     return line.kind == "dialogue" and (line.speaker is None or line.confidence < threshold)
@@ -996,13 +1000,25 @@ def format_script(
     threshold: float = 0.6,
     chapter_titles: Mapping[int, str] = _EMPTY_TITLES,
     width: int = 100,
+    only_uncertain: bool = False,
 ) -> list[tuple[str, bool]]:
     """Readable script lines as ``(text, dim)`` pairs; the CLI styles dim ones.
 
     Dialogue is shown whole with its speaker; narration is shortened (it is only
     context); a ``?`` marks a speaker to check, with its confidence and rule;
     the line id comes first so it can be copied into a ``[[line]]`` override.
+    ``only_uncertain`` keeps the lines to check plus their neighbours in the same
+    paragraph, since the evidence (a tag, a beat) is usually right beside them.
     """
+    if only_uncertain:
+        keep: set[int] = set()
+        for i, r in enumerate(rows):
+            if r["kind"] == "dialogue" and (r["speaker"] is None or r["confidence"] < threshold):
+                keep.add(i)
+                for j in (i - 1, i + 1):
+                    if 0 <= j < len(rows) and _same_paragraph(rows[i], rows[j]):
+                        keep.add(j)
+        rows = [r for i, r in enumerate(rows) if i in keep]
     out: list[tuple[str, bool]] = []
     id_width = max([6, *(len(str(r["id"])) for r in rows)])
     names = [str(r["speaker"]) for r in rows if r["kind"] == "dialogue" and r["speaker"]]

@@ -153,18 +153,22 @@ def script(
     chapters = {c.index: c.title or c.heading or "" for c in analysis.work.chapters}
     if chapter is not None and chapter not in chapters:
         raise click.BadParameter(f"{work} has chapters 1-{len(chapters)}", param_hint="'--chapter'")
-    rows = casting.script_rows(
-        analysis.lines,
-        analysis.cast,
-        chapter=chapter,
-        only_uncertain=only_uncertain,
-        threshold=threshold,
-    )
     if as_json:
+        rows = casting.script_rows(
+            analysis.lines,
+            analysis.cast,
+            chapter=chapter,
+            only_uncertain=only_uncertain,
+            threshold=threshold,
+        )
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    for text, dim in casting.format_script(rows, threshold=threshold, chapter_titles=chapters):
+    rows = casting.script_rows(analysis.lines, analysis.cast, chapter=chapter)
+    shown = casting.format_script(
+        rows, threshold=threshold, chapter_titles=chapters, only_uncertain=only_uncertain
+    )
+    for text, dim in shown:
         click.echo(click.style(text, dim=True) if dim else text)
 
 

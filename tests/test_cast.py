@@ -498,3 +498,24 @@ def test_script_rows_and_format_mark_uncertain_speakers() -> None:
     assert "???" in next(t for t in shown if t.startswith("1.1.6"))
     dims = [dim for text, dim in casting.format_script(rows) if text.startswith("1.1.1")]
     assert dims == [True]
+
+
+def test_only_uncertain_view_keeps_neighbours_from_the_same_paragraph() -> None:
+    lines = [
+        narration(1, "Night fell."),
+        Line(
+            "1.1.2", "dialogue", 0, 5, '"Go,"', 1, 1, 2, speaker="A", confidence=0.2, rule="other"
+        ),
+        Line("1.1.3", "narration", 0, 9, "she said.", 1, 1, 2),
+        Line("1.1.4", "dialogue", 0, 6, '"Now."', 1, 1, 3, speaker="B", confidence=0.9, rule="tag"),
+    ]
+    result = casting.build_cast(
+        lines, [Character("A"), Character("B")], PROFILES, casting.CastFile(path=Path("x"))
+    )
+    rows = casting.script_rows(result.lines, result.cast)
+    shown = [
+        text.split()[0]
+        for text, _ in casting.format_script(rows, only_uncertain=True)
+        if text[:1].isdigit()
+    ]
+    assert shown == ["1.1.2", "1.1.3"]
