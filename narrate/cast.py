@@ -709,21 +709,28 @@ def assign_voices(
     ordered = sorted(characters, key=_importance)
     for character in ordered:
         if character.name in fixed:
-            give(character.name, fixed[character.name])
+            voice = fixed[character.name]
+            for other in clashes(character.name, voice):
+                chapter, scene = shared_scene[frozenset((character.name, other))]
+                warnings.append(
+                    f"{other} and {character.name} both have voice {voice} in the cast file "
+                    f"and both speak in scene {chapter}.{scene}"
+                )
+            give(character.name, voice)
     for character in ordered:
         if character.name in assignments:
             continue
         if character.narrator:
             give(character.name, narrator_id)
             continue
-        voice = previous.get(character.name)
+        kept = previous.get(character.name)
         if (
-            voice in rank
-            and voice is not None
-            and _gender_fits(character.gender, profiles[voice].gender)
-            and not clashes(character.name, voice)
+            kept is not None
+            and kept in rank
+            and _gender_fits(character.gender, profiles[kept].gender)
+            and not clashes(character.name, kept)
         ):
-            give(character.name, voice)
+            give(character.name, kept)
 
     pool_use: dict[Gender, int] = defaultdict(int)
     for voice, names in holders.items():

@@ -519,3 +519,11 @@ def test_only_uncertain_view_keeps_neighbours_from_the_same_paragraph() -> None:
         if text[:1].isdigit()
     ]
     assert shown == ["1.1.2", "1.1.3"]
+
+
+def test_user_pins_that_clash_are_kept_but_reported() -> None:
+    lines = scene_of({"A": 2, "B": 1})
+    chars = characters_of(lines, {"A": "male", "B": "male"})
+    voices, warnings = casting.assign_voices(chars, lines, PROFILES, fixed={"A": "m1", "B": "m1"})
+    assert voices == {"A": "m1", "B": "m1"}
+    assert warnings == ["A and B both have voice m1 in the cast file and both speak in scene 1.1"]
