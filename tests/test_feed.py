@@ -352,3 +352,99 @@ def test_cli_feed(tmp_path: Path) -> None:
     result = runner.invoke(main, ["feed", str(tmp_path / "nothing-here")])
     assert result.exit_code == 2 and result.output.startswith("Error: ")
     assert "Traceback" not in result.output
+
+
+TINY_WORK = """# The Tin Kettle
+
+*by Ora Vell*
+
+## Chapter One: Steam
+
+The kettle sang at dawn. Mira lifted it from the stove.
+
+"Too loud," said Bram.
+
+## Chapter Two: Leaves
+
+The tea was bitter. Bram drank it anyway.
+"""
+
+
+def render_tiny(work: Path, out: Path, *extra: str) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            str(work),
+            "-o",
+            str(out),
+            "--workers",
+            "1",
+            "--cache-dir",
+            str(out.parent / "cache"),
+            "--feed",
+            *extra,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"feed: {out / 'feed.xml'}" in result.output
+
+
+def test_render_feed_end_to_end_and_a_growing_work(tmp_path: Path) -> None:
+    """Real render --feed of a tiny work; then the work gains a chapter and is re-rendered."""
+    work, out = tmp_path / "kettle.md", tmp_path / "out"
+    work.write_text(TINY_WORK, encoding="utf-8")
+    render_tiny(work, out, "--subtitles", "srt")
+    feed = out / "feed.xml"
+    manifest = json.loads((out / "the-tin-kettle" / "manifest.json").read_text(encoding="utf-8"))
+    pod = podcastparser.parse("http://localhost:8000/feed.xml", io.BytesIO(feed.read_bytes()))
+    assert pod["title"] == "The Tin Kettle"
+    episodes = sorted(pod["episodes"], key=lambda ep: ep["number"])
+    assert [ep["title"] for ep in episodes] == ["Steam", "Leaves"]
+    for ep, chapter in zip(episodes, manifest["chapters"], strict=True):
+        mp3 = out / "the-tin-kettle" / chapter["mp3"]
+        assert ep["enclosures"][0]["file_size"] == mp3.stat().st_size
+        assert ep["total_time"] == round(chapter["duration"])
+        assert abs(chapter["duration"] - _mp3_seconds(mp3)) < 0.1
+        assert ep["chapters"][0]["title"] in ("The Tin Kettle", "Steam", "Leaves")
+    root = ET.parse(feed).getroot()
+    for item in root.iter("item"):
+        for link in item.iter(f"{{{PODCAST}}}transcript"):
+            url = link.get("url") or ""
+            path = out / unquote(urlsplit(url).path.lstrip("/"))
+            assert path.is_file(), url
+        transcripts = {t.get("type") for t in item.iter(f"{{{PODCAST}}}transcript")}
+        assert transcripts == {"text/vtt", "application/x-subrip"}
+    vtt = (out / "the-tin-kettle" / manifest["chapters"][0]["vtt"]).read_text(encoding="utf-8")
+    assert "<v Bram>" in vtt and "Too loud" in vtt
+    before = items_by_guid(feed)
+
+    work.write_text(
+        TINY_WORK + "\n## Chapter Three: Cups\n\nTwo cups waited on the sill.\n", encoding="utf-8"
+    )
+    render_tiny(work, out)
+    after = items_by_guid(feed)
+    new = set(after) - set(before)
+    assert len(new) == 1 and next(iter(new)).endswith(":3")
+    first = next(g for g in before if g.endswith(":1"))
+    assert after[first] == before[first]  # untouched chapter: identical item
+    for guid in before:  # every old episode keeps its identity, title and date
+        old, now = ET.fromstring(before[guid]), ET.fromstring(after[guid])
+        for tag in ("guid", "title", "pubDate", f"{{{ITUNES}}}episode"):
+            assert old.findtext(tag) == now.findtext(tag), (guid, tag)
+
+
+def _mp3_seconds(path: Path) -> float:
+    from mutagen.mp3 import MP3
+
+    return float(MP3(path).info.length)
+
+
+def test_render_feed_needs_mp3(tmp_path: Path) -> None:
+    work = tmp_path / "kettle.md"
+    work.write_text(TINY_WORK, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["render", str(work), "-o", str(tmp_path / "out"), "--format", "m4b", "--feed"]
+    )
+    assert result.exit_code == 2 and "--feed needs MP3" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

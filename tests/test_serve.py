@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import podcastparser
 import pytest
-from test_feed import make_mp3, make_work
+from test_feed import TINY_WORK, make_mp3, make_work, render_tiny
 
 from narrate.errors import InputError, NarrateError
 from narrate.serve import (
@@ -289,3 +289,29 @@ def test_a_podcast_client_subscribes_over_http(tmp_path: Path) -> None:
             if link.endswith(".json"):
                 assert json.loads(body)["version"] == "1.2.0"
     assert not any(name.endswith(".tmp") for name in os.listdir(root))
+
+
+def test_rendered_work_over_http_with_urllib(tmp_path: Path) -> None:
+    """Done-when in miniature: real render, served, read by a podcast parser over HTTP."""
+    import urllib.request
+
+    work, out = tmp_path / "kettle.md", tmp_path / "out"
+    work.write_text(TINY_WORK, encoding="utf-8")
+    render_tiny(work, out)
+    with running(out) as server:
+        base = f"http://127.0.0.1:{server.port}/"
+        rebuild_feed(out, base)
+        with urllib.request.urlopen(base + "feed.xml", timeout=5) as response:
+            parsed = podcastparser.parse(base + "feed.xml", response)
+        assert len(parsed["episodes"]) == 2
+        for episode in parsed["episodes"]:
+            url = episode["enclosures"][0]["url"]
+            with urllib.request.urlopen(url, timeout=5) as response:
+                body = response.read()
+            local = out / urlsplit(url).path.lstrip("/")
+            assert body == local.read_bytes()
+            assert len(body) == episode["enclosures"][0]["file_size"]
+            assert episode["chapters"]  # inline Podlove chapters
+            for suffix, check in ((".chapters.json", b'"version": "1.2.0"'), (".vtt", b"WEBVTT")):
+                with urllib.request.urlopen(url.replace(".mp3", suffix), timeout=5) as response:
+                    assert check in response.read()
