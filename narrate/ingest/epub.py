@@ -5,7 +5,8 @@ EPUB 2 NCX), not from spine files: one file may hold several chapters (the TOC
 points at anchors inside it) and one chapter may span several files (files the
 TOC does not mention continue the chapter before them). Spine content before
 the first TOC entry (cover, title page) and entries such as "Cover", "Title
-Page", "Contents" or "Copyright" are skipped. ``Work.text`` is the extracted
+Page", "Contents" or "Copyright" are skipped. Without a TOC, ``h1``/``h2``
+headings start chapters and files named like cover/title/TOC pages are skipped. ``Work.text`` is the extracted
 text, as for HTML.
 """
 
@@ -40,6 +41,8 @@ _SKIP_LABELS = re.compile(
     r"half ?title|imprint|colophon|landmarks|dedication)$",
     re.IGNORECASE,
 )
+
+_FRONT_FILE = re.compile(r"cover|title|toc|contents|copyright|nav|colophon", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -134,13 +137,21 @@ def _read(zf: zipfile.ZipFile, path: Path) -> Work:
             continue
         items = _file_items(zf, file, path)
         entries = by_file.get(file, [])
-        if not toc:  # no usable TOC: one chapter per spine file that has text
-            heading = next((i.text for i in items[:3] if i.kind == "heading"), None)
-            current = ChapterDraft(
-                heading=heading, title=chapter_title(heading) if heading else None
-            )
-            drafts.append(current)
-            _add(builder, current, items)
+        if not toc:
+            # No usable TOC: skip front-matter files by name; h1/h2 headings start
+            # chapters and a file without one continues the chapter before it.
+            if _FRONT_FILE.search(posixpath.basename(file)):
+                continue
+            for piece in items:
+                if piece.kind == "heading" and piece.level <= 2:
+                    builder.add(piece.text)
+                    current = ChapterDraft(heading=piece.text, title=chapter_title(piece.text))
+                    drafts.append(current)
+                    continue
+                if current is None:
+                    current = ChapterDraft()
+                    drafts.append(current)
+                _add(builder, current, [piece])
             continue
         starts: dict[int, TocEntry] = {}
         for entry in entries:
