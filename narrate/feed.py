@@ -217,6 +217,8 @@ def episodes(work: RenderedWork, season: int | None, first_episode: int = 1) -> 
             srt = _file(base, chapter.get("srt")) or _sibling(vtt, ".srt")
             name = _text(chapter.get("title")) or f"Chapter {index}"
             about = _text(chapter.get("summary")) or _chapter_blurb(work, index, name)
+            if number == first_episode and work.summary:
+                about = f"{about}\n\n{work.summary}"  # where a new listener starts
             result.append(
                 Episode(
                     guid=f"narrate:{work.work_id}:{index}",

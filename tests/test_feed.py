@@ -448,3 +448,17 @@ def test_render_feed_needs_mp3(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "--feed needs MP3" in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_cli_feed_accepts_the_work_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kettle.md").write_text(TINY_WORK, encoding="utf-8")
+    make_work(tmp_path / "output", "the-tin-kettle", title="The Tin Kettle", chapters=1)
+    result = CliRunner().invoke(main, ["feed", "kettle.md", "--base-url", BASE])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "output" / "feed.xml").is_file()
+
+    (tmp_path / "other.md").write_text("# Unheard\n\nNobody rendered this.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["feed", "other.md"])
+    assert result.exit_code == 2
+    assert "not rendered yet" in result.output and "narrate render other.md" in result.output
