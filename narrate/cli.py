@@ -253,15 +253,16 @@ def serve_command(
 ) -> None:
     """Serve FOLDER (default output/) and its podcast feed over HTTP, with seeking."""
     from narrate import serve as serving
+    from narrate.feed import normalise_base_url
 
+    if base_url is not None:
+        base_url = normalise_base_url(base_url)  # a typo is an error, before binding
     log = None if quiet else (lambda line: click.echo(line, err=True))
     server = serving.make_server(folder, host, port, listing=listing, log=log)
     address = serving.feed_base_url(server, host)
     click.echo(f"serving {folder} at {address}")
     feed_path = folder / "feed.xml"
     if not no_feed:
-        from narrate.feed import normalise_base_url
-
         try:
             feed_base = normalise_base_url(base_url or address)
             built = serving.rebuild_feed(folder, feed_base, title=title)

@@ -315,3 +315,16 @@ def test_rendered_work_over_http_with_urllib(tmp_path: Path) -> None:
             for suffix, check in ((".chapters.json", b'"version": "1.2.0"'), (".vtt", b"WEBVTT")):
                 with urllib.request.urlopen(url.replace(".mp3", suffix), timeout=5) as response:
                     assert check in response.read()
+
+
+def test_cli_serve_refuses_bad_input_in_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from narrate.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["serve", str(tmp_path), "--base-url", "phone:8000"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "--base-url" in result.output
+    result = runner.invoke(main, ["serve", str(tmp_path / "missing"), "--port", "0"])
+    assert result.exit_code == 2 and "no such folder" in result.output
