@@ -36,7 +36,7 @@ _ORDINALS = (
     "thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|last"
 )
 _NUMBER = (
-    rf"(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|(?:{_WORD_NUMBERS})(?:[- ](?:{_WORD_NUMBERS}))?"
+    rf"(?:\d{{1,5}}|[ivxlcdm]{{1,8}}|(?:{_WORD_NUMBERS})(?:[- ](?:{_WORD_NUMBERS}))?"
     rf"|(?:the\s+)?(?:{_ORDINALS}))"
 )
 # "CHAPTER XII. THE STORM", "Chapter 1: The Oil Merchant", "BOOK THE FIRST",
