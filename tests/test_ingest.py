@@ -247,6 +247,16 @@ def test_prose_that_looks_like_a_heading_stays_prose(tmp_path: Path) -> None:
     assert len(paragraphs(work)) == 4
 
 
+def test_contents_word_without_headings_keeps_the_text(tmp_path: Path) -> None:
+    text = "Contents\n\nA box of buttons, a thimble and a letter.\n\nThat was all she owned.\n"
+    work = load_work(write(tmp_path, "c.txt", text))
+    assert paragraphs(work) == [
+        "Contents",
+        "A box of buttons, a thimble and a letter.",
+        "That was all she owned.",
+    ]
+
+
 def test_title_block_and_scene_styles(tmp_path: Path) -> None:
     separators = [
         "* * *",

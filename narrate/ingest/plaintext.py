@@ -318,6 +318,7 @@ def _chapters_from_blocks(text: str, blocks: list[Block], gutenberg: bool) -> li
     group: list[Heading] = []  # consecutive headings not yet followed by body
     expect_subtitle = False
     in_contents = False
+    contents: list[Block] = []
     current: ChapterDraft | None = None
 
     def flush() -> None:
@@ -360,9 +361,11 @@ def _chapters_from_blocks(text: str, blocks: list[Block], gutenberg: bool) -> li
             continue
         if block.nlines == 1 and _CONTENTS.match(lines[0].strip()):
             in_contents = True
+            contents.append(block)
             continue
         if in_contents and not group:
-            continue  # entries of a contents list that are not headings themselves
+            contents.append(block)  # entries of a contents list that are not headings
+            continue
         if group:
             flush()
             titles = [h.title for h in group if h.title]
@@ -381,6 +384,9 @@ def _chapters_from_blocks(text: str, blocks: list[Block], gutenberg: bool) -> li
             body.append(block)
     flush()
 
+    if current is None and contents:
+        # "Contents" but no chapter heading ever followed: it was text after all.
+        front = sorted(front + contents, key=lambda b: b.start)
     if front:
         keep = not gutenberg or any(_is_prose(text, b) for b in front)
         if gutenberg:
