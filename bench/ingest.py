@@ -30,11 +30,17 @@ def _make(case: str, tmp: Path) -> Path:
         path.write_text(f"Opening line.\n\n{para}\n\nClosing line.\n", encoding="utf-8")
     elif case == "chapters-10000":
         path.write_text(
-            "".join(f"Chapter {i}: Title {i}\n\nShort body of chapter {i}.\n\n* * *\n\nMore.\n\n" for i in range(1, 10001)),
+            "".join(
+                f"Chapter {i}: Title {i}\n\nShort body of chapter {i}.\n\n* * *\n\nMore.\n\n"
+                for i in range(1, 10001)
+            ),
             encoding="utf-8",
         )
     elif case == "headings-10000":
-        path.write_text("".join(f"Chapter {i}\n\n" for i in range(1, 10001)) + "Finally some text.\n", encoding="utf-8")
+        path.write_text(
+            "".join(f"Chapter {i}\n\n" for i in range(1, 10001)) + "Finally some text.\n",
+            encoding="utf-8",
+        )
     elif case in {"seed000", "seed003"}:
         name = "000_a7f0e62e8fefe710.txt" if case == "seed000" else "003_54b7f5ba612c50cc.txt"
         return SEEDS / name
@@ -64,7 +70,14 @@ def run_one(case: str) -> None:
 
 
 def main() -> None:
-    cases = sys.argv[1:] or ["seed000", "seed003", "paragraph-2mb", "chapters-10000", "headings-10000", "no-newlines-50mb"]
+    cases = sys.argv[1:] or [
+        "seed000",
+        "seed003",
+        "paragraph-2mb",
+        "chapters-10000",
+        "headings-10000",
+        "no-newlines-50mb",
+    ]
     if len(cases) == 1:
         run_one(cases[0])
         return

@@ -247,6 +247,13 @@ def test_prose_that_looks_like_a_heading_stays_prose(tmp_path: Path) -> None:
     assert len(paragraphs(work)) == 4
 
 
+def test_prose_opening_is_not_a_title_block(tmp_path: Path) -> None:
+    text = "The mill stood alone.\n\nBy the river, the reeds grew tall.\n\nNobody came.\n"
+    work = load_work(write(tmp_path, "mill-story.txt", text))
+    assert work.meta.author is None and work.meta.title == "Mill story"
+    assert len(paragraphs(work)) == 3
+
+
 def test_contents_word_without_headings_keeps_the_text(tmp_path: Path) -> None:
     text = "Contents\n\nA box of buttons, a thimble and a letter.\n\nThat was all she owned.\n"
     work = load_work(write(tmp_path, "c.txt", text))

@@ -268,7 +268,13 @@ def read_plain(text: str, path: Path | None) -> Work:
             if blocks[1].nlines <= 2
             else None
         )
-        if by and len(first) <= 120 and not first.startswith(_QUOTE_START):
+        if (
+            by
+            and _looks_like_name(by["name"])
+            and len(first) <= 120
+            and not first.startswith(_QUOTE_START)
+            and not first.endswith((".", ",", ";", ":"))
+        ):
             title = title or first.strip("_*# ")
             author = author or by["name"].strip()
             blocks = blocks[2:]
@@ -293,6 +299,35 @@ def read_plain(text: str, path: Path | None) -> Work:
         chapters=chapters,
         source=path,
         format="gutenberg" if gutenberg else "text",
+    )
+
+
+_NAME_PARTICLES = {
+    "and",
+    "&",
+    "de",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "da",
+    "di",
+    "du",
+    "of",
+    "y",
+}
+
+
+def _looks_like_name(name: str) -> bool:
+    """ "Petra Halloway", "J. R. Fenwick and Ada Vell"; not "the river, the reeds grew tall"."""
+    words = name.strip().rstrip(".").split()
+    if not words or len(words) > 8 or any(ch in name for ch in ',;:!?"“”'):
+        return False
+    return (
+        all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+        and words[0][:1].isupper()
     )
 
 
