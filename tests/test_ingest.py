@@ -216,6 +216,8 @@ def test_gutenberg_header_contents_and_headings(tmp_path: Path) -> None:
         ("Chapter 3: in which nothing happens", "in which nothing happens"),
         ("II. The Return", "The Return"),
         ("_Chapter VII_", None),
+        ("PART ONE\n\nChapter I: The Bertolini", "The Bertolini"),
+        ("CHAPTER I\n\nI MEET A STRANGER", "I Meet a Stranger"),
     ],
 )
 def test_heading_styles(tmp_path: Path, heading_block: str, title: str | None) -> None:

@@ -375,7 +375,9 @@ def _chapters_from_blocks(text: str, blocks: list[Block], gutenberg: bool) -> li
             group
             and expect_subtitle
             and block.gap <= threshold
-            and (heading is None or heading.title is not None)
+            # "CHAPTER I" then "I MEET SIR HENRY" (reads as a numbered title) is a
+            # subtitle; "PART ONE" then "Chapter I: The Bertolini" is not.
+            and (heading is None or (heading.kind == "number" and heading.title is not None))
             and _is_subtitle(lines)
         ):
             group[-1].title = _clean_title(" ".join(s.strip() for s in lines))
