@@ -1,0 +1,238 @@
+"""Render end to end on a tiny original work: every output is read back with
+mutagen and ffmpeg (chapters, tags, cover, loudness, durations), and the cache
+behaviour (re-run, one-word edit, SIGKILL mid-render) is checked for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mutagen.id3 import ID3, CTOCFlags
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
+
+from narrate import audio
+from narrate.cli import main
+from narrate.render import RenderSettings, render, slugify
+
+STORY = """\
+The Brass Key
+
+By Ilse Marrow
+
+
+Chapter 1: The Locked Door
+
+Pell found the key in the gutter outside the bakery.
+
+"That is mine," said a woman in a green shawl. "I dropped it this morning."
+
+"Then tell me what it opens," Pell said.
+
+
+
+The woman only smiled and walked away.
+
+Chapter 2: Morning
+
+By morning the door at the end of the lane stood open.
+
+"You came," the woman said. "I hoped you would."
+"""
+
+RATE = 22050
+
+
+def _write(tmp_path: Path, text: str = STORY) -> Path:
+    work = tmp_path / "brass-key.txt"
+    work.write_text(text, encoding="utf-8")
+    return work
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, Path]:
+    tmp = tmp_path_factory.mktemp("render")
+    work = _write(tmp)
+    cache = tmp / "cache"
+    settings = RenderSettings(out_dir=tmp / "out", cache_dir=cache, split_chapters=True, workers=2,
+                              progress=False)
+    result = render(work, settings)
+    return tmp, result, cache
+
+
+def test_files_and_summary(rendered: tuple[Path, object, Path]) -> None:
+    tmp, result, _ = rendered
+    out = tmp / "out" / "the-brass-key"
+    for name in ("the-brass-key.m4b", "the-brass-key.mp3", "the-brass-key.vtt",
+                 "the-brass-key.chapters.json", "cover.jpg", "manifest.json"):
+        assert (out / name).is_file(), name
+    assert not [p for p in out.rglob("*") if ".partial" in p.name or p.name.endswith(".tmp")]
+    summary = result.summary()  # type: ignore[attr-defined]
+    assert summary.startswith("synthesized ") and ", reused 0 from cache" in summary
+    assert "the-brass-key.m4b" in summary and "total duration 0:00:" in summary
+
+
+def test_m4b_chapters_tags_and_cover(rendered: tuple[Path, object, Path]) -> None:
+    tmp, result, _ = rendered
+    out = tmp / "out" / "the-brass-key"
+    m4b = MP4(str(out / "the-brass-key.m4b"))
+    manifest = json.loads((out / "manifest.json").read_text())
+    titles = [c.title for c in m4b.chapters]
+    assert titles == ["The Brass Key", "The Locked Door", "Morning"]
+    starts = [c.start for c in m4b.chapters]
+    assert starts[0] == 0.0 and starts == sorted(starts)
+    # chapter starts are the manifest's (sample-count) starts
+    for chapter, start in zip(manifest["chapters"], starts[1:], strict=True):
+        assert abs(chapter["start"] - start) < 0.002
+    decoded = audio.decoded_samples(out / "the-brass-key.m4b", RATE) / RATE
+    assert abs(decoded - manifest["duration"]) < 0.05
+    assert abs(m4b.info.length - manifest["duration"]) < 0.05
+    assert starts[-1] < decoded
+    tags = m4b.tags
+    assert tags["©nam"] == ["The Brass Key"] and tags["©alb"] == ["The Brass Key"]
+    assert tags["©ART"] == ["Ilse Marrow"] and tags["aART"] == ["Ilse Marrow"]
+    assert tags["©gen"] == ["Audiobook"] and tags["stik"] == [2]
+    assert "espeak" in tags["©wrt"][0]
+    cover = bytes(tags["covr"][0])
+    assert cover[:3] == b"\xff\xd8\xff"
+    assert (out / "cover.jpg").read_bytes() == cover
+    probe = audio.probe(out / "the-brass-key.m4b")
+    assert "Chapter #0:2" in probe and "aac" in probe
+
+
+def test_mp3_chap_ctoc_and_tags(rendered: tuple[Path, object, Path]) -> None:
+    tmp, _, _ = rendered
+    path = tmp / "out" / "the-brass-key" / "the-brass-key.mp3"
+    tags = ID3(str(path))
+    top = [f for f in tags.getall("CTOC") if f.flags & CTOCFlags.TOP_LEVEL]
+    assert len(top) == 1 and top[0].flags & CTOCFlags.ORDERED
+    chaps = {f.element_id: f for f in tags.getall("CHAP")}
+    listed = [chaps[i] for i in top[0].child_element_ids]
+    assert [c.sub_frames["TIT2"].text[0] for c in listed] == ["The Brass Key", "The Locked Door", "Morning"]
+    assert listed[0].start_time == 0
+    for a, b in zip(listed, listed[1:], strict=False):
+        assert a.end_time == b.start_time  # marks cover the whole file, no gaps
+    length_ms = MP3(str(path)).info.length * 1000
+    assert abs(listed[-1].end_time - length_ms) < 60
+    # chapter 1 has two scenes: a nested, ordered table of contents
+    nested = [f for f in tags.getall("CTOC") if not f.flags & CTOCFlags.TOP_LEVEL]
+    assert any(len(f.child_element_ids) == 2 for f in nested)
+    assert tags["TIT2"].text == ["The Brass Key"] and tags["TPE1"].text == ["Ilse Marrow"]
+    assert tags["TCON"].text == ["Audiobook"] and "espeak" in tags["TCOM"].text[0]
+    assert tags.getall("APIC")[0].data[:3] == b"\xff\xd8\xff"
+
+
+def test_loudness_and_true_peak(rendered: tuple[Path, object, Path]) -> None:
+    tmp, _, _ = rendered
+    for name in ("the-brass-key.m4b", "the-brass-key.mp3"):
+        integrated, peak = audio.measure_file_loudness(tmp / "out" / "the-brass-key" / name)
+        assert -19.0 <= integrated <= -17.0, (name, integrated)
+        assert peak <= -3.0, (name, peak)
+
+
+def test_split_chapters_transcripts_and_manifest(rendered: tuple[Path, object, Path]) -> None:
+    tmp, _, _ = rendered
+    out = tmp / "out" / "the-brass-key"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["files"]["m4b"] == "the-brass-key.m4b"
+    assert [c["index"] for c in manifest["chapters"]] == [1, 2]
+    for n, chapter in enumerate(manifest["chapters"], start=1):
+        mp3 = out / chapter["mp3"]
+        tags = ID3(str(mp3))
+        assert tags["TRCK"].text == [f"{n}/2"]
+        assert abs(MP3(str(mp3)).info.length - chapter["duration"]) < 0.06
+        assert (out / chapter["vtt"]).read_text().startswith("WEBVTT")
+        assert json.loads((out / chapter["chapters_json"]).read_text())["chapters"]
+        assert chapter["published"]
+    vtt = (out / "the-brass-key.vtt").read_text()
+    assert "<v " in vtt and "Pell found the key in the gutter outside the bakery." in vtt
+    # cue times lie inside the audio and are in order
+    times = [line.split(" --> ") for line in vtt.splitlines() if " --> " in line]
+    assert times == sorted(times)
+
+
+def test_rerun_reuses_everything_and_one_word_edit_resynthesizes_one_line(
+    rendered: tuple[Path, object, Path],
+) -> None:
+    tmp, _, cache = rendered
+    work = tmp / "brass-key.txt"
+    settings = RenderSettings(out_dir=tmp / "out", cache_dir=cache, split_chapters=True, workers=2,
+                              progress=False)
+    manifest = tmp / "out" / "the-brass-key" / "manifest.json"
+    published = [c["published"] for c in json.loads(manifest.read_text())["chapters"]]
+    again = render(work, settings)
+    assert again.synthesized == 0 and again.reused > 10
+    work.write_text(STORY.replace("walked away", "strolled away"), encoding="utf-8")
+    edited = render(work, settings)
+    assert edited.synthesized == 1
+    assert [c["published"] for c in json.loads(manifest.read_text())["chapters"]] == published
+
+
+def test_kill_9_mid_render_keeps_finished_clips(tmp_path: Path) -> None:
+    # Long enough that synthesis is still running when we kill it.
+    paragraphs = [f"Count {i} of the long test." for i in range(80)]
+    work = _write(tmp_path, "The Long Count\n\nBy Test Author\n\n\n" + "\n\n".join(paragraphs) + "\n")
+    cache = tmp_path / "cache"
+    cmd = [sys.executable, "-m", "narrate", "render", str(work), "-o", str(tmp_path / "out"),
+           "--cache-dir", str(cache), "--workers", "1", "--format", "mp3"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(list(cache.glob("clips/*/*.clip"))) < 10:
+        time.sleep(0.05)
+    assert proc.poll() is None, "render finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    kept = len(list(cache.glob("clips/*/*.clip")))
+    assert kept >= 10
+    assert not list((tmp_path / "out").rglob("*.mp3"))  # no truncated audiobook
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    reused = int(last.split("reused ")[1].split()[0])
+    assert reused >= kept - 1  # the clip being written at the kill may be lost, nothing else
+
+
+def test_unwritable_output_is_one_clear_line(tmp_path: Path) -> None:
+    work = _write(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(main, ["render", str(work), "-o", str(blocker), "--cache-dir",
+                                       str(tmp_path / "c")])
+    assert result.exit_code == 4
+    assert result.output.count("\n") == 1 and "not writable" in result.output
+    missing = CliRunner().invoke(main, ["render", str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 2 and "Traceback" not in missing.output
+
+
+def test_preview_scene(tmp_path: Path) -> None:
+    work = _write(tmp_path)
+    result = CliRunner().invoke(main, ["preview", str(work), "--scene", "1.2", "--no-play", "-o",
+                                       str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "out" / "the-brass-key" / "preview-1.2.mp3"
+    assert path.is_file() and 1.0 < MP3(str(path)).info.length < 15
+    bad = CliRunner().invoke(main, ["preview", str(work), "--scene", "9.9", "--no-play", "-o",
+                                    str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")])
+    assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("The Lamplighter’s Bargain", "the-lamplighters-bargain"), ("../../etc/passwd", "etc-passwd"),
+     ("CON", "con-book"), ("nul", "nul-book"), ("", "untitled"), ("///", "untitled"),
+     ("Ça va? Señor Café", "ca-va-senor-cafe")],
+)
+def test_slugs_are_safe(title: str, expected: str) -> None:
+    assert slugify(title) == expected
+
+
+def test_long_titles_are_cut_at_a_word() -> None:
+    slug = slugify("word " * 100)
+    assert len(slug) <= 60 and not slug.endswith("-") and "/" not in slug
