@@ -4,6 +4,7 @@ behaviour (re-run, one-word edit, SIGKILL mid-render) is checked for real."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -80,7 +81,7 @@ def test_files_and_summary(rendered: tuple[Path, object, Path]) -> None:
 
 
 def test_m4b_chapters_tags_and_cover(rendered: tuple[Path, object, Path]) -> None:
-    tmp, result, _ = rendered
+    tmp, _, _ = rendered
     out = tmp / "out" / "the-brass-key"
     m4b = MP4(str(out / "the-brass-key.m4b"))
     manifest = json.loads((out / "manifest.json").read_text())
@@ -117,7 +118,7 @@ def test_mp3_chap_ctoc_and_tags(rendered: tuple[Path, object, Path]) -> None:
     listed = [chaps[i] for i in top[0].child_element_ids]
     assert [c.sub_frames["TIT2"].text[0] for c in listed] == ["The Brass Key", "The Locked Door", "Morning"]
     assert listed[0].start_time == 0
-    for a, b in zip(listed, listed[1:], strict=False):
+    for a, b in itertools.pairwise(listed):
         assert a.end_time == b.start_time  # marks cover the whole file, no gaps
     length_ms = MP3(str(path)).info.length * 1000
     assert abs(listed[-1].end_time - length_ms) < 60

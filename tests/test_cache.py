@@ -1,0 +1,91 @@
+"""The clip cache: keys, atomic entries, pruning, and the `narrate cache` command."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from narrate import cache
+from narrate.cli import main
+from narrate.model import Audio, VoiceProfile
+
+NARRATOR = VoiceProfile("narrator", "espeak", "en-us", role="narrator")
+
+
+def test_key_changes_with_everything_that_changes_audio() -> None:
+    base = cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.")
+    assert base == cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.")
+    assert base != cache.clip_key("espeak", "1.53", NARRATOR, "Hello there.")
+    assert base != cache.clip_key("espeak", "1.52", NARRATOR, "Hello there!")
+    faster = VoiceProfile("narrator", "espeak", "en-us", rate=200, role="narrator")
+    assert base != cache.clip_key("espeak", "1.52", faster, "Hello there.")
+    # renaming a profile or editing its description does not change the sound
+    renamed = VoiceProfile("other", "espeak", "en-us", description="x", role="narrator")
+    assert base == cache.clip_key("espeak", "1.52", renamed, "Hello there.")
+    # lexicon entries count only when their word is in the text
+    assert base == cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", {"Aske": "Ask"})
+    assert base != cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", {"there": "thair"})
+
+
+def test_store_and_load_roundtrip(tmp_path: Path) -> None:
+    store = cache.Cache(tmp_path)
+    pcm = (b"\x00\x10\x00\xf0" * 5000)
+    info = store.store_clip("ab" * 20, Audio(pcm, 22050))
+    assert store.has_clip("ab" * 20) and info.samples == len(pcm) // 2
+    clip = store.load_clip("ab" * 20)
+    assert clip.pcm == pcm and clip.sample_rate == 22050 and clip.stats.peak > 0
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_partial_or_foreign_file_is_not_a_hit(tmp_path: Path) -> None:
+    store = cache.Cache(tmp_path)
+    path = store.clip_path("cd" * 20)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"garbage")
+    assert not store.has_clip("cd" * 20)
+
+
+def test_default_dir_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path / "env"))
+    assert cache.default_cache_dir(tmp_path / "flag") == tmp_path / "flag"
+    assert cache.default_cache_dir() == tmp_path / "env"
+    monkeypatch.delenv("NARRATE_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.default_cache_dir() == tmp_path / "xdg" / "narrate"
+
+
+def test_prune_by_age_and_size(tmp_path: Path) -> None:
+    store = cache.Cache(tmp_path)
+    now = time.time()
+    for i in range(4):
+        store.store_clip(f"{i:02d}" * 20, Audio(b"\x01\x00" * 10000, 22050))
+        os.utime(store.clip_path(f"{i:02d}" * 20), (now - i * 86400 * 10, now - i * 86400 * 10))
+    removed, _ = cache.prune(tmp_path, older_than_days=15, now=now)
+    assert removed == 2 and cache.usage(tmp_path).clips == 2
+    size = cache.usage(tmp_path).bytes
+    removed, freed = cache.prune(tmp_path, max_bytes=size // 2 + 1, now=now)
+    assert removed == 1 and freed > 0
+    assert store.has_clip("00" * 20)  # the most recently used entry stays
+
+
+def test_parse_size() -> None:
+    assert cache.parse_size("500M") == 500 << 20
+    assert cache.parse_size("2GB") == 2 << 30
+    assert cache.parse_size("1.5g") == int(1.5 * (1 << 30))
+    with pytest.raises(ValueError):
+        cache.parse_size("lots")
+
+
+def test_cache_command(tmp_path: Path) -> None:
+    store = cache.Cache(tmp_path)
+    store.store_clip("ef" * 20, Audio(b"\x01\x00" * 1000, 22050))
+    shown = CliRunner().invoke(main, ["cache", "--cache-dir", str(tmp_path)])
+    assert shown.exit_code == 0 and "1 clips" in shown.output
+    bad = CliRunner().invoke(main, ["cache", "--cache-dir", str(tmp_path), "--prune", "--max-size", "lots"])
+    assert bad.exit_code == 2 and "not a size" in bad.output
+    cleared = CliRunner().invoke(main, ["cache", "--cache-dir", str(tmp_path), "--clear"])
+    assert cleared.exit_code == 0 and "0 clips" in cleared.output
