@@ -440,3 +440,58 @@ def test_huge_line_and_many_chapters_are_bounded(tmp_path: Path) -> None:
     assert work.chapters[-1].heading == "Chapter 2000"
     # Generous bound: linear code does both in well under a second; quadratic would take minutes.
     assert time.perf_counter() - started < 20
+
+
+_separator = st.sampled_from(["* * *", "~~~", "#", "oOo", "…..", "---"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    chapters=st.lists(
+        st.lists(st.lists(_paragraph, min_size=1, max_size=3), min_size=1, max_size=3),
+        min_size=1,
+        max_size=4,
+    ),
+    separator=_separator,
+)
+def test_structure_and_coverage_with_headings_and_breaks(
+    tmp_path: Path, chapters: list[list[list[str]]], separator: str
+) -> None:
+    """Headings and separator lines are structure; every other non-blank character is in
+    exactly one paragraph, and chapters/scenes come out as generated."""
+    parts: list[str] = []
+    structural: list[tuple[int, int]] = []
+    pos = 0
+
+    def emit(piece: str, is_structure: bool) -> None:
+        nonlocal pos
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        if is_structure:
+            structural.append((pos, pos + len(piece)))
+        parts.append(piece)
+        pos += len(piece)
+
+    for number, scenes in enumerate(chapters, 1):
+        emit(f"Chapter {number}: Part {number}", True)
+        for k, scene in enumerate(scenes):
+            if k:
+                emit(separator, True)
+            for para in scene:
+                emit(para, False)
+    text = "".join(parts) + "\n"
+    work = load_work(write(tmp_path, "gen.txt", text))
+    check_spans(work)
+    assert [len(c.scenes) for c in work.chapters] == [len(s) for s in chapters]
+    assert [c.title for c in work.chapters] == [f"Part {n}" for n in range(1, len(chapters) + 1)]
+    covered = [0] * len(text)
+    for _, _, p in work.paragraphs():
+        for i in range(p.start, p.end):
+            covered[i] += 1
+    for i, ch in enumerate(text):
+        in_structure = any(a <= i < b for a, b in structural)
+        if not ch.isspace():
+            assert covered[i] == (0 if in_structure else 1), (i, ch)

@@ -97,7 +97,10 @@ def split_blocks(
 # A separator line has no letters or digits (bar the oOo / xXx family), no quote
 # marks, and is short: "* * *", "~~~", "#", "---", "…..", ". . .", "<hr>", "❦".
 _QUOTES = set("\"'“”‘’«»„‚`")
-_OXO = re.compile(r"^(?:[oO0]{3,}|[xX]{3,}|(?:[oO][xX])+[oO]|(?:[xX][oO])+[xX])$")
+# Mixed case only: "oOo", "OoO", "xXx", "oxo"-style; "ooo" or "xxx" alone may be words.
+_OXO = re.compile(
+    r"^(?:(?=[oO]*o)(?=[oO]*O)[oO]{3,}|(?=[xX]*x)(?=[xX]*X)[xX]{3,}|(?:[oO][xX])+[oO]|(?:[xX][oO])+[xX])$"
+)
 _HR = re.compile(r"^<\s*hr\s*/?\s*>$", re.IGNORECASE)
 
 
