@@ -9,12 +9,12 @@ respelling (``Rokudaime = "Roh-koo-dye-meh"``) or to espeak phonemes written
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +38,11 @@ def builtin_voices_dir() -> Path:
     beside = Path(__file__).resolve().parent.parent / "voices"
     if any(beside.glob("*.toml")):
         return beside
-    try:
-        return Path(str(resources.files("narrate_voices")))
-    except ModuleNotFoundError:
-        return beside
+    # A data-only (namespace) package: its folder is the spec's search location.
+    spec = importlib.util.find_spec("narrate_voices")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return beside
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -245,3 +245,19 @@ def test_cli_say_rejects_non_wav_and_unknown_voice(tmp_path: Path) -> None:
     unknown = runner.invoke(main, ["say", "Hi", "--voice", "zz", "-o", str(tmp_path / "x.wav")])
     assert unknown.exit_code == 2 and "no voice profile 'zz'" in unknown.output
     assert not list(tmp_path.iterdir())
+
+
+def test_packaging_lists_every_subpackage_and_ships_the_voices() -> None:
+    """pyproject lists packages by hand (to map voices/ onto narrate_voices): keep it whole."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(config["packages"])
+    found = {
+        ".".join(p.parent.relative_to(root).parts) for p in (root / "narrate").rglob("__init__.py")
+    }
+    missing = found - listed
+    assert not missing, f"add {sorted(missing)} to [tool.setuptools] packages in pyproject.toml"
+    assert config["package-dir"]["narrate_voices"] == "voices"
+    assert "*.toml" in config["package-data"]["narrate_voices"]
