@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from narrate.lines import SPEECH_VERBS
 from narrate.model import Character, Gender, Line, Work
@@ -185,6 +186,8 @@ class _Entity:
     known: bool = False
     narrator: bool = False
     lines: int = 0
+    epithet: bool = False  # named only by a description: "the saloon-keeper"
+    lines_here: int = 0  # dialogue paragraphs spoken in the current scene
 
     @property
     def person(self) -> bool:
@@ -212,6 +215,14 @@ class _Entity:
             return self.name
         # The most used form; ties go to the longer (fuller) one.
         return max(self.forms.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+
+
+def _title_gender(title: str) -> Gender | None:
+    if title in MALE_TITLES or title.rstrip(".") + "." in MALE_TITLES:
+        return "male"
+    if title in FEMALE_TITLES or title.rstrip(".") + "." in FEMALE_TITLES:
+        return "female"
+    return None
 
 
 def _clean(form: str) -> str:
@@ -333,21 +344,38 @@ class _Names:
                 word_key = _key(words[0])
                 target = self.by_key.get(word_key)
             elif title is not None:
-                # "Mr. Darcy" -> "Fitzwilliam Darcy"; "Miss Elizabeth" -> "Elizabeth Bennet"
+                # "Mr. Darcy" -> "Fitzwilliam Darcy"; "Miss Elizabeth" -> "Elizabeth Bennet";
+                # but never "Mrs. Bennet" -> "Mr. Bennet": a title of the other sex is
+                # another person of the family.
                 full = self.by_key.get(_key(" ".join(words)))
-                if full is not None and not (
-                    full.known is False
-                    and any(split(f)[0] not in (None, title) for f in full.forms)
+                # A gendered title before a surname shared with a first-name holder
+                # ("Mr. Vell" / "Ada Vell") is another member of the family.
+                family = (
+                    full is not None
+                    and not full.known
+                    and full.fixed_gender is None
+                    and _title_gender(title) is not None
+                    and any(
+                        len(f.split()) > 1 and _key(f.split()[-1]) == _key(words[-1])
+                        for f in forms
+                        if f.split()[0] not in TITLES
+                    )
+                )
+                if (
+                    full is not None
+                    and not family
+                    and (
+                        full.known
+                        or full.fixed_gender is None
+                        or _title_gender(title) in (None, full.fixed_gender)
+                    )
                 ):
                     target = full
             if target is None:
                 target = _Entity(name=form)
                 self.entities.append(target)
-                if title is not None:
-                    if title in MALE_TITLES:
-                        target.fixed_gender = "male"
-                    elif title in FEMALE_TITLES:
-                        target.fixed_gender = "female"
+            if title is not None and target.fixed_gender is None and not target.known:
+                target.fixed_gender = _title_gender(title)
             self.by_key[key] = target
             if title is None and len(words) > 1:
                 for word in words:
@@ -407,13 +435,240 @@ def _first_person(work: Work, lines: Sequence[Line]) -> bool:
     return words > 0 and i_count / words > 0.012
 
 
+# --- speech tags ---------------------------------------------------------------------------
+# A tag's subject is one of three kinds: a pronoun ("she said"), a proper name
+# ("said Mr. Bennet") or a descriptive noun phrase ("said the man with the basket",
+# "the old horse replied"). Only the words up to the head noun are the speaker's
+# name: prepositional phrases and relative clauses after it are dropped.
+_TITLE_WORD = (
+    r"(?:(?:Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Rev|Mme|Mlle)\.?|Miss|Sir|Lady|Lord|Madam|Madame|"
+    r"Mister|Doctor|Professor|Captain|Colonel|Major|General|Aunt|Uncle|King|Queen|Prince|"
+    r"Princess|Father|Brother|Sister|Master|Mistress|Judge|Reverend|Monsieur|Parson|Old|Little|Young)"
+)
+_NAME_RE = rf"(?:{_TITLE_WORD}\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}"
+_DETERMINER = (
+    r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Yy]our|[Aa]nother|[Tt]his|[Tt]hat|"
+    r"[Oo]ne\s+of\s+(?:the\s+\w+|them|us|those|these)|[Oo]ne|[Ss]omebody|[Ss]omeone|[Ee]veryone|"
+    r"[Ee]verybody|[Nn]obody)"
+)
+# Words that end a descriptive subject: prepositions, conjunctions, relatives, pronouns.
+_NP_STOP = _words(
+    """at in on with without who whom whose which that and or but of from to for by as into
+    near beside behind upon under over after before again then now too also there here
+    he she it they we i you him her them us me his its their our my your was were is are had
+    has have did does do would could should will shall might must may can not no so just
+    still only even very quite rather once when while where how what why if than a an the
+    half""".replace("\n", " ")
+)
+_PRONOUN_SUBJECTS = _words("he she i they we He She I They We")
+_NP_WORD = (
+    r"(?!(?:" + "|".join(sorted(_NP_STOP)) + r"|" + "|".join(sorted(SPEECH_VERBS)) + r")\b)[\w'’-]+"
+)
+_SUBJECT_RE = (
+    r"(?P<pron>\b(?:he|she|I|they|we|He|She|They|We)\b)"
+    rf"|(?P<np>\b{_DETERMINER}(?:\s+{_NP_WORD}){{0,4}}?)"
+    rf"|(?P<name>{_NAME_RE})"
+)
+_LEAD = r"^[\s,;:!?.…—–-]*"
+# "… ," said she / said the old man / said Mr. Bennet quietly
+_VERB_FIRST = re.compile(_LEAD + rf"(?:{_VERB})\b\s+(?:[a-z]+ly\s+)?(?P<rest>\S.*)", re.DOTALL)
+# "… ," Marla asked / the old man grumbled / she, gently, said
+_SUBJECT_FIRST = re.compile(
+    _LEAD
+    + r"(?:(?:and|then)\s+)?(?:"
+    + _SUBJECT_RE
+    + r")(?:\s*,\s*[a-z]+ly\s*,)?\s+(?:[a-z]+ly\s+)?(?:"
+    + _VERB
+    + r")\b"
+)
+# Narration that introduces a quote: Mrs. Bennet said to her husband, "…" / He answered:
+_TAG_BEFORE_RE = re.compile(
+    r"(?:^|(?<=[\s,;(]))(?:(?:and|then)\s+)?(?:"
+    + _SUBJECT_RE
+    + r")\s+(?:[a-z]+ly\s+)?(?:"
+    + _VERB
+    + r")\b[^.!?\"“”]{0,60}?[,:—–-]?\s*$"
+)
+# A narration sentence that opens with a person doing something: an action beat.
+_BEAT_RE = re.compile(
+    r"(?:(?:Then|And|But|So|Finally|Suddenly|Slowly|Instead|Still|Now|At last|Again)\s*,?\s+)?"
+    r"(?:(?P<pron>He|She|I)\b|(?P<poss>His|Her|My)\s+[a-z]+|(?P<name>"
+    + _NAME_RE
+    + r"))(?:['’]s\s+[a-z]+)?\s+(?:[a-z]+ly\s+)?(?:[a-z]+)"
+)
+_SELF_INTRO = re.compile(
+    r"\b(?:I\s+am|I['’]m|I\s+be|[Mm]y\s+name\s+is|[Cc]all\s+me)\s+(?:plain\s+|only\s+|just\s+)?"
+    r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+|Miss\s+|Parson\s+|Captain\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+)
+
+
+@dataclass(frozen=True)
+class _Subject:
+    kind: Literal["pron", "np", "name"]
+    text: str
+
+
+def _np_name(text: str) -> str | None:
+    """The descriptive subject up to its head noun: "the man with the basket" -> "the man"."""
+    words = text.split()
+    out: list[str] = []
+    det = re.match(_DETERMINER + r"\b", text)
+    if det is None:
+        return None
+    out = det.group(0).split()
+    for word in text[det.end() :].split()[:4]:
+        bare = word.rstrip(',.;:!?—–-"”’)')
+        if not bare or bare.lower() in _NP_STOP or bare in SPEECH_VERBS:
+            break
+        out.append(bare)
+        if bare != word:  # punctuation after it ends the phrase
+            break
+    while len(out) > 1 and out[-1].endswith("ly") and out[-1].lower() not in _LY_NOUNS:
+        out.pop()  # "the man quietly" -> "the man"
+    if len(out) < 2 and not re.match(
+        r"(?i)(?:somebody|someone|everyone|everybody|nobody|another)$", out[0]
+    ):
+        return None
+    del words
+    return " ".join(out)
+
+
+_LY_NOUNS = _words("bully family ally lily holly sully belly jelly folly")
+
+
+def _subject(m: re.Match[str]) -> _Subject | None:
+    if m.group("pron"):
+        return _Subject("pron", m.group("pron"))
+    if m.group("np"):
+        name = _np_name(m.group("np"))
+        return _Subject("np", name) if name else None
+    name = m.group("name")
+    if (name and name.split()[0] not in NOT_NAMES | _PRONOUN_SUBJECTS) or (
+        name and len(name.split()) > 1 and re.match(_TITLE_WORD + r"\s", name)
+    ):
+        return _Subject("name", name)
+    return None
+
+
+def _parse_subject(rest: str) -> _Subject | None:
+    """The subject after an inverted speech verb: "said he", "said the parson", "cried Mrs. Long"."""
+    m = re.match(_SUBJECT_RE, rest)
+    if m is None:
+        return None
+    if m.group("np"):
+        name = _np_name(rest[m.start() :])
+        return _Subject("np", name) if name else None
+    return _subject(m)
+
+
+def _tag_after(text: str) -> _Subject | None:
+    m = _VERB_FIRST.match(text)
+    if m is not None:
+        found = _parse_subject(m.group("rest"))
+        if found is not None:
+            return found
+    m = _SUBJECT_FIRST.match(text)
+    return _subject(m) if m is not None else None
+
+
+def _tag_before(text: str) -> _Subject | None:
+    tail = text[-160:]
+    m = _TAG_BEFORE_RE.search(tail)
+    return _subject(m) if m is not None else None
+
+
+TAG_RULES = {"name": "tag", "pron": "tag-pronoun", "np": "tag-epithet"}
+OTHER_PARTY = _words("other")  # keys, see _epithet_key
+_TITLE_ALIASES = {
+    "dr": "doctor",
+    "mr": "mister",
+    "mrs": "missus",
+    "capt": "captain",
+    "col": "colonel",
+    "prof": "professor",
+    "rev": "reverend",
+    "st": "saint",
+}
+
+
+RANK_TITLES = _words(
+    """doctor professor captain colonel major general lieutenant sergeant corporal judge
+    reverend parson vicar rector inspector detective constable admiral commander count
+    countess duke duchess baron baroness king queen prince princess"""
+)
+# Relatives named through a spouse or parent: the title their name takes.
+KIN: dict[str, tuple[str, ...]] = {
+    "wife": ("mrs", "lady", "madame", "mme"),
+    "lady": ("mrs", "lady", "madame", "mme"),
+    "mother": ("mrs", "lady", "madame", "mme"),
+    "husband": ("mr", "sir", "lord", "monsieur"),
+    "father": ("mr", "sir", "lord", "monsieur"),
+}
+
+
+def _kin(head: str, possessive: str, salient: list[_Entity], names: _Names) -> _Entity | None:
+    """The relative a possessive epithet names: "his wife" -> "Mrs." + his surname."""
+    titles = KIN[head]
+    owner_gender = "male" if possessive == "his" else "female"
+    for owner in reversed(salient):
+        if owner.gender != owner_gender or owner.epithet:
+            continue
+        for form in owner.forms:
+            words = form.split()
+            if len(words) > 1:
+                for title in titles:
+                    cap = title.capitalize()
+                    for candidate in (f"{cap}. {words[-1]}", f"{cap} {words[-1]}"):
+                        found = names.by_key.get(_key(candidate))
+                        if found is not None and found is not owner:
+                            return found
+        break
+    present = [e for e in reversed(salient) if not e.epithet and _titles_of(e) & set(titles)]
+    talkers = [e for e in present if e.lines_here]
+    if talkers:
+        return talkers[0]
+    return present[0] if len(present) == 1 else None
+
+
+def _titles_of(entity: _Entity) -> set[str]:
+    out: set[str] = set()
+    for form in entity.forms:
+        words = form.split()
+        if len(words) > 1:
+            first = words[0].rstrip(".").lower()
+            out.add(_TITLE_ALIASES.get(first, first))
+    return out
+
+
+def _epithet_key(name: str) -> str:
+    words = name.lower().split()
+    if words and words[0] in {"the", "a", "an", "this", "that", "another"}:
+        words = words[1:]
+    if (
+        words
+        and words[0] in {"his", "her", "their"}
+        and words[-1] in {"companion", "friend", "interlocutor", "visitor", "guest", "host"}
+    ):
+        return "other"
+    return " ".join(words)
+
+
 def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] = ()) -> Attribution:
     """Give every dialogue line a speaker, a confidence and the rule that decided it."""
     names = _Names(work, known)
+    text = work.text
     narrator: _Entity | None = next((e for e in names.entities if e.narrator), None)
-    if narrator is None and _first_person(work, lines):
-        narrator = _Entity(name="Narrator", narrator=True)
-        names.entities.append(narrator)
+    first_person = narrator is not None or _first_person(work, lines)
+
+    def get_narrator() -> _Entity:
+        nonlocal narrator
+        if narrator is None:
+            narrator = _Entity(name="Narrator", narrator=True)
+            names.entities.append(narrator)
+        return narrator
+
+    if first_person:
+        get_narrator()
 
     # Group lines by paragraph, in order.
     paragraphs: list[list[int]] = []
@@ -425,76 +680,198 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             last_key = key
         paragraphs[-1].append(i)
 
+    epithets: dict[str, _Entity] = {}
     decisions: dict[int, _Decision] = {}
     spoken: list[tuple[_Entity | None, list[_Entity]]] = []  # dialogue paragraphs in order
-    recent: list[_Entity] = []  # most recent last: mentions and speakers
+    salient: list[_Entity] = []  # people active in the scene, most recent last
     history: list[_Entity | None] = []  # speakers of recent dialogue paragraphs in this scene
     last_vocative: _Entity | None = None
     open_quote_speaker: _Entity | None = None
     scene_key: tuple[int, int] | None = None
     gap = 0  # narration-only paragraphs since the last dialogue paragraph
+    addressed: list[_Entity] = []  # people addressed in the current paragraph's speech
+    prev_speaker: _Entity | None = None
+    lead_subject: _Entity | None = None
+    scene_start = para_start = 0
 
     def touch(entity: _Entity) -> None:
-        if entity in recent:
-            recent.remove(entity)
-        recent.append(entity)
+        if entity in salient:
+            salient.remove(entity)
+        salient.append(entity)
 
-    not_these: list[_Entity] = []  # people addressed in the current quote
-
-    def resolve_pronoun(pron: str, exclude: _Entity | None = None) -> _Entity | None:
+    def resolve_pronoun(pron: str) -> _Entity | None:
         p = pron.lower()
-        if p == "i":
-            return narrator
+        if p in {"i", "we"}:
+            return get_narrator() if p == "i" or first_person else None
         gender = PRONOUN_GENDER.get(p)
         if gender is None:
             return None
-        matches = [
+        people = [
             e
-            for e in reversed(recent)
-            if e.gender == gender and not e.narrator and e not in not_these and e.person
+            for e in reversed(salient)
+            if not e.narrator
+            and e not in addressed
+            and (e.person or e.epithet)
+            and not (e.epithet and (_is_voice(e.name) or _indefinite(e.name)))
         ]
-        if exclude is not None and len(matches) > 1 and matches[0] is exclude:
-            # Two people of one gender talking: "he said" on a new paragraph is
-            # rarely the one who spoke last.
-            return matches[1]
-        return matches[0] if matches else None
-
-    def resolve_subject(subj: str, prev: _Entity | None) -> _Entity | None:
-        words = subj.split()
-        if words[0].lower() in {"the", "his", "her", "a", "an"}:
-            noun = words[-1].lower()
-            gender = EPITHET_GENDER.get(noun)
-            for entity in reversed(recent):
-                if entity is prev or entity.narrator:
-                    continue
-                if not entity.person:
-                    continue
-                if entity.gender == gender or (gender is None and entity.gender != "unknown"):
-                    return entity
+        pool = [e for e in people if e.gender == gender] or [
+            e for e in people if e.gender == "unknown"
+        ]
+        if not pool:
             return None
-        return names.lookup(subj)
+        if lead_subject is not None and lead_subject in pool:
+            return lead_subject
+        if len(pool) > 1 and pool[0] is prev_speaker:
+            # Two people of one gender talking: a new paragraph's "he said" is
+            # rarely the one who spoke last.
+            return pool[1]
+        return pool[0]
+
+    def epithet(name: str) -> _Entity | None:
+        words = name.split()
+        capitalised = [w for w in words[1:] if w[:1].isupper() and w not in NOT_NAMES]
+        if capitalised and words[1][:1].islower():
+            # "the poet Syme", "the burly Moze": a description in front of a name
+            named = names.lookup(" ".join(capitalised))
+            if named is not None:
+                return named
+        key = _epithet_key(name)
+        head = key.split()[-1] if key else name.lower()
+        if key in OTHER_PARTY:
+            # "said the other", "his companion replied": the other side of the talk
+            for candidate in [*reversed(history), *reversed(salient)]:
+                if (
+                    candidate is not None
+                    and candidate is not prev_speaker
+                    and candidate not in addressed
+                ):
+                    return candidate
+            return None
+        entity = epithets.get(key)
+        definite = name.lower().startswith(("the ", "his ", "her ", "their "))
+        if entity is None and definite and head in RANK_TITLES:
+            titled = [e for e in names.entities if not e.epithet and head in _titles_of(e)]
+            if len(titled) == 1:
+                return titled[0]  # "the doctor" is Dr. Archie
+        if entity is None and name.lower().startswith(("his ", "her ")) and head in KIN:
+            # "his wife" while Mr. Bennet talks is Mrs. Bennet
+            kin = _kin(head, name.split()[0].lower(), salient, names)
+            if kin is not None:
+                return kin
+        intro = (
+            _introduction(text, scene_start, para_start, head)
+            if entity is None and definite
+            else None
+        )
+        if entity is None and intro is None and definite:
+            # "said his step-son", "the blonde replied": a description of someone
+            # already in the scene when exactly one person there fits it.
+            gender = EPITHET_GENDER.get(head.split("-")[-1])
+            present = [
+                e
+                for e in reversed(salient)
+                if not e.epithet
+                and not e.narrator
+                and e.person
+                and e is not prev_speaker
+                and e not in addressed
+                and (gender is None or e.gender == gender)
+            ]
+            if len(present) == 1:
+                return present[0]
+        if entity is None and not name.lower().startswith(("a ", "an ", "another")):
+            # "the man" after "a white man": the same person when the head matches.
+            for candidate in reversed(salient):
+                if candidate.epithet and candidate.name.lower().split()[-1] == head:
+                    entity = candidate
+                    break
+        if entity is None and intro is not None:
+            # "said the man" after "a white man came up the trail": the introduction
+            # is the fuller description of the same person.
+            entity = epithets.get(_epithet_key(intro))
+            if entity is None:
+                entity = _Entity(name=intro, epithet=True)
+                names.entities.append(entity)
+                entity.forms[intro] += 1
+                epithets[_epithet_key(intro)] = entity
+                gender = EPITHET_GENDER.get(head)
+                if gender:
+                    entity.fixed_gender = gender
+        if entity is None:
+            entity = _Entity(name=name, epithet=True)
+            gender = EPITHET_GENDER.get(head)
+            if gender:
+                entity.fixed_gender = gender
+            names.entities.append(entity)
+        epithets[key] = entity
+        entity.forms[name] += 1
+        return entity
+
+    def resolve(subject: _Subject, create: bool = True) -> _Entity | None:
+        if subject.kind == "pron":
+            return resolve_pronoun(subject.text)
+        if subject.kind == "np":
+            return epithet(subject.text)
+        entity = names.lookup(subject.text)
+        if entity is None:
+            words = [w for w in subject.text.split() if w not in NOT_NAMES]
+            for word in (words[-1:] + words[:1]) if words else []:
+                entity = names.lookup(word)
+                if entity is not None:
+                    break
+        if entity is None and not create:
+            return None
+        if entity is None:
+            # A speech-tag subject is a person even when discovery missed the name.
+            entity = _Entity(name=_clean(subject.text))
+            names.entities.append(entity)
+            names.by_key[_key(_clean(subject.text))] = entity
+        entity.speech += 1
+        entity.forms[_clean(subject.text)] += 0
+        return entity
 
     for para in paragraphs:
         first = lines[para[0]]
         if (first.chapter, first.scene) != scene_key:
             scene_key = (first.chapter, first.scene)
+            scene_start = first.start
             history = []
-            recent = []
+            for entity in salient:
+                entity.lines_here = 0
+            salient = []
             last_vocative = None
             open_quote_speaker = None
         p_start, p_end = first.start, lines[para[-1]].end
+        para_start = p_start
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
         mentions = names.in_range(p_start, p_end)
         narration_mentions = [
-            e
+            (s, e)
             for s, _, e in mentions
             if any(
                 lines[i].kind == "narration" and lines[i].start <= s < lines[i].end for i in para
             )
         ]
+        for i in para:
+            if lines[i].kind == "narration":
+                for m in _PERSON_NP.finditer(lines[i].text):
+                    if not _subject_position(text, lines[i].start + m.start()):
+                        continue
+                    phrase = m.group(0)
+                    if phrase.split()[0].lower() in {"a", "an"}:
+                        introduced = epithets.get(_epithet_key(phrase)) or epithet(phrase)
+                        if introduced is not None:
+                            touch(introduced)
+                    else:
+                        head = phrase.split()[-1].lower()
+                        for candidate in reversed(salient):
+                            if candidate.epithet and candidate.name.lower().split()[-1] == head:
+                                touch(candidate)
+                                break
         if not dialogue:
-            for entity in narration_mentions:
-                touch(entity)
+            for s, entity in narration_mentions:
+                if _subject_position(text, s) and entity.person:
+                    touch(entity)
             gap += 1
             if gap >= 2:
                 history = []
@@ -502,70 +879,59 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             continue
         prev_speaker = history[-1] if history else None
 
-        # Names in the narration before the first quote are who "he"/"she" most
-        # likely points at: "Kakashi looked up. 'Hi,' he said."
-        first_quote = lines[dialogue[0]].start
-        lead_mentions = [e for s, _, e in mentions if s < first_quote]
-        for entity in lead_mentions:
-            touch(entity)
-        alternate = prev_speaker if not lead_mentions else None
-        wanted_gender: str | None = None
-
         # Whoever a quote addresses by name is not its speaker.
         quote_text = " ".join(lines[i].text for i in dialogue)
         addressed = _vocatives(quote_text, names)
-        not_these[:] = addressed
+        for entity in addressed:
+            touch(entity)  # present, and "his"/"her" may point at them
+
+        # The person doing something in the narration before the first quote is
+        # who a following "he said" most likely points at.
+        first_quote = lines[dialogue[0]].start
+        lead_subject = None
+        for s, entity in narration_mentions:
+            if s < first_quote and entity.person and _subject_position(text, s):
+                touch(entity)
+                lead_subject = entity
 
         # 1. explicit tags, per quote
         tagged: dict[int, _Entity] = {}
+        tag_kind: dict[int, str] = {}
         for pos, i in enumerate(para):
             if lines[i].kind != "dialogue":
                 continue
-            after = lines[para[pos + 1]].text if pos + 1 < len(para) else ""
-            before = lines[para[pos - 1]].text if pos > 0 else ""
-            # the narration glued onto the end of a dialogue line is part of its tail
-            for source, regex in ((after, _TAG_AFTER), (before, _TAG_BEFORE)):
-                if not source or (regex is _TAG_AFTER and lines[para[pos + 1]].kind != "narration"):
-                    continue
-                if regex is _TAG_BEFORE and lines[para[pos - 1]].kind != "narration":
-                    continue
-                m = regex.search(source)
-                if m is None:
-                    continue
-                pron = m.groupdict().get("pron") or m.groupdict().get("pron2")
-                subj = m.groupdict().get("subj") or m.groupdict().get("subj2")
-                who = (
-                    resolve_pronoun(pron, exclude=alternate)
-                    if pron
-                    else resolve_subject(subj or "", prev_speaker)
-                )
-                if who is None and pron:
-                    wanted_gender = PRONOUN_GENDER.get(pron.lower())
-                if who is not None:
-                    tagged[i] = who
-                    break
+            found: _Subject | None = None
+            if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":
+                found = _tag_after(lines[para[pos + 1]].text)
+            if found is None and pos > 0 and lines[para[pos - 1]].kind == "narration":
+                found = _tag_before(lines[para[pos - 1]].text)
+            if found is None:
+                continue
+            who = resolve(found)
+            if who is not None:
+                tagged[i] = who
+                tag_kind[i] = TAG_RULES[found.kind]
+                if found.kind == "pron" and who.fixed_gender is None:
+                    gender = PRONOUN_GENDER.get(found.text.lower())
+                    if gender:
+                        who.gender_votes[gender] += 1
+
         speaker: _Entity | None = None
         conf, rule = 0.0, None
         if tagged:
-            counts = Counter(tagged.values())
-            speaker = counts.most_common(1)[0][0]
+            speaker = Counter(tagged.values()).most_common(1)[0][0]
             conf, rule = 0.9, "tag"
         elif open_quote_speaker is not None and lines[dialogue[0]].start == p_start:
             speaker, conf, rule = open_quote_speaker, 0.85, "continued"
         else:
-            # 3. action beat: the subject of the narration sentence nearest the quote
-            beat = _beat_subject(lines, para, names, resolve_pronoun)
-            if beat is not None:
+            beat = _beat_subject(lines, para, resolve)
+            if beat is not None and beat not in addressed:
                 speaker, conf, rule = beat, 0.7, "beat"
-
-        def fits(entity: _Entity, wanted: str | None = wanted_gender) -> bool:
-            return wanted is None or entity.gender in (wanted, "unknown")
-
         if (
             speaker is None
             and last_vocative is not None
             and last_vocative is not prev_speaker
-            and fits(last_vocative)
+            and last_vocative not in addressed
         ):
             speaker, conf, rule = last_vocative, 0.6, "vocative"
         if (
@@ -573,61 +939,63 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             and len(history) >= 2
             and history[-2] is not None
             and history[-2] is not prev_speaker
-            and gap == 0
             and history[-2] not in addressed
-            and fits(history[-2])
         ):
             speaker, conf, rule = history[-2], 0.55, "turns"
         if speaker is None:
-            for candidate in reversed(
-                narration_mentions + [e for e in recent if e not in narration_mentions]
-            ):
-                if (
-                    candidate is not prev_speaker
-                    and candidate not in addressed
-                    and not candidate.narrator
-                    and candidate.person
-                    and fits(candidate)
-                ):
+            for candidate in reversed(salient):
+                if candidate is not prev_speaker and candidate not in addressed:
                     speaker, conf, rule = candidate, 0.3, "other"
                     break
-        if speaker is None:
-            # Last resort: whoever has spoken most in this scene, other than the
-            # previous speaker; marked low-confidence for review.
-            talkers = Counter(e for e in history if e is not None and e is not prev_speaker)
-            for candidate, _ in talkers.most_common():
-                if candidate not in addressed and fits(candidate):
-                    speaker, conf, rule = candidate, 0.15, "guess"
-                    break
-        for i in dialogue:
+        if speaker is None and prev_speaker is not None and prev_speaker not in addressed:
+            speaker, conf, rule = prev_speaker, 0.15, "guess"
+        for pos, i in enumerate(para):
+            if lines[i].kind != "dialogue":
+                continue
             own = tagged.get(i)
+            if own is None and tagged:
+                # an untagged quote in a tagged paragraph: the nearest tag before it, else after
+                before = [tagged[j] for j in para[:pos] if j in tagged]
+                after = [tagged[j] for j in para[pos:] if j in tagged]
+                own = before[-1] if before else after[0]
             if own is not None:
-                decisions[i] = _Decision(own, 0.9, "tag")
+                kind = tag_kind.get(i, "tag")
+                decisions[i] = _Decision(own, 0.9 if i in tagged else 0.8, kind)
             else:
                 decisions[i] = _Decision(
                     speaker, conf if speaker else 0.0, rule if speaker else None
                 )
-        for entity in narration_mentions:
-            touch(entity)
-        if speaker is not None:
-            touch(speaker)
-        history.append(speaker)
-        spoken.append((speaker, addressed))
+        paragraph_speakers = [decisions[i].speaker for i in dialogue]
+        for s, entity in narration_mentions:
+            if s >= first_quote and entity.person and _subject_position(text, s):
+                touch(entity)
+        for who in paragraph_speakers:
+            if who is not None:
+                touch(who)
+                who.lines_here += 1
+        last = paragraph_speakers[-1]
+        history.append(last)
+        spoken.append((last, addressed))
         gap = 0
-        last_vocative = next((e for e in addressed if e is not speaker), None)
+        last_vocative = next((e for e in addressed if e not in paragraph_speakers), None)
         last_line = lines[para[-1]]
         open_quote_speaker = (
-            speaker if last_line.kind == "dialogue" and not _closed(last_line.text) else None
+            last if last_line.kind == "dialogue" and not _closed(last_line.text) else None
         )
 
-    if narrator is not None and not narrator.known:
+    renames = _self_introductions(lines, decisions, names)
+    if narrator is not None and not narrator.known and narrator not in renames:
         named = _narrator_name(narrator, spoken)
         if named is not None:
-            named.narrator = True
-            names.entities.remove(narrator)
-            for decision in decisions.values():
-                if decision.speaker is narrator:
-                    decision.speaker = named
+            renames[narrator] = named
+    for old, new in renames.items():
+        if old.narrator:
+            new.narrator = True
+        if old in names.entities:
+            names.entities.remove(old)
+        for decision in decisions.values():
+            if decision.speaker is old:
+                decision.speaker = new
 
     out: list[Line] = []
     for i, line in enumerate(lines):
@@ -646,10 +1014,14 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             )
         )
     characters = []
+    seen: set[str] = set()
     for entity in names.entities:
         if entity.lines == 0 and not entity.known and not entity.narrator:
             continue
         name = entity.canonical()
+        if name in seen:
+            continue
+        seen.add(name)
         aliases = tuple(
             sorted({f for f in entity.forms if f and f != name}, key=lambda f: -entity.forms[f])
         )
@@ -664,6 +1036,86 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         )
     characters.sort(key=lambda c: -c.lines)
     return Attribution(lines=tuple(out), characters=tuple(characters))
+
+
+PERSON_NOUNS = frozenset(EPITHET_GENDER) | _words(
+    """child stranger person figure servant soldier officer clerk nurse doctor
+    driver porter landlord landlady keeper waiter stranger traveller traveler visitor"""
+)
+_PERSON_NP = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
+    + "|".join(sorted(PERSON_NOUNS))
+    + r")\b(?!['’-])"
+)
+
+
+def _introduction(text: str, start: int, end: int, head: str) -> str | None:
+    """The last "a/an ... HEAD" in text[start:end]: where an unnamed person came in."""
+    found = None
+    pattern = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w'’-]+,?\s+){0,3}?" + re.escape(head) + r"\b")
+    for m in pattern.finditer(text, max(start, end - 6000), end):
+        words = m.group(0).replace(",", "").split()
+        if not any(w.lower() in _NP_STOP for w in words[1:-1]):
+            found = m.group(0)
+    return found
+
+
+def _indefinite(name: str) -> bool:
+    """ "somebody", "one of the women", "another": a one-off voice, not someone to refer back to."""
+    return (
+        re.match(r"(?i)(?:somebody|someone|one\b|another|everyone|everybody|nobody)", name)
+        is not None
+    )
+
+
+def _is_voice(name: str) -> bool:
+    """ "a harsh voice": someone unseen, not a person "he" or "she" can point back to."""
+    return name.lower().rstrip().endswith(("voice", "voices"))
+
+
+def _subject_position(text: str, start: int) -> bool:
+    """A mention that starts a sentence or clause: someone acting, not an object."""
+    head = text[max(0, start - 16) : start].rstrip(" \t")
+    return not head or head[-1] in '.!?"“”‘’\n—;:' or _SUBJECT_LEAD.search(head) is not None
+
+
+def _self_introductions(
+    lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names
+) -> dict[_Entity, _Entity]:
+    """An unnamed speaker who says "I am Jack Durbeyfield" is Jack Durbeyfield."""
+    renames: dict[_Entity, _Entity] = {}
+    for i, d in decisions.items():
+        who = d.speaker
+        if who is None or not (who.epithet or (who.narrator and not who.known)) or who in renames:
+            continue
+        m = _SELF_INTRO.search(lines[i].text)
+        asked = _previous_quote(lines, i)
+        if m is None and asked >= 0 and _ASKS_NAME.search(lines[asked].text):
+            asker = decisions.get(asked)
+            if asker is not None and asker.speaker is not who:
+                m = _NAME_ANSWER.match(lines[i].text)
+        if m is None:
+            continue
+        found = _clean(m.group("name"))
+        named = names.lookup(found)
+        if named is None and found.split()[0] not in NOT_NAMES:
+            named = _Entity(name=found)
+            named.forms[found] += 1
+            names.entities.append(named)
+        if named is not None and named is not who and not named.narrator:
+            renames[who] = named
+    return renames
+
+
+_ASKS_NAME = re.compile(r"\b(?:your|yer|thy)\s+name\b", re.IGNORECASE)
+_NAME_ANSWER = re.compile(r"[\"“‘'—-]*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*[,.!]")
+
+
+def _previous_quote(lines: Sequence[Line], i: int) -> int:
+    for j in range(i - 1, max(-1, i - 6), -1):
+        if lines[j].kind == "dialogue":
+            return j
+    return -1
 
 
 def _narrator_name(
@@ -693,6 +1145,10 @@ def _closed(text: str) -> bool:
 def _vocatives(quote: str, names: _Names) -> list[_Entity]:
     found: list[_Entity] = []
     for m in _VOCATIVE.finditer(quote):
+        before = quote[max(0, m.start() - 12) : m.start()]
+        after = quote[m.end() : m.end() + 6]
+        if re.search(r"[A-Z][\w'’-]*,\s*$", before) or re.match(r"\s*,?\s*(?:and|or)\b", after):
+            continue  # "Tom, Dick, and Harry": a list of names, not someone addressed
         entity = names.lookup(m.group("name"))
         if entity is not None and entity not in found:
             found.append(entity)
@@ -700,34 +1156,29 @@ def _vocatives(quote: str, names: _Names) -> list[_Entity]:
 
 
 def _beat_subject(
-    lines: Sequence[Line], para: list[int], names: _Names, resolve_pronoun: object
+    lines: Sequence[Line], para: list[int], resolve: Callable[[_Subject, bool], _Entity | None]
 ) -> _Entity | None:
-    resolve = resolve_pronoun  # callable(str, exclude) -> _Entity | None
+    """The person acting in the narration sentence nearest the first quote."""
     first_dialogue = next(pos for pos, i in enumerate(para) if lines[i].kind == "dialogue")
-    # Narration nearest the first quote: the one before it, else the one after it.
-    candidates = []
+    candidates: list[str] = []
     if first_dialogue > 0:
-        sentences = _SENTENCE.findall(lines[para[first_dialogue - 1]].text)
-        candidates.extend(reversed(sentences))
+        candidates.extend(reversed(_SENTENCE.findall(lines[para[first_dialogue - 1]].text)))
     if first_dialogue + 1 < len(para) and lines[para[first_dialogue + 1]].kind == "narration":
         candidates.extend(_SENTENCE.findall(lines[para[first_dialogue + 1]].text))
     for sentence in candidates[:3]:
-        s = sentence.strip().lstrip("\"“”'‘’,—–- ")
-        m = re.match(
-            r"(?:(?:Then|And|But|So|Finally|Suddenly|Slowly|Instead|Still|Now)\s*,?\s+)?"
-            r"(?P<subj>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+|Miss\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)",
-            s,
-        )
+        s = sentence.strip().lstrip("\"“”'‘’,.—–- ")
+        m = _BEAT_RE.match(s)
         if m is None:
             continue
-        subj = m.group("subj")
-        first_word = subj.split()[0].lower()
-        if first_word in PRONOUN_GENDER or first_word == "i":
-            entity = resolve(first_word, None)  # type: ignore[operator]
-            if entity is not None:
-                return entity  # type: ignore[no-any-return]
-            continue
-        entity = names.lookup(subj) or names.lookup(subj.split()[0])
+        if m.group("pron") or m.group("poss"):
+            word = (m.group("pron") or m.group("poss")).lower()
+            pron = {"his": "he", "her": "she", "my": "i"}.get(word, word)
+            entity = resolve(_Subject("pron", pron), False)
+        else:
+            name = m.group("name")
+            if name.split()[0] in NOT_NAMES and not re.match(_TITLE_WORD + r"\s", name):
+                continue
+            entity = resolve(_Subject("name", name), False)
         if entity is not None:
             return entity
     return None

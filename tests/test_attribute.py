@@ -89,7 +89,12 @@ def test_narration_lines_are_unchanged() -> None:
     result = attribute(work, lines)
     assert len(result.lines) == len(lines)
     for before, after in zip(lines, result.lines, strict=True):
-        assert (before.id, before.start, before.end, before.text) == (after.id, after.start, after.end, after.text)
+        assert (before.id, before.start, before.end, before.text) == (
+            after.id,
+            after.start,
+            after.end,
+            after.text,
+        )
         if before.kind == "narration":
             assert before == after
 
@@ -164,3 +169,54 @@ def test_seed_cast_holds_the_real_characters(path: Path) -> None:
     dialogue = [line for line in result.lines if line.kind == "dialogue"]
     attributed = sum(line.speaker is not None for line in dialogue)
     assert attributed / len(dialogue) > 0.8
+
+
+EPITHETS = """\
+Ada Vell waited at the gate. A tall stranger came up the lane with a lantern.
+
+"Is this the road to Crane Hill?" said the stranger.
+
+"It is," Ada said. "Who are you?"
+
+"I am Rufus Orme, and I am late," the stranger replied.
+
+The stranger walked on. Mr. Vell came out of the house and Mrs. Vell followed him.
+
+"Who was that?" asked his wife.
+
+"Nobody," said Mr. Vell.
+"""
+
+
+def test_descriptive_subjects_become_their_own_speakers() -> None:
+    result = run(EPITHETS)
+    # "said the stranger" after "A tall stranger came up": one unnamed person,
+    # named by the fuller introduction, until he says who he is.
+    assert by_text(result, "road to Crane Hill").speaker == "Rufus Orme"
+    assert by_text(result, "I am Rufus Orme").speaker == "Rufus Orme"
+    assert by_text(result, "It is").speaker == "Ada Vell"
+
+
+def test_titles_of_the_other_sex_are_different_people_and_kin_epithets_resolve() -> None:
+    result = run(EPITHETS)
+    # "Mrs. Vell" is not merged into "Mr. Vell"; "his wife" while Mr. Vell is
+    # present names her.
+    assert by_text(result, "Who was that").speaker == "Mrs. Vell"
+    assert by_text(result, "Nobody").speaker == "Mr. Vell"
+    names = {c.name: c.gender for c in result.characters}
+    assert names.get("Mr. Vell") == "male" and names.get("Mrs. Vell") == "female"
+
+
+LISTS = """\
+Nell sat by the fire with Osric.
+
+"I met Tom, Dick, and Harry at the fair," Nell said.
+
+"Did you?" Osric asked.
+"""
+
+
+def test_a_list_of_names_is_not_a_vocative() -> None:
+    result = run(LISTS)
+    assert by_text(result, "Did you").speaker == "Osric"
+    assert by_text(result, "Tom, Dick").speaker == "Nell"
