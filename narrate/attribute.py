@@ -487,7 +487,7 @@ _TAG_BEFORE_RE = re.compile(
     + _SUBJECT_RE
     + r")\s+(?:[a-z]+ly\s+)?(?:"
     + _VERB
-    + r")\b[^.!?\"“”]{0,60}?[,:—–-]?\s*$"
+    + r")\b(?!\s+to\b)[^.!?\"“”]{0,60}?[,:—–-]?\s*$"
 )
 # A narration sentence that opens with a person doing something: an action beat.
 _BEAT_RE = re.compile(
@@ -561,14 +561,26 @@ def _parse_subject(rest: str) -> _Subject | None:
     return _subject(m)
 
 
-def _tag_after(text: str) -> _Subject | None:
+def _tag_after(text: str, quote: str = "") -> _Subject | None:
     m = _VERB_FIRST.match(text)
     if m is not None:
         found = _parse_subject(m.group("rest"))
         if found is not None:
             return found
     m = _SUBJECT_FIRST.match(text)
+    if m is None and _COMMA_CLOSE.search(quote):
+        # '"It's okay," she encouraged': a quote that ends in a comma runs on into
+        # its tag, whatever the verb.
+        m = _ANY_VERB_TAG.match(text)
     return _subject(m) if m is not None else None
+
+
+_COMMA_CLOSE = re.compile(r"[,—–-]\s*[\"”’'»]\s*$")
+_ANY_VERB_TAG = re.compile(
+    r"^\s*(?:"
+    + _SUBJECT_RE
+    + r")\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|[a-z]+s|said|told|spoke|swore|shot|bit|gave|took|sang|began)\b"
+)
 
 
 def _tag_before(text: str) -> _Subject | None:
@@ -815,7 +827,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         entity = names.lookup(subject.text)
         if entity is None:
             words = [w for w in subject.text.split() if w not in NOT_NAMES]
-            for word in (words[-1:] + words[:1]) if words else []:
+            for word in ((words[-1:] + words[:1]) if create else words[:1]) if words else []:
                 entity = names.lookup(word)
                 if entity is not None:
                     break
@@ -902,7 +914,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 continue
             found: _Subject | None = None
             if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":
-                found = _tag_after(lines[para[pos + 1]].text)
+                found = _tag_after(lines[para[pos + 1]].text, lines[i].text)
             if found is None and pos > 0 and lines[para[pos - 1]].kind == "narration":
                 found = _tag_before(lines[para[pos - 1]].text)
             if found is None:
