@@ -54,6 +54,17 @@ MANIFEST_NAME = "manifest.json"
 # The Podcasting 2.0 namespace's own UUIDv5 namespace for podcast:guid.
 _PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 _EXPLICIT_RATINGS = {"mature", "explicit"}
+# AO3 tag groups worth showing on a show page, in AO3's order (not "Stats", "Language").
+_SHOWN_TAGS = (
+    "Rating",
+    "Archive Warning",
+    "Category",
+    "Fandom",
+    "Relationship",
+    "Characters",
+    "Additional Tags",
+    "Series",
+)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 ET.register_namespace("itunes", ITUNES)
@@ -95,6 +106,18 @@ class RenderedWork:
     book_vtt: Path | None
     book_chapters_json: Path | None
     duration: float | None
+    tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def about(self) -> str:
+        """Summary, then the tags a reader checks before listening (rating, warnings...)."""
+        shown = [
+            f"{group}: {', '.join(values)}"
+            for group, values in self.tags
+            if group in _SHOWN_TAGS and values
+        ]
+        parts = [self.summary or _chapter_blurb(self, None, self.title), "\n".join(shown)]
+        return "\n\n".join(part for part in parts if part)
 
     @property
     def explicit(self) -> bool:
@@ -201,6 +224,7 @@ def load_manifest(path: Path) -> RenderedWork:
         book_vtt=_file(base, files.get("vtt")),
         book_chapters_json=_file(base, files.get("chapters_json")),
         duration=float(duration) if isinstance(duration, int | float) else None,
+        tags=_tags(data.get("tags")),
     )
 
 
@@ -217,8 +241,8 @@ def episodes(work: RenderedWork, season: int | None, first_episode: int = 1) -> 
             srt = _file(base, chapter.get("srt")) or _sibling(vtt, ".srt")
             name = _text(chapter.get("title")) or f"Chapter {index}"
             about = _text(chapter.get("summary")) or _chapter_blurb(work, index, name)
-            if number == first_episode and work.summary:
-                about = f"{about}\n\n{work.summary}"  # where a new listener starts
+            if number == first_episode:
+                about = f"{about}\n\n{work.about}"  # where a new listener starts
             result.append(
                 Episode(
                     guid=f"narrate:{work.work_id}:{index}",
@@ -248,7 +272,7 @@ def episodes(work: RenderedWork, season: int | None, first_episode: int = 1) -> 
         Episode(
             guid=f"narrate:{work.work_id}:book",
             title=work.title,
-            description=work.summary or _chapter_blurb(work, None, work.title),
+            description=work.about,
             mp3=mp3,
             duration=_duration(work.duration, mp3),
             published=_published(first.get("published"), mp3),
@@ -306,7 +330,7 @@ def build_feed(
     feed_title = title or (first.title if len(works) == 1 else ", ".join(w.title for w in works))
     authors = list(dict.fromkeys(w.author for w in works if w.author))
     if len(works) == 1:
-        about = first.summary or _chapter_blurb(first, None, first.title)
+        about = first.about
     else:
         about = "\n".join(f"{w.title}" + (f" by {w.author}" if w.author else "") for w in works)
     _sub(channel, "title", feed_title)
@@ -500,6 +524,19 @@ def _relative(path: Path, root: Path, work: RenderedWork) -> Path:
 def _sub(parent: ET.Element, tag: str, text: str, attrs: dict[str, str] | None = None) -> None:
     child = ET.SubElement(parent, tag, attrs or {})
     child.text = _XML_INVALID.sub("", text)
+
+
+def _tags(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        return ()
+    groups = []
+    for group in _SHOWN_TAGS:
+        values = value.get(group)
+        if isinstance(values, list | tuple):
+            kept = tuple(t for t in (_text(v) for v in values) if t)
+            if kept:
+                groups.append((group, kept))
+    return tuple(groups)
 
 
 def _text(value: object) -> str | None:

@@ -114,7 +114,11 @@ def make_work(
         "summary": summary,
         "language": "en",
         "rating": rating,
-        "tags": {"Rating": [rating]} if rating else {},
+        "tags": {
+            **({"Rating": [rating]} if rating else {}),
+            "Archive Warning": ["No Archive Warnings Apply"],
+            "Stats": ["Words: 12"],
+        },
         "cover": "cover.jpg",
         "duration": 0,
         "files": {"m4b": None, "mp3": None, "vtt": None, "chapters_json": None},
@@ -149,7 +153,13 @@ def test_every_item_enclosure_duration_guid_chapters_and_transcripts(tmp_path: P
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     assert parsed.feed.title == "The Lantern Road"
     assert parsed.feed.author == "M. Quill"
-    assert parsed.feed.subtitle == "Two couriers, one lantern."
+    # Summary, then the tags a reader checks first; not AO3's stats.
+    assert parsed.feed.subtitle.split("\n") == [
+        "Two couriers, one lantern.",
+        "",
+        "Rating: Explicit",
+        "Archive Warning: No Archive Warnings Apply",
+    ]
     assert parsed.feed.language == "en"
     assert parsed.feed.image.href == BASE + "the-lantern-road/cover.jpg"
     # Apple's current values are true/false; feedparser only knows the old "yes".
@@ -257,7 +267,7 @@ def test_hostile_text_makes_a_valid_feed(tmp_path: Path) -> None:
     expected = title.replace("\x0b", "")
     raw = ET.parse(feed).getroot().find("channel")
     assert raw is not None and raw.findtext("title") == expected
-    assert raw.findtext("description") == "a < b && c > d 🌙 مرحبا"
+    assert (raw.findtext("description") or "").startswith("a < b && c > d 🌙 مرحبا\n\nRating: ")
     pod = podcastparser.parse(BASE, io.BytesIO(feed.read_bytes()))
     assert len(pod["episodes"]) == 3
 
