@@ -94,6 +94,10 @@ class VoiceNotFound(EngineError):
     """A profile names a voice the engine does not have: retrying cannot help."""
 
 
+class EngineUnavailable(EngineError):
+    """The engine itself is missing or cannot start: the fix is an install, not a retry."""
+
+
 # -- text splitting and clip checks ----------------------------------------------------------
 
 _BOUNDARIES = (
@@ -219,7 +223,7 @@ class CheckedEngine:
                 self.backend.reset()
             try:
                 audio = self.backend.render(text, profile)
-            except VoiceNotFound:
+            except (VoiceNotFound, EngineUnavailable):
                 raise
             except EngineError as exc:
                 problem = str(exc)
@@ -266,12 +270,14 @@ def _load_espeak_module() -> tuple[Any, str | None, str]:
             data = str(Path(espeakng_loader.get_data_path()).parent)
             ctypes.CDLL(library, mode=ctypes.RTLD_GLOBAL)
         except (ImportError, OSError, RuntimeError) as exc:
-            raise EngineError(f"no espeak-ng library found ({exc}); {_ESPEAK_FIX}") from None
+            raise EngineUnavailable(f"no espeak-ng library found ({exc}); {_ESPEAK_FIX}") from None
         origin = "bundled"
     try:
         from pyttsx3.drivers import _espeak
     except (ImportError, OSError, RuntimeError) as exc:
-        raise EngineError(f"cannot load espeak-ng via pyttsx3 ({exc}); {_ESPEAK_FIX}") from None
+        raise EngineUnavailable(
+            f"cannot load espeak-ng via pyttsx3 ({exc}); {_ESPEAK_FIX}"
+        ) from None
     _ESPEAK_ORIGIN.update({"origin": origin, **({"data": data} if data else {})})
     return _espeak, data, origin
 
@@ -306,7 +312,9 @@ class EspeakBackend:
         path = self._data.encode() if self._data else None
         rate = e.Initialize(e.AUDIO_OUTPUT_SYNCHRONOUS, 1000, path, 0)
         if rate <= 0:
-            raise EngineError(f"espeak-ng failed to initialise (data {self._data}); {_ESPEAK_FIX}")
+            raise EngineUnavailable(
+                f"espeak-ng failed to initialise (data {self._data}); {_ESPEAK_FIX}"
+            )
         self._rate = int(rate)
 
         def collect(wav: Any, count: int, _events: Any) -> int:
@@ -413,7 +421,7 @@ class Pyttsx3DriverBackend:
 
                 self._engine = pyttsx3.init(self._driver) if self._driver else pyttsx3.init()
             except Exception as exc:  # pyttsx3 raises bare Exceptions from drivers
-                raise EngineError(
+                raise EngineUnavailable(
                     f"cannot start the system speech driver via pyttsx3 ({exc}); "
                     "reinstall pyttsx3 or use the espeak engine"
                 ) from None

@@ -223,3 +223,25 @@ def test_write_wav_to_unwritable_place_is_an_output_error(tmp_path: Path) -> Non
     blocker.write_text("not a folder")
     with pytest.raises(OutputError, match="cannot write"):
         write_wav(Audio(b"\x00\x00", 22_050), blocker / "clip.wav")
+
+
+def test_missing_espeak_library_is_one_line_with_the_fix(tmp_path: Path) -> None:
+    """No system libespeak-ng and espeakng-loader unusable: one Error line, exit 3."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, ctypes.util\n"
+        "sys.modules['espeakng_loader'] = None  # its import now fails\n"
+        "ctypes.util.find_library = lambda name: None  # and no system library\n"
+        "from narrate.cli import main\n"
+        f"main(['say', 'Hello there.', '-o', {str(tmp_path / 'x.wav')!r}], prog_name='narrate')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 3
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: no espeak-ng library found")
+    assert "pip install --force-reinstall espeakng-loader" in lines[0]
+    assert not (tmp_path / "x.wav").exists()
