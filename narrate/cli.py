@@ -9,7 +9,6 @@ place where library errors meet the terminal.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,8 @@ from narrate.errors import NarrateError
 class _ExitError(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code on the class; each NarrateError carries its own.
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
 class NarrateGroup(click.Group):
@@ -527,4 +527,4 @@ def main_entry() -> None:  # pragma: no cover - kept for ``python -m narrate``
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main_entry())
+    main_entry()
