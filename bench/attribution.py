@@ -113,6 +113,9 @@ def main() -> int:
     by_rule: Counter[str] = Counter()
     by_rule_ok: Counter[str] = Counter()
     macro: list[float] = []
+    # Even Gutenberg ids are for development, odd ids are held out.
+    by_parity: Counter[str] = Counter()
+    by_parity_ok: Counter[str] = Counter()
     seconds = 0.0
     for work_name in sorted(quotes):
         if args.work and args.work not in work_name:
@@ -150,6 +153,9 @@ def main() -> int:
                     f"    {q['id']} gold={gold['name']!r} got={predicted!r} ({rule}) {q['text'][:70]!r}"
                 )
             lenient += loose
+        parity = "even" if int(work_name.split("_")[0]) % 2 == 0 else "odd"
+        by_parity[parity] += len(quotes[work_name])
+        by_parity_ok[parity] += ok_here
         share = ok_here / len(quotes[work_name])
         macro.append(share)
         if args.per_work or errors:
@@ -163,6 +169,12 @@ def main() -> int:
     print(f"accuracy (standard): {correct / total:.3f}")
     print(f"accuracy (lenient):  {lenient / total:.3f}")
     print(f"macro over works:    {sum(macro) / len(macro):.3f}")
+    for parity in ("even", "odd"):
+        if by_parity[parity]:
+            print(
+                f"{parity} ids (standard):  {by_parity_ok[parity] / by_parity[parity]:.3f}"
+                f"  ({by_parity[parity]})"
+            )
     print(f"gold quotes with no overlapping dialogue line: {unmatched}")
     print("by quote style:")
     for style, n in by_style.most_common():

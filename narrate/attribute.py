@@ -697,7 +697,6 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     spoken: list[tuple[_Entity | None, list[_Entity]]] = []  # dialogue paragraphs in order
     salient: list[_Entity] = []  # people active in the scene, most recent last
     history: list[_Entity | None] = []  # speakers of recent dialogue paragraphs in this scene
-    last_vocative: _Entity | None = None
     open_quote_speaker: _Entity | None = None
     scene_key: tuple[int, int] | None = None
     gap = 0  # narration-only paragraphs since the last dialogue paragraph
@@ -819,6 +818,19 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         entity.forms[name] += 1
         return entity
 
+    def unnamed(gender: Gender, scene: tuple[int, int] | None) -> _Entity:
+        """ "she said" with no woman on stage: someone not named yet. One per scene;
+        a later self-introduction ("My name is Sakura") renames them."""
+        key = f"the {'woman' if gender == 'female' else 'man'} {scene}"
+        entity = epithets.get(key)
+        if entity is None:
+            label = "the woman" if gender == "female" else "the man"
+            entity = _Entity(name=label, epithet=True, fixed_gender=gender)
+            entity.forms[label] += 1
+            names.entities.append(entity)
+            epithets[key] = entity
+        return entity
+
     def resolve(subject: _Subject, create: bool = True) -> _Entity | None:
         if subject.kind == "pron":
             return resolve_pronoun(subject.text)
@@ -842,6 +854,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         entity.forms[_clean(subject.text)] += 0
         return entity
 
+    # Pass 1: per dialogue paragraph ("turn"), the evidence found in it. Names and
+    # descriptions in tags, same-paragraph beats by a named person and speech run
+    # on from an open quote are anchors; pronoun tags and beats only give a gender.
+    turns: list[_Turn] = []
     for para in paragraphs:
         first = lines[para[0]]
         if (first.chapter, first.scene) != scene_key:
@@ -851,8 +867,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             for entity in salient:
                 entity.lines_here = 0
             salient = []
-            last_vocative = None
             open_quote_speaker = None
+            gap = CONVERSATION_GAP
         p_start, p_end = first.start, lines[para[-1]].end
         para_start = p_start
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
@@ -885,8 +901,6 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 if _subject_position(text, s) and entity.person:
                     touch(entity)
             gap += 1
-            if gap >= 2:
-                history = []
             open_quote_speaker = None
             continue
         prev_speaker = history[-1] if history else None
@@ -894,6 +908,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         # Whoever a quote addresses by name is not its speaker.
         quote_text = " ".join(lines[i].text for i in dialogue)
         addressed = _vocatives(quote_text, names)
+        snapshot = [e for e in reversed(salient) if e.person or e.epithet][:6]
         for entity in addressed:
             touch(entity)  # present, and "his"/"her" may point at them
 
@@ -901,14 +916,19 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         # who a following "he said" most likely points at.
         first_quote = lines[dialogue[0]].start
         lead_subject = None
+        present: list[_Entity] = []
         for s, entity in narration_mentions:
-            if s < first_quote and entity.person and _subject_position(text, s):
-                touch(entity)
-                lead_subject = entity
+            if entity.person and _subject_position(text, s):
+                if s < first_quote:
+                    touch(entity)
+                    lead_subject = entity
+                if entity not in present:
+                    present.append(entity)
 
-        # 1. explicit tags, per quote
-        tagged: dict[int, _Entity] = {}
-        tag_kind: dict[int, str] = {}
+        turn = _Turn(lines=dialogue, scene=scene_key, gap=gap, addressed=addressed)
+        turn.present = present
+        turn.salient = snapshot
+        turn.lead = lead_subject
         for pos, i in enumerate(para):
             if lines[i].kind != "dialogue":
                 continue
@@ -919,82 +939,81 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 found = _tag_before(lines[para[pos - 1]].text)
             if found is None:
                 continue
+            gender = PRONOUN_GENDER.get(found.text.lower()) if found.kind == "pron" else None
             who = resolve(found)
-            if who is not None:
-                tagged[i] = who
-                tag_kind[i] = TAG_RULES[found.kind]
-                if found.kind == "pron" and who.fixed_gender is None:
-                    gender = PRONOUN_GENDER.get(found.text.lower())
-                    if gender:
-                        who.gender_votes[gender] += 1
+            if gender is not None:
+                turn.pronoun[i] = gender
+                turn.guess[i] = who
+            elif who is not None:
+                turn.own[i] = who
+                turn.kind[i] = TAG_RULES[found.kind]
 
-        speaker: _Entity | None = None
-        conf, rule = 0.0, None
-        if tagged:
-            speaker = Counter(tagged.values()).most_common(1)[0][0]
-            conf, rule = 0.9, "tag"
+        if turn.pronoun and lead_subject is not None and not lead_subject.known:
+            # "Holmes rose. 'Quite so,' he said.": the pronoun agrees with the name.
+            lead_subject.gender_votes[next(iter(turn.pronoun.values()))] += 1
+        if turn.own:
+            turn.speaker = Counter(turn.own.values()).most_common(1)[0][0]
+            turn.anchor, turn.confidence, turn.rule = True, 0.9, "tag"
         elif open_quote_speaker is not None and lines[dialogue[0]].start == p_start:
-            speaker, conf, rule = open_quote_speaker, 0.85, "continued"
+            turn.speaker, turn.anchor = open_quote_speaker, True
+            turn.confidence, turn.rule = 0.85, "continued"
+        elif turn.pronoun:
+            first_tag = next(i for i in dialogue if i in turn.pronoun)
+            turn.gender, turn.speaker = turn.pronoun[first_tag], turn.guess[first_tag]
+            turn.confidence, turn.rule = 0.75, "tag-pronoun"
         else:
-            beat = _beat_subject(lines, para, resolve)
-            if beat is not None and beat not in addressed:
-                speaker, conf, rule = beat, 0.7, "beat"
-        if (
-            speaker is None
-            and last_vocative is not None
-            and last_vocative is not prev_speaker
-            and last_vocative not in addressed
-        ):
-            speaker, conf, rule = last_vocative, 0.6, "vocative"
-        if (
-            speaker is None
-            and len(history) >= 2
-            and history[-2] is not None
-            and history[-2] is not prev_speaker
-            and history[-2] not in addressed
-        ):
-            speaker, conf, rule = history[-2], 0.55, "turns"
-        if speaker is None:
-            for candidate in reversed(salient):
-                if candidate is not prev_speaker and candidate not in addressed:
-                    speaker, conf, rule = candidate, 0.3, "other"
-                    break
-        if speaker is None and prev_speaker is not None and prev_speaker not in addressed:
-            speaker, conf, rule = prev_speaker, 0.15, "guess"
-        for pos, i in enumerate(para):
-            if lines[i].kind != "dialogue":
-                continue
-            own = tagged.get(i)
-            if own is None and tagged:
-                # an untagged quote in a tagged paragraph: the nearest tag before it, else after
-                before = [tagged[j] for j in para[:pos] if j in tagged]
-                after = [tagged[j] for j in para[pos:] if j in tagged]
-                own = before[-1] if before else after[0]
-            if own is not None:
-                kind = tag_kind.get(i, "tag")
-                decisions[i] = _Decision(own, 0.9 if i in tagged else 0.8, kind)
-            else:
-                decisions[i] = _Decision(
-                    speaker, conf if speaker else 0.0, rule if speaker else None
-                )
-        paragraph_speakers = [decisions[i].speaker for i in dialogue]
+            beat, beat_gender = _beat_subject(lines, para, resolve)
+            if beat_gender is not None:
+                turn.gender, turn.speaker = beat_gender, beat
+                turn.confidence, turn.rule = 0.65, "beat"
+            elif beat is not None and beat not in addressed:
+                turn.speaker, turn.anchor = beat, True
+                turn.confidence, turn.rule = 0.7, "beat"
+        if turn.speaker is not None and turn.speaker not in present:
+            present.append(turn.speaker)
+        if turn.speaker is None and len(history) >= 2 and history[-2] is not prev_speaker:
+            provisional = history[-2]  # only for the running state; pass 2 decides
+        else:
+            provisional = turn.speaker
+        turns.append(turn)
         for s, entity in narration_mentions:
             if s >= first_quote and entity.person and _subject_position(text, s):
                 touch(entity)
-        for who in paragraph_speakers:
-            if who is not None:
-                touch(who)
-                who.lines_here += 1
-        last = paragraph_speakers[-1]
-        history.append(last)
-        spoken.append((last, addressed))
+        if provisional is not None:
+            touch(provisional)
+            provisional.lines_here += 1
+        history.append(provisional)
         gap = 0
-        last_vocative = next((e for e in addressed if e not in paragraph_speakers), None)
         last_line = lines[para[-1]]
         open_quote_speaker = (
-            last if last_line.kind == "dialogue" and not _closed(last_line.text) else None
+            provisional if last_line.kind == "dialogue" and not _closed(last_line.text) else None
         )
 
+    # Pass 2: conversations, decided from their anchors outwards.
+    _decide_conversations(turns, first_person, get_narrator if first_person else None, unnamed)
+    for turn in turns:
+        for i in turn.lines:
+            own = turn.own.get(i)
+            if own is not None:
+                decisions[i] = _Decision(own, 0.9, turn.kind[i])
+                continue
+            if turn.own:
+                # an untagged quote in a tagged paragraph: the nearest tag before it, else after
+                before = [turn.own[j] for j in turn.lines if j < i and j in turn.own]
+                after = [turn.own[j] for j in turn.lines if j > i and j in turn.own]
+                who = before[-1] if before else after[0]
+                decisions[i] = _Decision(who, 0.8, "tag")
+                continue
+            if i in turn.pronoun and turn.speaker is not None:
+                decisions[i] = _Decision(turn.speaker, turn.confidence, "tag-pronoun")
+                continue
+            decisions[i] = _Decision(
+                turn.speaker,
+                turn.confidence if turn.speaker else 0.0,
+                turn.rule if turn.speaker else None,
+            )
+        last = decisions[turn.lines[-1]].speaker
+        spoken.append((last, turn.addressed))
     renames = _self_introductions(lines, decisions, names)
     if narrator is not None and not narrator.known and narrator not in renames:
         named = _narrator_name(narrator, spoken)
@@ -1169,7 +1188,7 @@ def _vocatives(quote: str, names: _Names) -> list[_Entity]:
 
 def _beat_subject(
     lines: Sequence[Line], para: list[int], resolve: Callable[[_Subject, bool], _Entity | None]
-) -> _Entity | None:
+) -> tuple[_Entity | None, Gender | None]:
     """The person acting in the narration sentence nearest the first quote."""
     first_dialogue = next(pos for pos, i in enumerate(para) if lines[i].kind == "dialogue")
     candidates: list[str] = []
@@ -1185,12 +1204,251 @@ def _beat_subject(
         if m.group("pron") or m.group("poss"):
             word = (m.group("pron") or m.group("poss")).lower()
             pron = {"his": "he", "her": "she", "my": "i"}.get(word, word)
+            gender = PRONOUN_GENDER.get(pron)
             entity = resolve(_Subject("pron", pron), False)
+            if gender is not None:
+                return entity, gender  # "He shrugged.": only the speaker's gender
         else:
             name = m.group("name")
             if name.split()[0] in NOT_NAMES and not re.match(_TITLE_WORD + r"\s", name):
                 continue
             entity = resolve(_Subject("name", name), False)
         if entity is not None:
-            return entity
-    return None
+            return entity, None
+    return None, None
+
+
+_OPPOSITE: dict[Gender, Gender] = {"male": "female", "female": "male", "unknown": "unknown"}
+
+# --- conversations -------------------------------------------------------------------------
+# Narration-only paragraphs that end a conversation: after this many, the next quote
+# starts a new exchange whose participants must be found again.
+CONVERSATION_GAP = 2
+
+
+@dataclass(eq=False)
+class _Turn:
+    """One dialogue paragraph and the evidence about who speaks in it."""
+
+    lines: list[int]  # its dialogue lines
+    scene: tuple[int, int] | None
+    gap: int  # narration-only paragraphs since the previous dialogue paragraph
+    addressed: list[_Entity]  # named in a vocative: not the speaker
+    own: dict[int, _Entity] = field(default_factory=dict)  # lines with a name/description tag
+    kind: dict[int, str] = field(default_factory=dict)  # their rule
+    pronoun: dict[int, Gender] = field(default_factory=dict)  # lines with a "he/she said" tag
+    guess: dict[int, _Entity | None] = field(default_factory=dict)  # pass-1 referent
+    present: list[_Entity] = field(default_factory=list)  # people acting in its narration
+    salient: list[_Entity] = field(default_factory=list)  # people active before it, latest first
+    lead: _Entity | None = None  # the person acting in the narration just before its first quote
+    speaker: _Entity | None = None
+    gender: Gender | None = None  # a pronoun tag or beat: the speaker's gender only
+    anchor: bool = False
+    confidence: float = 0.0
+    rule: str | None = None
+
+
+def _conversations(turns: list[_Turn]) -> list[list[_Turn]]:
+    out: list[list[_Turn]] = []
+    for turn in turns:
+        if out and turn.scene == out[-1][-1].scene and turn.gap < CONVERSATION_GAP:
+            out[-1].append(turn)
+        else:
+            out.append([turn])
+    return out
+
+
+def _decide_conversations(
+    turns: list[_Turn],
+    first_person: bool,
+    narrator: Callable[[], _Entity] | None,
+    unnamed: Callable[[Gender, tuple[int, int] | None], _Entity],
+) -> None:
+    """Decide every turn that has no anchor, conversation by conversation.
+
+    Anchors keep their speaker. A pronoun tag or beat takes the one participant of
+    its gender, or, when several share it, whoever the turn-taking around it
+    predicts. The remaining turns alternate between the two people talking,
+    propagated forwards and backwards from the nearest anchors.
+    """
+    previous: list[_Entity] = []  # the last speakers of the previous conversation
+    previous_scene: tuple[int, int] | None = None
+    for conversation in _conversations(turns):
+        scene = conversation[0].scene
+        carried = previous if scene == previous_scene else []
+        _decide(conversation, carried, first_person, narrator, unnamed)
+        speakers: list[_Entity] = []
+        for turn in reversed(conversation):
+            if turn.speaker is not None and turn.speaker not in speakers:
+                speakers.append(turn.speaker)
+        previous, previous_scene = speakers[:2], scene
+
+
+def _participants(
+    conversation: list[_Turn],
+    carried: list[_Entity],
+    first_person: bool,
+    narrator: Callable[[], _Entity] | None,
+) -> list[_Entity]:
+    """Who takes part, most involved first: anchors, addressees, people acting."""
+    weight: dict[_Entity, float] = {}
+    order: list[_Entity] = []
+
+    def add(entity: _Entity | None, w: float) -> None:
+        if entity is None or (
+            entity.epithet and (_is_voice(entity.name) or _indefinite(entity.name))
+        ):
+            return
+        if entity not in weight:
+            order.append(entity)
+        weight[entity] = weight.get(entity, 0.0) + w
+
+    for turn in conversation:
+        if turn.anchor:
+            add(turn.speaker, 3)
+        for entity in turn.present:
+            add(entity, 1.5)
+        for entity in turn.addressed:
+            add(entity, 1)  # addressed, but maybe absent: "Dinah, my dear, I wish you were here"
+    if not conversation[0].anchor:
+        for entity in carried:
+            add(entity, 1)
+    for entity in conversation[0].salient[:3]:
+        add(entity, 0.5)
+    if first_person and narrator is not None:
+        add(narrator(), 1)
+    return sorted(order, key=lambda e: -weight[e])
+
+
+def _decide(
+    conversation: list[_Turn],
+    carried: list[_Entity],
+    first_person: bool,
+    narrator: Callable[[], _Entity] | None,
+    unnamed: Callable[[Gender, tuple[int, int] | None], _Entity],
+) -> None:
+    participants = _participants(conversation, carried, first_person, narrator)
+    decided: dict[int, _Entity] = {
+        k: t.speaker for k, t in enumerate(conversation) if t.anchor and t.speaker is not None
+    }
+
+    def fill(order: list[int], step: int) -> dict[int, tuple[_Entity | None, int]]:
+        """Alternation walked in one direction: each turn's speaker and its distance
+        from the anchor it was propagated from."""
+        out: dict[int, tuple[_Entity | None, int]] = {}
+        seen: list[_Entity] = []
+        distance = 10**6
+        for k in order:
+            if k in decided:
+                out[k] = (decided[k], 0)
+                distance = 0
+                if decided[k] not in seen:
+                    seen.append(decided[k])
+                continue
+            distance += 1
+            turn = conversation[k]
+            last = out.get(k - step, (None, 0))[0]
+            two_back = out.get(k - 2 * step, (None, 0))[0]
+            between = k - step if step > 0 else k - 2 * step
+            if 0 <= between < len(conversation) and conversation[between].gap > 0:
+                two_back = None  # narration between them: the exchange may have moved on
+            who: _Entity | None = None
+            if two_back is not None and two_back is not last and two_back not in turn.addressed:
+                who = two_back
+            else:
+                for entity in [*reversed(seen), *participants]:
+                    if entity is not last and entity not in turn.addressed:
+                        who = entity
+                        break
+            out[k] = (who, distance)
+            if who is not None and who not in seen:
+                seen.append(who)
+        return out
+
+    fills: list[dict[int, tuple[_Entity | None, int]]] = []
+
+    def predict(k: int) -> tuple[_Entity | None, float, str]:
+        turn = conversation[k]
+        if not fills:
+            fills.append(fill(list(range(len(conversation))), 1))
+            fills.append(fill(list(range(len(conversation) - 1, -1, -1)), -1))
+        if k > 0:
+            before = conversation[k - 1]
+            for entity in before.addressed:
+                if entity is not before.speaker and entity not in turn.addressed:
+                    return entity, 0.6, "vocative"
+        (fwd, df), (bwd, db) = fills[0][k], fills[1][k]
+        # The nearer anchor wins; a quote addressing someone answers the person they
+        # were just talking with, so forward wins there.
+        use_forward = df <= db or bwd is None or (bool(turn.addressed) and fwd is not None)
+        who, distance = (fwd, df) if use_forward else (bwd, db)
+        if who is None:
+            for entity in participants:
+                if entity not in turn.addressed:
+                    return entity, 0.15, "guess"  # nobody else here: talking to themselves
+            return None, 0.0, "guess"
+        if distance >= 10**6:
+            return who, 0.3, "other"  # no anchor in this conversation
+        confidence = max(0.3, 0.6 - 0.05 * (distance - 1)) + (0.05 if fwd is bwd else 0.0)
+        return who, round(confidence, 2), "turns"
+
+    # Pronoun tags and beats: the participant of that gender.
+    for k, turn in enumerate(conversation):
+        if turn.anchor or turn.gender is None:
+            continue
+        gender = turn.gender
+        candidates = [e for e in participants if e.gender == gender and e not in turn.addressed]
+        if not candidates:
+            # someone whose gender the text has not settled, but never against the pronoun
+            candidates = [
+                e
+                for e in participants
+                if e.gender == "unknown"
+                and not e.narrator
+                and e not in turn.addressed
+                and e.gender_votes[gender] >= e.gender_votes[_OPPOSITE[gender]]
+            ]
+        if not candidates:
+            # nobody of that gender is talking yet: someone else present in the scene
+            candidates = [
+                e
+                for e in [*turn.present, *turn.salient]
+                if e.gender == gender and e not in turn.addressed and not e.narrator
+            ][:1]
+        choice: _Entity | None = None
+        if turn.lead is not None and turn.lead in candidates:
+            choice = turn.lead  # "Holmes rose. 'Quite so,' he said."
+        elif len(candidates) == 1:
+            choice = candidates[0]
+        elif candidates:
+            predicted, _, how = predict(k)
+            if predicted in candidates and how in {"turns", "vocative"}:
+                choice = predicted
+            elif turn.speaker in candidates:
+                choice = turn.speaker
+            else:
+                choice = candidates[0]
+        elif turn.speaker is not None and turn.speaker.gender == gender:
+            choice = turn.speaker
+        else:
+            # Nobody of that gender is known to be here: someone not yet named.
+            choice = unnamed(gender, turn.scene)
+            participants.append(choice)
+        turn.speaker = choice
+        decided[k] = choice
+        for i in turn.pronoun:
+            if turn.pronoun[i] != gender:
+                others = [
+                    e for e in participants if e.gender == turn.pronoun[i] and e is not choice
+                ]
+                if others:
+                    turn.own[i] = others[0]
+                    turn.kind[i] = "tag-pronoun"
+
+    # Everyone else: turn-taking from the nearest anchors.
+    fills.clear()
+    for k, turn in enumerate(conversation):
+        if k in decided:
+            continue
+        who, confidence, rule = predict(k)
+        turn.speaker, turn.confidence, turn.rule = who, confidence, rule if who else None
