@@ -287,8 +287,8 @@ class _Names:
         def is_name_word(word: str) -> bool:
             if word in NOT_NAMES or len(word) < 2 or not word[0].isupper() or word.endswith("ly"):
                 return False
-            if word.isupper() and len(word) > 1 and word not in cap_mid:
-                return False
+            if word.isupper() and len(word) > 1:
+                return False  # an acronym ("ANBU") or a shouted word, not someone's name
             mid = cap_mid[word]
             return mid >= 1 and lower[word.lower()] <= mid // 3 and not_person[word] * 2 <= mid
 
@@ -497,7 +497,7 @@ _BEAT_RE = re.compile(
     + r"))(?:['’]s\s+[a-z]+)?\s+(?:[a-z]+ly\s+)?(?:[a-z]+)"
 )
 _SELF_INTRO = re.compile(
-    r"\b(?:I\s+am|I['’]m|I\s+be|[Mm]y\s+name\s+is|[Cc]all\s+me)\s+(?:plain\s+|only\s+|just\s+)?"
+    r"\b(?:I\s+am|I['’]m|I\s+be|[Mm]y\s+name(?:\s|[.…,—–-])*\s[Ii]s|[Cc]all\s+me)\s+(?:plain\s+|only\s+|just\s+)?"
     r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+|Miss\s+|Parson\s+|Captain\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
 )
 
@@ -819,9 +819,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         return entity
 
     def unnamed(gender: Gender, scene: tuple[int, int] | None) -> _Entity:
-        """ "she said" with no woman on stage: someone not named yet. One per scene;
+        """ "she said" with no woman on stage: someone not named yet. One per chapter;
         a later self-introduction ("My name is Sakura") renames them."""
-        key = f"the {'woman' if gender == 'female' else 'man'} {scene}"
+        key = f"the {'woman' if gender == 'female' else 'man'} {scene[0] if scene else 0}"
         entity = epithets.get(key)
         if entity is None:
             label = "the woman" if gender == "female" else "the man"
@@ -858,8 +858,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     # descriptions in tags, same-paragraph beats by a named person and speech run
     # on from an open quote are anchors; pronoun tags and beats only give a gender.
     turns: list[_Turn] = []
+    chapter_speakers: list[_Entity] = []  # who has spoken in this chapter, latest last
+    chapter = 0
     for para in paragraphs:
         first = lines[para[0]]
+        if first.chapter != chapter:
+            chapter, chapter_speakers = first.chapter, []
         if (first.chapter, first.scene) != scene_key:
             scene_key = (first.chapter, first.scene)
             scene_start = first.start
@@ -929,6 +933,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         turn.present = present
         turn.salient = snapshot
         turn.lead = lead_subject
+        turn.recent = [e for e in reversed(chapter_speakers) if not e.narrator][:8]
         for pos, i in enumerate(para):
             if lines[i].kind != "dialogue":
                 continue
@@ -979,6 +984,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         for s, entity in narration_mentions:
             if s >= first_quote and entity.person and _subject_position(text, s):
                 touch(entity)
+        if turn.anchor and turn.speaker is not None:
+            if turn.speaker in chapter_speakers:
+                chapter_speakers.remove(turn.speaker)
+            chapter_speakers.append(turn.speaker)
         if provisional is not None:
             touch(provisional)
             provisional.lines_here += 1
@@ -1119,7 +1128,20 @@ def _self_introductions(
         who = d.speaker
         if who is None or not (who.epithet or (who.narrator and not who.known)) or who in renames:
             continue
-        m = _SELF_INTRO.search(lines[i].text)
+        said = lines[i].text
+        following = i + 1
+        while (
+            following < len(lines)
+            and lines[following].paragraph == lines[i].paragraph
+            and lines[following].scene == lines[i].scene
+            and following - i < 4
+        ):
+            if lines[following].kind == "dialogue":
+                # "My name…" she rasped, "Is Sakura.": one sentence over two quotes
+                said += " " + lines[following].text
+                break
+            following += 1
+        m = _SELF_INTRO.search(re.sub(r"[\"“”‘’]", " ", said))
         asked = _previous_quote(lines, i)
         if m is None and asked >= 0 and _ASKS_NAME.search(lines[asked].text):
             asker = decisions.get(asked)
@@ -1127,7 +1149,7 @@ def _self_introductions(
                 m = _NAME_ANSWER.match(lines[i].text)
         if m is None:
             continue
-        found = _clean(m.group("name"))
+        found = " ".join(_clean(m.group("name")).split())
         named = names.lookup(found)
         if named is None and found.split()[0] not in NOT_NAMES:
             named = _Entity(name=found)
@@ -1240,6 +1262,7 @@ class _Turn:
     guess: dict[int, _Entity | None] = field(default_factory=dict)  # pass-1 referent
     present: list[_Entity] = field(default_factory=list)  # people acting in its narration
     salient: list[_Entity] = field(default_factory=list)  # people active before it, latest first
+    recent: list[_Entity] = field(default_factory=list)  # who spoke earlier in the chapter
     lead: _Entity | None = None  # the person acting in the narration just before its first quote
     speaker: _Entity | None = None
     gender: Gender | None = None  # a pronoun tag or beat: the speaker's gender only
@@ -1312,7 +1335,7 @@ def _participants(
             add(entity, 1)  # addressed, but maybe absent: "Dinah, my dear, I wish you were here"
     if not conversation[0].anchor:
         for entity in carried:
-            add(entity, 1)
+            add(entity, 2)  # they were just talking: more than someone merely acting
     for entity in conversation[0].salient[:3]:
         add(entity, 0.5)
     if first_person and narrator is not None:
@@ -1412,7 +1435,7 @@ def _decide(
             # nobody of that gender is talking yet: someone else present in the scene
             candidates = [
                 e
-                for e in [*turn.present, *turn.salient]
+                for e in [*turn.present, *turn.salient, *turn.recent]
                 if e.gender == gender and e not in turn.addressed and not e.narrator
             ][:1]
         choice: _Entity | None = None
@@ -1436,6 +1459,7 @@ def _decide(
             participants.append(choice)
         turn.speaker = choice
         decided[k] = choice
+        fills.clear()
         for i in turn.pronoun:
             if turn.pronoun[i] != gender:
                 others = [
