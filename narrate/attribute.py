@@ -401,8 +401,8 @@ class _Names:
             m = pronoun.search(text, e, window_end)
             if m is not None:
                 between = text[e : m.start()]
-                if '"' in between or "“" in between or "”" in between:
-                    continue
+                if '"' in between or "“" in between or "”" in between or "\n\n" in between:
+                    continue  # across a quote or a paragraph break: someone else's pronoun
                 entity.gender_votes[PRONOUN_GENDER[m.group(1).lower()]] += 1
 
     def lookup(self, form: str) -> _Entity | None:
@@ -1422,7 +1422,8 @@ def _decide(
         gender = turn.gender
         candidates = [e for e in participants if e.gender == gender and e not in turn.addressed]
         if not candidates:
-            # someone whose gender the text has not settled, but never against the pronoun
+            # someone whose gender the text has not settled, but never anyone the text
+            # mostly calls the other thing ("Pakkun ... his hind legs" is never "she")
             candidates = [
                 e
                 for e in participants

@@ -220,3 +220,53 @@ def test_a_list_of_names_is_not_a_vocative() -> None:
     result = run(LISTS)
     assert by_text(result, "Did you").speaker == "Osric"
     assert by_text(result, "Tom, Dick").speaker == "Nell"
+
+
+UNNAMED = """\
+Brannoc walked his hound past the empty cottage every morning. The hound wagged his tail at the gate.
+
+One evening a stranger stood at the fence, holding the hound by his collar. She glared at Brannoc.
+
+"Your dog dug up my roses," she said.
+
+"He does that," Brannoc said.
+
+"Then keep him on a lead," she snapped.
+
+Brannoc shrugged and took the hound home.
+
+Much later, after the storm, she knocked on his door, shivering.
+
+"My name," she whispered, "is Ysolde."
+"""
+
+
+def test_she_never_goes_to_a_male_and_a_self_introduction_names_the_stranger() -> None:
+    result = run(UNNAMED)
+    for snippet in ("dug up my roses", "keep him on a lead", "My name"):
+        assert by_text(result, snippet).speaker == "Ysolde", snippet
+    assert by_text(result, "He does that").speaker == "Brannoc"
+    assert not any(c.name in {"the woman", "the man"} for c in result.characters)
+
+
+BACKWARD = """\
+Pell asked the innkeeper for a second blanket, and Orrin laughed at him. They sat by the fire.
+
+"Cold tonight."
+
+"Colder tomorrow."
+
+"You always say that."
+
+"And I am always right," said Orrin.
+"""
+
+
+def test_turns_propagate_backward_from_a_later_tag() -> None:
+    result = run(BACKWARD)
+    # the tagged fourth quote is Orrin's, so the untagged ones alternate back from it
+    assert by_text(result, "always right").speaker == "Orrin"
+    assert by_text(result, "You always say").speaker == "Pell"
+    assert by_text(result, "Colder tomorrow").speaker == "Orrin"
+    assert by_text(result, "Cold tonight").speaker == "Pell"
+    assert by_text(result, "Colder tomorrow").rule == "turns"
