@@ -953,7 +953,13 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 turn.own[i] = who
                 turn.kind[i] = TAG_RULES[found.kind]
 
-        if turn.pronoun and lead_subject is not None and not lead_subject.known:
+        if (
+            turn.pronoun
+            and lead_subject is not None
+            and not lead_subject.known
+            and lines[dialogue[0]].start > p_start  # the name leads the quote's paragraph
+            and not lead_subject.gender_votes[_OPPOSITE[next(iter(turn.pronoun.values()))]]
+        ):
             # "Holmes rose. 'Quite so,' he said.": the pronoun agrees with the name.
             lead_subject.gender_votes[next(iter(turn.pronoun.values()))] += 1
         if turn.own:
@@ -1431,6 +1437,7 @@ def _decide(
                 and not e.narrator
                 and e not in turn.addressed
                 and e.gender_votes[gender] >= e.gender_votes[_OPPOSITE[gender]]
+                and e.gender_votes[_OPPOSITE[gender]] <= 1  # one stray pronoun is noise
             ]
         if not candidates:
             # nobody of that gender is talking yet: someone else present in the scene
