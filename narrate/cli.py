@@ -252,6 +252,9 @@ def serve_command(
     quiet: bool,
 ) -> None:
     """Serve FOLDER (default output/) and its podcast feed over HTTP, with seeking."""
+    import contextlib
+    import sys
+
     from narrate import serve as serving
     from narrate.feed import normalise_base_url
 
@@ -277,6 +280,9 @@ def serve_command(
                 f"on a phone on the same Wi-Fi, add this feed in your podcast app: {feed_url}"
             )
             click.echo("anyone on this network can download these files while this runs")
+            if sys.stdout.isatty():  # a phone camera reads the address off the screen
+                with contextlib.suppress(ValueError, UnicodeError):
+                    click.echo(serving.qr_text(feed_url))
         else:
             click.echo(f"feed: {feed_url} (this computer only; --host 0.0.0.0 for phones)")
     else:

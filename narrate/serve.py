@@ -25,8 +25,10 @@ can reach.
 
 from __future__ import annotations
 
+import copy
 import email.utils
 import html
+import itertools
 import os
 import socket
 from collections.abc import Callable
@@ -338,3 +340,269 @@ def serve(server: NarrateServer) -> None:  # pragma: no cover - blocks until Ctr
         server.serve_forever()
     finally:
         server.server_close()
+
+
+# --- terminal QR code ---------------------------------------------------------------------
+# A phone camera reads the LAN address off the screen instead of someone typing
+# it. A QR encoder is small enough to own (ISO/IEC 18004: byte mode, error
+# correction level M, versions 1-10, i.e. up to 213 bytes) and saves a dependency.
+
+# Per version (level M): EC codewords per block, then (block count, data codewords) groups.
+_QR_BLOCKS: dict[int, tuple[int, tuple[tuple[int, int], ...]]] = {
+    1: (10, ((1, 16),)),
+    2: (16, ((1, 28),)),
+    3: (26, ((1, 44),)),
+    4: (18, ((2, 32),)),
+    5: (24, ((2, 43),)),
+    6: (16, ((4, 27),)),
+    7: (18, ((4, 31),)),
+    8: (22, ((2, 38), (2, 39))),
+    9: (22, ((3, 36), (2, 37))),
+    10: (26, ((4, 43), (1, 44))),
+}
+_QR_ALIGN = {
+    1: (),
+    2: (6, 18),
+    3: (6, 22),
+    4: (6, 26),
+    5: (6, 30),
+    6: (6, 34),
+    7: (6, 22, 38),
+    8: (6, 24, 42),
+    9: (6, 26, 46),
+    10: (6, 28, 50),
+}
+_QR_LEVEL_M = 0b00
+
+
+def _gf_tables() -> tuple[list[int], list[int]]:
+    exp, log = [0] * 512, [0] * 256
+    value = 1
+    for power in range(255):
+        exp[power] = value
+        log[value] = power
+        value <<= 1
+        if value & 0x100:
+            value ^= 0x11D
+    for power in range(255, 512):
+        exp[power] = exp[power - 255]
+    return exp, log
+
+
+_GF_EXP, _GF_LOG = _gf_tables()
+
+
+def _gf_mul(a: int, b: int) -> int:
+    return 0 if a == 0 or b == 0 else _GF_EXP[_GF_LOG[a] + _GF_LOG[b]]
+
+
+def reed_solomon(data: bytes, ec_count: int) -> bytes:
+    """The ``ec_count`` error-correction codewords for ``data`` (generator roots a^0..)."""
+    generator = [1]
+    for power in range(ec_count):
+        nxt = [0] * (len(generator) + 1)
+        for i, coef in enumerate(generator):
+            nxt[i] ^= coef
+            nxt[i + 1] ^= _gf_mul(coef, _GF_EXP[power])
+        generator = nxt
+    remainder = [0] * ec_count
+    for byte in data:
+        factor = byte ^ remainder[0]
+        remainder = [*remainder[1:], 0]
+        for i in range(ec_count):
+            remainder[i] ^= _gf_mul(generator[i + 1], factor)
+    return bytes(remainder)
+
+
+def qr_matrix(text: str, *, mask: int | None = None) -> list[list[bool]]:
+    """The QR code of ``text`` as rows of modules (True = dark)."""
+    payload = text.encode("utf-8")
+    for version in range(1, 11):
+        ec_count, groups = _QR_BLOCKS[version]
+        capacity = sum(count * size for count, size in groups)
+        count_bits = 8 if version < 10 else 16
+        if 4 + count_bits + 8 * len(payload) <= capacity * 8:
+            break
+    else:
+        raise ValueError("too long for a terminal QR code")
+    bits = [0, 1, 0, 0]  # byte mode
+    bits += [(len(payload) >> i) & 1 for i in reversed(range(count_bits))]
+    for byte in payload:
+        bits += [(byte >> i) & 1 for i in reversed(range(8))]
+    bits += [0] * min(4, capacity * 8 - len(bits))
+    bits += [0] * (-len(bits) % 8)
+    data = bytearray(int("".join(map(str, bits[i : i + 8])), 2) for i in range(0, len(bits), 8))
+    pad = 0
+    while len(data) < capacity:
+        data.append((0xEC, 0x11)[pad % 2])
+        pad += 1
+
+    blocks: list[bytes] = []
+    at = 0
+    for count, size in groups:
+        for _ in range(count):
+            blocks.append(bytes(data[at : at + size]))
+            at += size
+    ecs = [reed_solomon(block, ec_count) for block in blocks]
+    stream = bytearray()
+    for i in range(max(len(b) for b in blocks)):
+        stream += bytes(block[i] for block in blocks if i < len(block))
+    for i in range(ec_count):
+        stream += bytes(ec[i] for ec in ecs)
+
+    grid = _QrGrid(version)
+    grid.place(bytes(stream))
+    chosen = mask if mask is not None else min(range(8), key=lambda m: grid.masked(m).penalty())
+    return grid.masked(chosen).modules
+
+
+class _QrGrid:
+    def __init__(self, version: int) -> None:
+        self.version = version
+        self.size = size = 17 + 4 * version
+        self.modules = [[False] * size for _ in range(size)]
+        self.function = [[False] * size for _ in range(size)]
+        for row, col in ((0, 0), (0, size - 7), (size - 7, 0)):
+            for dy in range(-1, 8):
+                for dx in range(-1, 8):
+                    y, x = row + dy, col + dx
+                    if 0 <= y < size and 0 <= x < size:
+                        ring = max(abs(dy - 3), abs(dx - 3))
+                        self._set(x, y, ring != 2 and ring != 4)
+        for i in range(8, size - 8):
+            self._set(6, i, i % 2 == 0)
+            self._set(i, 6, i % 2 == 0)
+        centres = _QR_ALIGN[version]
+        corners = {(0, 0), (0, len(centres) - 1), (len(centres) - 1, 0)}
+        for iy, cy in enumerate(centres):
+            for ix, cx in enumerate(centres):
+                if (iy, ix) in corners:
+                    continue  # where the finder patterns are
+                for dy in range(-2, 3):
+                    for dx in range(-2, 3):
+                        self._set(cx + dx, cy + dy, max(abs(dx), abs(dy)) != 1)
+        self._format(0)  # reserve; real bits are written per mask
+        if version >= 7:
+            rem = version
+            for _ in range(12):
+                rem = (rem << 1) ^ ((rem >> 11) * 0x1F25)
+            info = version << 12 | rem
+            for i in range(18):
+                a, b = size - 11 + i % 3, i // 3
+                self._set(a, b, bool((info >> i) & 1))
+                self._set(b, a, bool((info >> i) & 1))
+
+    def _set(self, x: int, y: int, dark: bool) -> None:
+        self.modules[y][x] = dark
+        self.function[y][x] = True
+
+    def _format(self, mask: int) -> None:
+        data = _QR_LEVEL_M << 3 | mask
+        rem = data
+        for _ in range(10):
+            rem = (rem << 1) ^ ((rem >> 9) * 0x537)
+        bits = (data << 10 | rem) ^ 0x5412
+        size = self.size
+
+        def bit(i: int) -> bool:
+            return bool((bits >> i) & 1)
+
+        for i in range(6):
+            self._set(8, i, bit(i))
+        self._set(8, 7, bit(6))
+        self._set(8, 8, bit(7))
+        self._set(7, 8, bit(8))
+        for i in range(9, 15):
+            self._set(14 - i, 8, bit(i))
+        for i in range(8):
+            self._set(size - 1 - i, 8, bit(i))
+        for i in range(8, 15):
+            self._set(8, size - 15 + i, bit(i))
+        self._set(8, size - 8, True)  # the dark module
+
+    def place(self, stream: bytes) -> None:
+        size, i, right = self.size, 0, self.size - 1
+        while right >= 1:
+            if right == 6:
+                right = 5  # the vertical timing pattern is skipped
+            upward = ((right + 1) & 2) == 0
+            for vert in range(size):
+                y = size - 1 - vert if upward else vert
+                for x in (right, right - 1):
+                    if not self.function[y][x] and i < len(stream) * 8:
+                        self.modules[y][x] = bool((stream[i >> 3] >> (7 - (i & 7))) & 1)
+                        i += 1
+            right -= 2
+
+    def masked(self, mask: int) -> _QrGrid:
+        other = copy.deepcopy(self)
+        for y in range(self.size):
+            for x in range(self.size):
+                if not self.function[y][x] and _mask_hit(mask, y, x):
+                    other.modules[y][x] = not other.modules[y][x]
+        other._format(mask)
+        return other
+
+    def penalty(self) -> int:
+        m, size, score = self.modules, self.size, 0
+        lines = [m[y] for y in range(size)] + [[m[y][x] for y in range(size)] for x in range(size)]
+        finder_like = (
+            [True, False, True, True, True, False, True, False, False, False, False],
+            [False, False, False, False, True, False, True, True, True, False, True],
+        )
+        for line in lines:
+            run = 1
+            for a, b in itertools.pairwise(line):
+                run = run + 1 if a == b else 1
+                if run == 5:
+                    score += 3
+                elif run > 5:
+                    score += 1
+            for start in range(size - 10):
+                if line[start : start + 11] in finder_like:
+                    score += 40
+        for y in range(size - 1):
+            for x in range(size - 1):
+                if m[y][x] == m[y][x + 1] == m[y + 1][x] == m[y + 1][x + 1]:
+                    score += 3
+        dark = sum(map(sum, m))
+        score += 10 * (abs(dark * 20 - size * size * 10) // (size * size))
+        return score
+
+
+def _mask_hit(mask: int, i: int, j: int) -> bool:
+    return (
+        (i + j) % 2 == 0,
+        i % 2 == 0,
+        j % 3 == 0,
+        (i + j) % 3 == 0,
+        (i // 2 + j // 3) % 2 == 0,
+        (i * j) % 2 + (i * j) % 3 == 0,
+        ((i * j) % 2 + (i * j) % 3) % 2 == 0,
+        ((i + j) % 2 + (i * j) % 3) % 2 == 0,
+    )[mask]
+
+
+def qr_text(text: str) -> str:
+    """The QR code as terminal text, two rows per line, with the quiet zone.
+
+    Light modules are drawn as blocks: on the usual dark terminal that gives a
+    dark-on-light code, which every phone camera reads.
+    """
+    matrix = qr_matrix(text)
+    quiet = 2
+    size = len(matrix) + 2 * quiet
+
+    def light(y: int, x: int) -> bool:
+        y, x = y - quiet, x - quiet
+        inside = 0 <= y < len(matrix) and 0 <= x < len(matrix)
+        return not (inside and matrix[y][x])
+
+    rows = []
+    for y in range(0, size, 2):
+        chars = []
+        for x in range(size):
+            top, bottom = light(y, x), y + 1 < size and light(y + 1, x)
+            chars.append("█" if top and bottom else "▀" if top else "▄" if bottom else " ")
+        rows.append("".join(chars))
+    return "\n".join(rows)

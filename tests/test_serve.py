@@ -328,3 +328,115 @@ def test_cli_serve_refuses_bad_input_in_one_line(tmp_path: Path) -> None:
     assert "--base-url" in result.output
     result = runner.invoke(main, ["serve", str(tmp_path / "missing"), "--port", "0"])
     assert result.exit_code == 2 and "no such folder" in result.output
+
+
+def _read_qr(matrix: list[list[bool]]) -> bytes:
+    """Decode our own QR code the long way: format bits, unmask, zigzag, blocks, RS, payload."""
+    from narrate.serve import _QR_BLOCKS, _mask_hit, _QrGrid
+
+    size = len(matrix)
+    version = (size - 17) // 4
+    # Finder patterns in three corners, timing patterns between them.
+    for row, col in ((0, 0), (0, size - 7), (size - 7, 0)):
+        assert all(matrix[row + i][col] and matrix[row][col + i] for i in range(7))
+        assert all(matrix[row + 2 + i][col + 2 + j] for i in range(3) for j in range(3))
+    assert [matrix[6][x] for x in range(8, size - 8)] == [x % 2 == 0 for x in range(8, size - 8)]
+    # Alignment patterns where ISO/IEC 18004 Annex E puts them (first row: versions 2-6).
+    centres = {2: 18, 3: 22, 4: 26, 5: 30, 6: 34}.get(version)
+    spec = (
+        (6, centres)
+        if centres
+        else {7: (6, 22, 38), 8: (6, 24, 42), 9: (6, 26, 46)}.get(
+            version, (6, 28, 50) if version == 10 else ()
+        )
+    )
+    for cy in spec:
+        for cx in spec:
+            if (cy, cx) in ((6, 6), (6, spec[-1]), (spec[-1], 6)):
+                continue  # the three finder corners
+            ring = [[matrix[cy + dy][cx + dx] for dx in range(-2, 3)] for dy in range(-2, 3)]
+            assert ring[2][2] and not ring[1][1] and not ring[1][3] and ring[0][0] and ring[4][4]
+    # Format information: both copies agree, a valid BCH(15,5) code word, level M.
+    first = (
+        [(i, 8) for i in range(6)] + [(7, 8), (8, 8), (8, 7)] + [(8, 14 - i) for i in range(9, 15)]
+    )
+    second = [(8, size - 1 - i) for i in range(8)] + [(size - 15 + i, 8) for i in range(8, 15)]
+    raw = sum(int(matrix[row][col]) << i for i, (row, col) in enumerate(first))
+    copy2 = sum(int(matrix[row][col]) << i for i, (row, col) in enumerate(second))
+    assert raw == copy2
+    word = raw ^ 0x5412
+    rem = word
+    for shift in range(4, -1, -1):  # polynomial division by 0x537
+        if rem & (1 << (shift + 10)):
+            rem ^= 0x537 << shift
+    assert rem == 0 and word >> 13 == 0b00  # error correction level M
+    mask = (word >> 10) & 7
+
+    grid = _QrGrid(version)
+    stream_bits: list[int] = []
+    right = size - 1
+    while right >= 1:
+        if right == 6:
+            right = 5
+        upward = ((right + 1) & 2) == 0
+        for vert in range(size):
+            y = size - 1 - vert if upward else vert
+            for x in (right, right - 1):
+                if not grid.function[y][x]:
+                    stream_bits.append(int(matrix[y][x] ^ _mask_hit(mask, y, x)))
+        right -= 2
+    stream = bytes(
+        int("".join(map(str, stream_bits[i : i + 8])), 2) for i in range(0, len(stream_bits) - 7, 8)
+    )
+    ec_count, groups = _QR_BLOCKS[version]
+    sizes = [size_ for count, size_ in groups for _ in range(count)]
+    blocks: list[list[int]] = [[] for _ in sizes]
+    at = 0
+    for i in range(max(sizes)):
+        for b, n in enumerate(sizes):
+            if i < n:
+                blocks[b].append(stream[at])
+                at += 1
+    for _ in range(ec_count):
+        for block in blocks:
+            block.append(stream[at])
+            at += 1
+
+    def gf_mul(a: int, b: int) -> int:  # independent of the encoder's tables
+        result = 0
+        while b:
+            if b & 1:
+                result ^= a
+            a <<= 1
+            if a & 0x100:
+                a ^= 0x11D
+            b >>= 1
+        return result
+
+    for block in blocks:  # every syndrome of a clean code word is zero
+        alpha = 1
+        for _ in range(ec_count):
+            value = 0
+            for coef in block:
+                value = gf_mul(value, alpha) ^ coef
+            assert value == 0
+            alpha = gf_mul(alpha, 2)
+    data = b"".join(bytes(block[:n]) for block, n in zip(blocks, sizes, strict=True))
+    bits_str = "".join(f"{byte:08b}" for byte in data)
+    assert bits_str[:4] == "0100"  # byte mode
+    count_bits = 8 if version < 10 else 16
+    length = int(bits_str[4 : 4 + count_bits], 2)
+    start = 4 + count_bits
+    return bytes(int(bits_str[start + 8 * i : start + 8 * i + 8], 2) for i in range(length))
+
+
+@pytest.mark.parametrize(
+    "text", ["http://192.168.1.20:8000/feed.xml", "http://[fe80::1]:8000/é", "w" * 150, "a"]
+)
+def test_terminal_qr_code_decodes_back(text: str) -> None:
+    from narrate.serve import qr_matrix, qr_text
+
+    for mask in (None, 5):
+        assert _read_qr(qr_matrix(text, mask=mask)).decode("utf-8") == text
+    lines = qr_text(text).split("\n")
+    assert len({len(line) for line in lines}) == 1 and set("".join(lines)) <= set("█▀▄ ")
