@@ -65,6 +65,7 @@ _SHOWN_TAGS = (
     "Additional Tags",
     "Series",
 )
+_GENERIC_TITLE = re.compile(r"(?i)chapter\s+\d+")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 ET.register_namespace("itunes", ITUNES)
@@ -107,6 +108,7 @@ class RenderedWork:
     book_chapters_json: Path | None
     duration: float | None
     tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    in_progress: bool = False  # AO3 stats say "Chapters: 1/?" (or fewer than planned)
 
     @property
     def about(self) -> str:
@@ -225,6 +227,7 @@ def load_manifest(path: Path) -> RenderedWork:
         book_chapters_json=_file(base, files.get("chapters_json")),
         duration=float(duration) if isinstance(duration, int | float) else None,
         tags=_tags(data.get("tags")),
+        in_progress=_in_progress(data.get("tags")),
     )
 
 
@@ -241,6 +244,10 @@ def episodes(work: RenderedWork, season: int | None, first_episode: int = 1) -> 
             srt = _file(base, chapter.get("srt")) or _sibling(vtt, ".srt")
             name = _text(chapter.get("title")) or f"Chapter {index}"
             about = _text(chapter.get("summary")) or _chapter_blurb(work, index, name)
+            if len(split) == 1 and not work.in_progress and _GENERIC_TITLE.fullmatch(name):
+                # A finished one-shot: "Chapter 1" says nothing in a podcast app. A work
+                # in progress keeps "Chapter 1" so the item is unchanged when 2 arrives.
+                name = work.title
             if number == first_episode:
                 about = f"{about}\n\n{work.about}"  # where a new listener starts
             result.append(
@@ -539,6 +546,13 @@ def _tags(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(groups)
 
 
+def _in_progress(tags: object) -> bool:
+    stats = tags.get("Stats") if isinstance(tags, dict) else None
+    text = " ".join(str(v) for v in stats) if isinstance(stats, list | tuple) else ""
+    match = re.search(r"Chapters:\s*(\d+)\s*/\s*(\d+|\?)", text)
+    return match is not None and match.group(1) != match.group(2)
+
+
 def _text(value: object) -> str | None:
     if isinstance(value, str) and value.strip():
         return _XML_INVALID.sub("", value.strip())
@@ -594,6 +608,8 @@ def _chapter_blurb(work: RenderedWork, index: object, name: str) -> str:
     by = f" by {work.author}" if work.author else ""
     if index is None:
         return f"{work.title}{by}, narrated by narrate."
+    if _GENERIC_TITLE.fullmatch(name):
+        return f"Chapter {index} of {work.title}{by}."
     return f"{name}: chapter {index} of {work.title}{by}."
 
 

@@ -472,3 +472,23 @@ def test_cli_feed_accepts_the_work_file(tmp_path: Path, monkeypatch: pytest.Monk
     result = CliRunner().invoke(main, ["feed", "other.md"])
     assert result.exit_code == 2
     assert "not rendered yet" in result.output and "narrate render other.md" in result.output
+
+
+def test_a_one_shot_episode_is_named_after_the_work(tmp_path: Path) -> None:
+    work = make_work(tmp_path, "one-shot", title="Paper Boats", chapters=1)
+    feed = build_feed([work], tmp_path, base_url=BASE)
+    (ep,) = podcastparser.parse(BASE, io.BytesIO(feed.read_bytes()))["episodes"]
+    assert ep["title"] == "Paper Boats"
+    assert ep["description"].startswith("Chapter 1 of Paper Boats by M. Quill.")
+
+    # An AO3 work in progress ("Chapters: 1/?") keeps "Chapter 1", so chapter 2's
+    # arrival adds an item and renames none.
+    wip = make_work(tmp_path, "wip-shot", title="Paper Boats", chapters=1)
+    manifest = json.loads((wip / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tags"]["Stats"] = ["Published: 2026-03-01 Words: 900 Chapters: 1/?"]
+    (wip / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    before = items_by_guid(build_feed([wip], tmp_path / "wip.xml", base_url=BASE))
+    assert "<title>Chapter 1</title>" in next(iter(before.values()))
+    add_chapter(wip, 2, "Chapter 2", 1.0, "2026-03-09T10:00:00Z")
+    after = items_by_guid(build_feed([wip], tmp_path / "wip.xml", base_url=BASE))
+    assert len(after) == 2 and all(after[guid] == xml for guid, xml in before.items())
