@@ -703,6 +703,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     addressed: list[_Entity] = []  # people addressed in the current paragraph's speech
     prev_speaker: _Entity | None = None
     lead_subject: _Entity | None = None
+    carried_lead: _Entity | None = None  # the last person acting in the narration before
     scene_start = para_start = 0
 
     def touch(entity: _Entity) -> None:
@@ -873,6 +874,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             salient = []
             open_quote_speaker = None
             gap = CONVERSATION_GAP
+            carried_lead = None
         p_start, p_end = first.start, lines[para[-1]].end
         para_start = p_start
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
@@ -901,9 +903,14 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                                 touch(candidate)
                                 break
         if not dialogue:
+            carried_lead = None  # only the paragraph just before a quote counts
             for s, entity in narration_mentions:
                 if _subject_position(text, s) and entity.person:
                     touch(entity)
+                if entity.person and _acting(text, s) and _still_acting(text, s, p_end):
+                    # The last person acting in narration just before a quote is who a
+                    # following "he said" (or an untagged quote) most likely belongs to.
+                    carried_lead = entity
             gap += 1
             open_quote_speaker = None
             continue
@@ -928,6 +935,11 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                     lead_subject = entity
                 if entity not in present:
                     present.append(entity)
+        carried = None
+        if lead_subject is None and first_quote == p_start:
+            carried = carried_lead  # "Kakashi interrupted with a sigh. ¶ “Want to …?”"
+            lead_subject = carried
+        carried_lead = None
 
         turn = _Turn(lines=dialogue, scene=scene_key, gap=gap, addressed=addressed)
         turn.present = present
@@ -980,6 +992,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             elif beat is not None and beat not in addressed:
                 turn.speaker, turn.anchor = beat, True
                 turn.confidence, turn.rule = 0.7, "beat"
+            elif carried is not None and carried not in addressed:
+                # "Kakashi interrupted with a sigh. ¶ “Want to cut to the chase?”"
+                turn.speaker, turn.anchor = carried, True
+                turn.confidence, turn.rule = 0.6, "beat-before"
         if turn.speaker is not None and turn.speaker not in present:
             present.append(turn.speaker)
         if turn.speaker is None and len(history) >= 2 and history[-2] is not prev_speaker:
@@ -987,9 +1003,19 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         else:
             provisional = turn.speaker
         turns.append(turn)
+        last_quote = lines[dialogue[-1]].end
         for s, entity in narration_mentions:
             if s >= first_quote and entity.person and _subject_position(text, s):
                 touch(entity)
+            if (
+                s > last_quote
+                and entity.person
+                and entity is not turn.speaker
+                and text[max(0, s - 3) : s].rstrip()[-1:] in {".", "!", "?"}
+                and _acting(text, s)
+            ):
+                # '"Go," said Tom. Jack looked up.': Jack is next to act
+                carried_lead = entity
         if turn.anchor and turn.speaker is not None:
             if turn.speaker in chapter_speakers:
                 chapter_speakers.remove(turn.speaker)
@@ -1117,6 +1143,39 @@ def _indefinite(name: str) -> bool:
 def _is_voice(name: str) -> bool:
     """ "a harsh voice": someone unseen, not a person "he" or "she" can point back to."""
     return name.lower().rstrip().endswith(("voice", "voices"))
+
+
+def _acting(text: str, start: int) -> bool:
+    """A name as the subject of a clause ("Kakashi nodded", "…, and Sakura turned"),
+    not an object or a possessive ("observed Durbeyfield's name")."""
+    m = _ACTOR.match(text, start, start + 80)
+    if m is None or _POSSESSIVE.search(m.group("name")):
+        return False
+    verb = m.group("verb")
+    if verb.endswith("ed") or verb in _IRREGULAR_PAST:
+        return True
+    head = text[max(0, start - 16) : start].rstrip(" \t")
+    return not head or head[-1] in '.!?"“”‘’\n—;:' or _CLAUSE_LEAD.search(head) is not None
+
+
+def _still_acting(text: str, start: int, end: int) -> bool:
+    """No later sentence of the paragraph turns to a group ("They sat by the fire.")."""
+    stop = re.compile(r"[.!?…]+[\"”’')]*\s+").search(text, start, end)
+    if stop is None:
+        return True
+    for sentence in _SENTENCE.findall(text[stop.end() : end]):
+        if re.match(r"\s*(?:They|We|Both|The two|Neither)\b", sentence):
+            return False
+    return True
+
+
+_ACTOR = re.compile(
+    r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\b"
+)
+_CLAUSE_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
+_IRREGULAR_PAST = _words(
+    "said saw took gave came went stood sat ran felt knew thought made held kept left began spoke rose"
+)
 
 
 def _subject_position(text: str, start: int) -> bool:

@@ -270,3 +270,35 @@ def test_turns_propagate_backward_from_a_later_tag() -> None:
     assert by_text(result, "Colder tomorrow").speaker == "Orrin"
     assert by_text(result, "Cold tonight").speaker == "Pell"
     assert by_text(result, "Colder tomorrow").rule == "turns"
+
+
+BEAT_BEFORE = """\
+The kettle had boiled dry by the time Wren came in. Osk was sitting on the step with his boots off.
+
+"Morning," said Osk.
+
+"You let it burn again," Wren said.
+
+He shrugged. Wren dropped her satchel on the table and glared at the blackened pot.
+
+"It was old anyway."
+
+"I will buy you another one," he said.
+
+"You said that last time."
+
+Then Osk pulled on one boot, then the other, and stood up slowly.
+
+"Then this time I mean it."
+"""
+
+
+def test_the_person_acting_just_before_an_untagged_quote_speaks_it() -> None:
+    result = run(BEAT_BEFORE)
+    # Wren glared last before the untagged quote: hers, although Osk spoke last
+    assert by_text(result, "old anyway").speaker == "Wren"
+    assert by_text(result, "old anyway").rule == "beat-before"
+    assert by_text(result, "You said that").speaker == "Wren"
+    # Osk stood up last before it: his
+    assert by_text(result, "Then this time").speaker == "Osk"
+    assert by_text(result, "Then this time").rule == "beat-before"
