@@ -1225,15 +1225,31 @@ def _self_introductions(
     return renames
 
 
-_ASKS_NAME = re.compile(r"\b(?:your|yer|thy)\s+name\b", re.IGNORECASE)
+_ASKS_NAME = re.compile(
+    r"\b(?:(?:your|yer|thy)\s+name|(?:they|folks|people)\s+call\s+(?:you|ye|thee)|who\s+are\s+(?:you|ye))\b",
+    re.IGNORECASE,
+)
 _NAME_ANSWER = re.compile(r"[\"“‘'—-]*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*[,.!]")
 
 
 def _previous_quote(lines: Sequence[Line], i: int) -> int:
-    for j in range(i - 1, max(-1, i - 6), -1):
-        if lines[j].kind == "dialogue":
+    """The quote before line i that asks a name, else the nearest quote before it.
+
+    The question may be any quote of the previous speech ("Tell us your name!" said the
+    man. "Quick!"), so all of that paragraph's quotes are looked at."""
+    nearest = -1
+    paragraph: tuple[int, int, int] | None = None
+    for j in range(i - 1, max(-1, i - 8), -1):
+        if lines[j].kind != "dialogue":
+            continue
+        key = (lines[j].chapter, lines[j].scene, lines[j].paragraph)
+        if paragraph is None:
+            paragraph, nearest = key, j
+        elif key != paragraph:
+            break
+        if _ASKS_NAME.search(lines[j].text):
             return j
-    return -1
+    return nearest
 
 
 def _narrator_name(

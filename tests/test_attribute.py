@@ -302,3 +302,23 @@ def test_the_person_acting_just_before_an_untagged_quote_speaks_it() -> None:
     # Osk stood up last before it: his
     assert by_text(result, "Then this time").speaker == "Osk"
     assert by_text(result, "Then this time").rule == "beat-before"
+
+
+ASKED_NAME = """\
+I was halfway over the stile when a tall man in a wet coat stepped out of the hedge and caught my sleeve.
+
+"What do they call you?" said the man. "Speak up!"
+
+"Tam, sir."
+
+"Well, Tam," said he, "you will carry this basket to the mill for me."
+
+I took the basket, because I could think of nothing else to do.
+"""
+
+
+def test_a_first_person_narrator_is_named_by_the_answer_to_a_name_question() -> None:
+    result = run(ASKED_NAME)
+    # the name question is the first quote of the man's speech, not the last one
+    assert by_text(result, "Tam, sir").speaker == "Tam"
+    assert [c.name for c in result.characters if c.narrator] == ["Tam"]
