@@ -211,7 +211,9 @@ class _Entity:
         return "unknown"
 
     def canonical(self) -> str:
-        if self.known or not self.forms:
+        if self.known or self.epithet or not self.forms:
+            # An unnamed person keeps the phrase that introduced them ("a white man"),
+            # however often the text later says "the man".
             return self.name
         # The most used form; ties go to the longer (fuller) one.
         return max(self.forms.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
@@ -819,12 +821,26 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         entity.forms[name] += 1
         return entity
 
-    def unnamed(gender: Gender, scene: tuple[int, int] | None) -> _Entity:
-        """ "she said" with no woman on stage: someone not named yet. One per chapter;
+    chapter_starts = {chapter.index: chapter.start for chapter in work.chapters}
+
+    def unnamed(gender: Gender, scene: tuple[int, int] | None, at: int) -> _Entity:
+        """ "she said" with no woman on stage: someone not named yet, called by the phrase
+        that brought them in ("a tall man in a wet coat" -> "a tall man"). One per chapter;
         a later self-introduction ("My name is Sakura") renames them."""
         key = f"the {'woman' if gender == 'female' else 'man'} {scene[0] if scene else 0}"
         entity = epithets.get(key)
         if entity is None:
+            lo = chapter_starts.get(scene[0], 0) if scene else 0
+            intro = _gendered_introduction(text, max(lo, at - 6000), at, gender)
+            if intro is not None:
+                entity = epithets.get(_epithet_key(intro))
+                if entity is None:
+                    entity = _Entity(name=intro, epithet=True, fixed_gender=gender)
+                    entity.forms[intro] += 1
+                    names.entities.append(entity)
+                    epithets[_epithet_key(intro)] = entity
+                epithets[key] = entity
+                return entity
             label = "the woman" if gender == "female" else "the man"
             entity = _Entity(name=label, epithet=True, fixed_gender=gender)
             entity.forms[label] += 1
@@ -941,7 +957,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             lead_subject = carried
         carried_lead = None
 
-        turn = _Turn(lines=dialogue, scene=scene_key, gap=gap, addressed=addressed)
+        turn = _Turn(lines=dialogue, start=p_start, scene=scene_key, gap=gap, addressed=addressed)
         turn.present = present
         turn.salient = snapshot
         turn.lead = lead_subject
@@ -1132,6 +1148,41 @@ def _introduction(text: str, start: int, end: int, head: str) -> str | None:
     return found
 
 
+# Heads that introduce an unnamed person of one sex ("a tall man", "a young girl");
+# kinship and rank words name a relation, not a newcomer.
+_NEWCOMER_HEADS: dict[Gender, tuple[str, ...]] = {
+    "male": ("man", "boy", "gentleman", "lad", "fellow", "youth", "stranger"),
+    "female": ("woman", "girl", "lady", "lass", "maid"),
+}
+
+
+def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> str | None:
+    """The last "a/an [two modifiers] man|woman|…" in text[start:end] that brings someone in
+    (not "as a boy", "like a man of stone")."""
+    heads = _NEWCOMER_HEADS.get(gender)
+    if not heads or end <= start:
+        return None
+    pattern = re.compile(
+        r"(?<![\w'’])(?P<np>[Aa]n?\s+(?:[a-z][\w'’-]*,?\s+){0,2}?(?:"
+        + "|".join(heads)
+        + r"))\b(?![-'’])"
+    )
+    found = None
+    for m in pattern.finditer(text, start, end):
+        before = text[max(0, m.start() - 12) : m.start()].split()[-1:]
+        words = m.group("np").replace(",", "").split()
+        if before and before[0].lower() in {"as", "like", "than", "such", "what", "quite"}:
+            continue
+        if any(w.lower() in _NP_STOP for w in words[1:-1]):
+            continue
+        found = " ".join(words)
+    if found is not None and found.split()[0] == "A":
+        found = "a " + found.split(" ", 1)[1]
+    if found is not None and found.split()[0] == "An":
+        found = "an " + found.split(" ", 1)[1]
+    return found
+
+
 def _indefinite(name: str) -> bool:
     """ "somebody", "one of the women", "another": a one-off voice, not someone to refer back to."""
     return (
@@ -1226,7 +1277,7 @@ def _self_introductions(
 
 
 _ASKS_NAME = re.compile(
-    r"\b(?:(?:your|yer|thy)\s+name|(?:they|folks|people)\s+call\s+(?:you|ye|thee)|who\s+are\s+(?:you|ye))\b",
+    r"\b(?:(?:your|yer|thy)\s+name|(?:they|folks|people)\s+call\s+(?:you|ye|thee)|who\s+are\s+(?:you|ye)|what\s+name)\b",
     re.IGNORECASE,
 )
 _NAME_ANSWER = re.compile(r"[\"“‘'—-]*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*[,.!]")
@@ -1334,6 +1385,7 @@ class _Turn:
     """One dialogue paragraph and the evidence about who speaks in it."""
 
     lines: list[int]  # its dialogue lines
+    start: int  # where its paragraph starts in the text
     scene: tuple[int, int] | None
     gap: int  # narration-only paragraphs since the previous dialogue paragraph
     addressed: list[_Entity]  # named in a vocative: not the speaker
@@ -1366,7 +1418,7 @@ def _decide_conversations(
     turns: list[_Turn],
     first_person: bool,
     narrator: Callable[[], _Entity] | None,
-    unnamed: Callable[[Gender, tuple[int, int] | None], _Entity],
+    unnamed: Callable[[Gender, tuple[int, int] | None, int], _Entity],
 ) -> None:
     """Decide every turn that has no anchor, conversation by conversation.
 
@@ -1429,7 +1481,7 @@ def _decide(
     carried: list[_Entity],
     first_person: bool,
     narrator: Callable[[], _Entity] | None,
-    unnamed: Callable[[Gender, tuple[int, int] | None], _Entity],
+    unnamed: Callable[[Gender, tuple[int, int] | None, int], _Entity],
 ) -> None:
     participants = _participants(conversation, carried, first_person, narrator)
     decided: dict[int, _Entity] = {
@@ -1538,7 +1590,7 @@ def _decide(
             choice = turn.speaker
         else:
             # Nobody of that gender is known to be here: someone not yet named.
-            choice = unnamed(gender, turn.scene)
+            choice = unnamed(gender, turn.scene, turn.start)
             participants.append(choice)
         turn.speaker = choice
         decided[k] = choice

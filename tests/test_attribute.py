@@ -322,3 +322,33 @@ def test_a_first_person_narrator_is_named_by_the_answer_to_a_name_question() -> 
     # the name question is the first quote of the man's speech, not the last one
     assert by_text(result, "Tam, sir").speaker == "Tam"
     assert [c.name for c in result.characters if c.narrator] == ["Tam"]
+
+
+INTRODUCED = """\
+Bram Tolley waited at the ford until dark. At last a thin girl came down the bank with a lantern.
+
+"You're late," said the girl.
+
+"The river was high," Bram said.
+
+"Follow me, then," she said, "and keep quiet."
+
+"""
+
+STRANGER = """\
+Nessa Drew opened the door, wiping her hands on her apron. On the step stood a young man in a soaked coat.
+
+"Is the doctor in?" he asked.
+
+"She is out," Nessa said.
+"""
+
+
+def test_unnamed_people_are_named_by_the_phrase_that_introduced_them() -> None:
+    result = run(INTRODUCED)
+    # "the girl" in the tag is the "thin girl" who came down the bank
+    assert by_text(result, "You're late").speaker == "a thin girl"
+    assert by_text(result, "Follow me").speaker == "a thin girl"
+    assert [c.name for c in result.characters if c.name.endswith("girl")] == ["a thin girl"]
+    # "he asked" with no man named: the young man just introduced, not "the man"
+    assert by_text(run(STRANGER), "doctor in").speaker == "a young man"
