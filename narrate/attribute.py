@@ -294,6 +294,19 @@ class _Names:
             mid = cap_mid[word]
             return mid >= 1 and lower[word.lower()] <= mid // 3 and not_person[word] * 2 <= mid
 
+        pair_cache: dict[tuple[str, str], bool] = {}
+
+        def bound_to_name(word: str, name: str) -> bool:
+            """A capitalised common word seen mid-sentence that, each of at least two
+            times, stands right before the same name: a nickname's first word."""
+            if word in NOT_NAMES or word.isupper() or len(word) < 2 or cap_mid[word] < 1:
+                return False
+            if (word, name) not in pair_cache:
+                together = len(re.findall(rf"\b{re.escape(word)}\s+{re.escape(name)}\b", text))
+                alone = len(re.findall(rf"\b{re.escape(word)}\b", text))
+                pair_cache[(word, name)] = together >= 2 and together == alone
+            return pair_cache[(word, name)]
+
         mentions: list[tuple[int, int, str]] = []
         forms: Counter[str] = Counter()
         for m in _CAP_RUN.finditer(text):
@@ -302,6 +315,12 @@ class _Names:
             # Drop capitalised non-names from either end ("Then Kakashi", "Kakashi Monday").
             start_word = 0
             while start_word < len(words) and not is_name_word(words[start_word]):
+                if (
+                    start_word + 1 < len(words)
+                    and is_name_word(words[start_word + 1])
+                    and bound_to_name(words[start_word], words[start_word + 1])
+                ):
+                    break  # "Big Medicine", "Happy Jack": the word is part of the name
                 start_word += 1
                 title = None
             words = words[start_word:]

@@ -352,3 +352,21 @@ def test_unnamed_people_are_named_by_the_phrase_that_introduced_them() -> None:
     assert [c.name for c in result.characters if c.name.endswith("girl")] == ["a thin girl"]
     # "he asked" with no man named: the young man just introduced, not "the man"
     assert by_text(run(STRANGER), "doctor in").speaker == "a young man"
+
+
+NICKNAME = """\
+The boys were mending fence when Lucky Orrin rode up the draw. He was grinning.
+
+"Coffee's cold," said Lucky Orrin.
+
+"Then make more," Dale said. He was not lucky, and the boys knew it.
+
+Lucky Orrin laughed and swung down from the saddle.
+"""
+
+
+def test_a_capitalised_word_always_before_a_name_stays_part_of_it() -> None:
+    result = run(NICKNAME)
+    # "lucky" is a common word, but "Lucky" stands before "Orrin" every time it is capitalised
+    assert by_text(result, "Coffee's cold").speaker == "Lucky Orrin"
+    assert "Orrin" not in [c.name for c in result.characters]
