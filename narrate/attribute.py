@@ -1229,14 +1229,13 @@ def _acting(text: str, start: int) -> bool:
 
 
 def _still_acting(text: str, start: int, end: int) -> bool:
-    """No later sentence of the paragraph turns to a group ("They sat by the fire.")."""
+    """The name acts in the paragraph's last sentence, and that sentence is not about
+    hearing someone else ("Kakashi awoke to the sound of voices.")."""
     stop = re.compile(r"[.!?…]+[\"”’')]*\s+").search(text, start, end)
-    if stop is None:
-        return True
-    for sentence in _SENTENCE.findall(text[stop.end() : end]):
-        if re.match(r"\s*(?:They|We|Both|The two|Neither)\b", sentence):
-            return False
-    return True
+    if stop is not None and text[stop.end() : end].strip():
+        return False  # another sentence follows: the point of view may have moved on
+    sentence = text[max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1 : end]
+    return re.search(r"\b(?:voices?|sound|heard|hear|listened)\b", sentence) is None
 
 
 _ACTOR = re.compile(
