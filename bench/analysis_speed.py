@@ -11,7 +11,6 @@ written to a temporary file (never into the repository) and analysed once with
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 import time
@@ -32,14 +31,19 @@ def main() -> int:
     if not sources:
         print("error: no source texts; pass some .txt files", file=sys.stderr)
         return 2
-    # Plain novel layout: one blank line between paragraphs, AO3 page furniture
-    # ("Chapter Text" markers) removed, so ingest keeps every word.
-    bodies = [
-        re.sub(
-            r"\n\s*\n\s*", "\n\n", re.sub(r"(?m)^Chapter Text$", "", p.read_text(encoding="utf-8"))
+    from narrate.attribute import attribute
+    from narrate.ingest import load_work
+    from narrate.lines import split_lines
+
+    # Plain novel layout built from each source's *body* as ingest reads it
+    # (AO3 headers, summaries and notes left out), one blank line between
+    # paragraphs, so the analysed novel holds every word we count.
+    bodies = []
+    for source in sources:
+        seed = load_work(source)
+        bodies.append(
+            "\n\n".join(seed.text[p.start : p.end] for _, _, p in seed.paragraphs())
         )
-        for p in sources
-    ]
     parts: list[str] = []
     words = 0
     chapter = 0
@@ -51,10 +55,6 @@ def main() -> int:
             if words >= args.words:
                 break
     novel = "\n\n".join(parts)
-
-    from narrate.attribute import attribute
-    from narrate.ingest import load_work
-    from narrate.lines import split_lines
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "novel.txt"
