@@ -170,6 +170,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
             "check that the folder exists and is writable"
         ) from None
     try:
+        # mkstemp makes the file private (0600); a transcript or feed must stay
+        # readable by whatever serves it, as any file the user's umask allows.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
@@ -182,6 +185,12 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    current = os.umask(0o022)  # the only portable way to read it is to set it
+    os.umask(current)
+    return current
 
 
 def _timed(cues: Iterable[Cue], duration: float | None) -> list[tuple[int, int, Cue]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -177,5 +178,8 @@ def test_writes_are_atomic_and_errors_are_output_errors(tmp_path: Path) -> None:
     write_vtt([Cue(0, 1, None, "new")], target)
     assert "new" in target.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.vtt"]  # no temp file left
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
     with pytest.raises(OutputError, match="missing"):
         write_srt([Cue(0, 1, None, "x")], tmp_path / "missing" / "t.srt")
