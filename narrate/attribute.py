@@ -272,9 +272,15 @@ class _Names:
             else:
                 if before in _PLACE_WORDS and not _POSSESSIVE.search(word):
                     not_person[word] += 1
+                # Hard-wrapped text (Gutenberg) breaks lines mid-sentence: only a
+                # blank line ends a paragraph.
                 i = m.start() - 1
-                while i >= 0 and text[i] != "\n" and text[i].isspace():
+                newlines = 0
+                while i >= 0 and text[i].isspace() and newlines < 2:
+                    newlines += text[i] == "\n"
                     i -= 1
+                if newlines >= 2:
+                    i = m.start() - 1  # a paragraph's first word
                 if i >= 0 and text[i] not in ".!?\"“”‘’'\n:;—–-…*(":
                     cap_mid[_clean(word)] += 1
                 elif _FOLLOWED_BY_VERB.match(text, m.end()):
@@ -557,12 +563,26 @@ def _np_name(text: str) -> str | None:
 _LY_NOUNS = _words("bully family ally lily holly sully belly jelly folly")
 
 
+# "his voice is thick", "her lips curved": the owner speaks, as with "he said".
+_OWN_PARTS = _words(
+    "voice throat lips mouth tone words reply answer response breath smile expression face eyes"
+)
+
+
+def _np_subject(name: str | None) -> _Subject | None:
+    if not name:
+        return None
+    words = name.split()
+    if len(words) == 2 and words[0].lower() in {"his", "her"} and words[1].lower() in _OWN_PARTS:
+        return _Subject("pron", "he" if words[0].lower() == "his" else "she")
+    return _Subject("np", name)
+
+
 def _subject(m: re.Match[str]) -> _Subject | None:
     if m.group("pron"):
         return _Subject("pron", m.group("pron"))
     if m.group("np"):
-        name = _np_name(m.group("np"))
-        return _Subject("np", name) if name else None
+        return _np_subject(_np_name(m.group("np")))
     name = m.group("name")
     if (name and name.split()[0] not in NOT_NAMES | _PRONOUN_SUBJECTS) or (
         name and len(name.split()) > 1 and re.match(_TITLE_WORD + r"\s", name)
@@ -577,8 +597,7 @@ def _parse_subject(rest: str) -> _Subject | None:
     if m is None:
         return None
     if m.group("np"):
-        name = _np_name(rest[m.start() :])
-        return _Subject("np", name) if name else None
+        return _np_subject(_np_name(rest[m.start() :]))
     return _subject(m)
 
 
@@ -639,12 +658,15 @@ KIN: dict[str, tuple[str, ...]] = {
 }
 
 
-def _kin(head: str, possessive: str, salient: list[_Entity], names: _Names) -> _Entity | None:
+def _kin(
+    head: str, possessive: str, salient: list[_Entity], weak: set[_Entity], names: _Names
+) -> _Entity | None:
     """The relative a possessive epithet names: "his wife" -> "Mrs." + his surname."""
     titles = KIN[head]
+    aliased = {_TITLE_ALIASES.get(t, t) for t in titles}  # as _titles_of spells them
     owner_gender = "male" if possessive == "his" else "female"
     for owner in reversed(salient):
-        if owner.gender != owner_gender or owner.epithet:
+        if owner.gender != owner_gender or owner.epithet or owner in weak:
             continue
         for form in owner.forms:
             words = form.split()
@@ -656,11 +678,38 @@ def _kin(head: str, possessive: str, salient: list[_Entity], names: _Names) -> _
                         if found is not None and found is not owner:
                             return found
         break
-    present = [e for e in reversed(salient) if not e.epithet and _titles_of(e) & set(titles)]
+    # "her mother" said of a girl the text names only by her first name: when the
+    # scene holds exactly one married pair (Mr. and Mrs. Vell), she is of that family.
+    couples = {
+        _surname(e): e for e in salient if not e.epithet and _titles_of(e) & aliased and _surname(e)
+    }
+    partners = {
+        _TITLE_ALIASES.get(t, t) for t in (KIN["husband"] if titles == KIN["wife"] else KIN["wife"])
+    }
+    married = [
+        e
+        for surname, e in couples.items()
+        if any(
+            not o.epithet and _surname(o) == surname and _titles_of(o) & partners for o in salient
+        )
+    ]
+    if len(married) == 1:
+        return married[0]
+    present = [e for e in reversed(salient) if not e.epithet and _titles_of(e) & aliased]
+    present = [e for e in present if e not in weak] or present
     talkers = [e for e in present if e.lines_here]
     if talkers:
         return talkers[0]
     return present[0] if len(present) == 1 else None
+
+
+def _surname(entity: _Entity) -> str:
+    """The family name of a titled form ("Mrs. Bennet" -> "bennet"), else ""."""
+    for form in entity.forms:
+        words = form.split()
+        if len(words) > 1 and words[0] in TITLES | {t.rstrip(".") for t in TITLES}:
+            return _key(words[-1])
+    return ""
 
 
 def _titles_of(entity: _Entity) -> set[str]:
@@ -717,6 +766,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     decisions: dict[int, _Decision] = {}
     spoken: list[tuple[_Entity | None, list[_Entity]]] = []  # dialogue paragraphs in order
     salient: list[_Entity] = []  # people active in the scene, most recent last
+    weak: set[_Entity] = set()  # of those, people only mentioned, never acting
     history: list[_Entity | None] = []  # speakers of recent dialogue paragraphs in this scene
     open_quote_speaker: _Entity | None = None
     scene_key: tuple[int, int] | None = None
@@ -728,9 +778,18 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     scene_start = para_start = 0
 
     def touch(entity: _Entity) -> None:
+        weak.discard(entity)
         if entity in salient:
             salient.remove(entity)
         salient.append(entity)
+
+    def mention(entity: _Entity) -> None:
+        """A person named outside subject position ("my friend, Master John Rolfe, was
+        without", "gave Tom the letter") is present, but less salient than whoever acts:
+        added only when absent, before this paragraph's subjects are touched."""
+        if entity.person and entity not in salient:
+            salient.append(entity)
+            weak.add(entity)
 
     def resolve_pronoun(pron: str) -> _Entity | None:
         p = pron.lower()
@@ -754,7 +813,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             return None
         if lead_subject is not None and lead_subject in pool:
             return lead_subject
-        if len(pool) > 1 and pool[0] is prev_speaker:
+        if len(pool) > 1 and pool[0] is prev_speaker and pool[1] not in weak:
             # Two people of one gender talking: a new paragraph's "he said" is
             # rarely the one who spoke last.
             return pool[1]
@@ -788,7 +847,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 return titled[0]  # "the doctor" is Dr. Archie
         if entity is None and name.lower().startswith(("his ", "her ")) and head in KIN:
             # "his wife" while Mr. Bennet talks is Mrs. Bennet
-            kin = _kin(head, name.split()[0].lower(), salient, names)
+            kin = _kin(head, name.split()[0].lower(), salient, weak, names)
             if kin is not None:
                 return kin
         intro = (
@@ -810,6 +869,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 and e not in addressed
                 and (gender is None or e.gender == gender)
             ]
+            present = [e for e in present if e not in weak]  # named in passing: absent
             if len(present) == 1:
                 return present[0]
         if entity is None and not name.lower().startswith(("a ", "an ", "another")):
@@ -907,6 +967,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             for entity in salient:
                 entity.lines_here = 0
             salient = []
+            weak = set()
             open_quote_speaker = None
             gap = CONVERSATION_GAP
             carried_lead = None
@@ -940,7 +1001,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         if not dialogue:
             carried_lead = None  # only the paragraph just before a quote counts
             for s, entity in narration_mentions:
-                if _subject_position(text, s) and entity.person:
+                if not _is_subject(text, s):
+                    mention(entity)
+            for s, entity in narration_mentions:
+                if _is_subject(text, s) and entity.person:
                     touch(entity)
                 if entity.person and _acting(text, s) and _still_acting(text, s, p_end):
                     # The last person acting in narration just before a quote is who a
@@ -954,7 +1018,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         # Whoever a quote addresses by name is not its speaker.
         quote_text = " ".join(lines[i].text for i in dialogue)
         addressed = _vocatives(quote_text, names)
-        snapshot = [e for e in reversed(salient) if e.person or e.epithet][:6]
+        snapshot = [e for e in reversed(salient) if (e.person or e.epithet) and e not in weak][:6]
+        passing = [e for e in reversed(salient) if e in weak]
         for entity in addressed:
             touch(entity)  # present, and "his"/"her" may point at them
 
@@ -964,7 +1029,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         lead_subject = None
         present: list[_Entity] = []
         for s, entity in narration_mentions:
-            if entity.person and _subject_position(text, s):
+            if s < first_quote and not _is_subject(text, s):
+                mention(entity)
+        for s, entity in narration_mentions:
+            if entity.person and _is_subject(text, s):
                 if s < first_quote:
                     touch(entity)
                     lead_subject = entity
@@ -979,6 +1047,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         turn = _Turn(lines=dialogue, start=p_start, scene=scene_key, gap=gap, addressed=addressed)
         turn.present = present
         turn.salient = snapshot
+        turn.passing = passing
         turn.lead = lead_subject
         turn.recent = [e for e in reversed(chapter_speakers) if not e.narrator][:8]
         for pos, i in enumerate(para):
@@ -1040,7 +1109,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         turns.append(turn)
         last_quote = lines[dialogue[-1]].end
         for s, entity in narration_mentions:
-            if s >= first_quote and entity.person and _subject_position(text, s):
+            if s >= first_quote and entity.person and _is_subject(text, s):
                 touch(entity)
             if (
                 s > last_quote
@@ -1243,8 +1312,19 @@ _ACTOR = re.compile(
 )
 _CLAUSE_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
 _IRREGULAR_PAST = _words(
-    "said saw took gave came went stood sat ran felt knew thought made held kept left began spoke rose"
+    "said saw took gave came went stood sat ran felt knew thought made held kept left began spoke rose "
+    "was had did could would"
 )
+
+
+def _is_subject(text: str, start: int) -> bool:
+    """A name that starts a clause or is followed by its verb ("…, Katharine Hilbery was
+    pouring out tea"): someone in the scene, not only talked about."""
+    if _subject_position(text, start):
+        return True
+    # only after a comma: "the eye Naruto gave him" is a relative clause about
+    # someone who need not be there
+    return text[max(0, start - 16) : start].rstrip()[-1:] == "," and _acting(text, start)
 
 
 def _subject_position(text: str, start: int) -> bool:
@@ -1412,6 +1492,7 @@ class _Turn:
     pronoun: dict[int, Gender] = field(default_factory=dict)  # lines with a "he/she said" tag
     guess: dict[int, _Entity | None] = field(default_factory=dict)  # pass-1 referent
     present: list[_Entity] = field(default_factory=list)  # people acting in its narration
+    passing: list[_Entity] = field(default_factory=list)  # named in the scene, never acting
     salient: list[_Entity] = field(default_factory=list)  # people active before it, latest first
     recent: list[_Entity] = field(default_factory=list)  # who spoke earlier in the chapter
     lead: _Entity | None = None  # the person acting in the narration just before its first quote
@@ -1588,7 +1669,7 @@ def _decide(
             # nobody of that gender is talking yet: someone else present in the scene
             candidates = [
                 e
-                for e in [*turn.present, *turn.salient, *turn.recent]
+                for e in [*turn.present, *turn.salient, *turn.recent, *turn.passing]
                 if e.gender == gender and e not in turn.addressed and not e.narrator
             ][:1]
         choice: _Entity | None = None

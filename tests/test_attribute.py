@@ -370,3 +370,50 @@ def test_a_capitalised_word_always_before_a_name_stays_part_of_it() -> None:
     # "lucky" is a common word, but "Lucky" stands before "Orrin" every time it is capitalised
     assert by_text(result, "Coffee's cold").speaker == "Lucky Orrin"
     assert "Orrin" not in [c.name for c in result.characters]
+
+
+def test_a_name_outside_subject_position_is_present_even_across_a_wrapped_line() -> None:
+    # Hard-wrapped prose (as in Gutenberg books): the visitor is only named in an
+    # apposition, and his full name is broken over a line.
+    text = (
+        "I sat on the step with my pipe until I heard that my old comrade, Master Owen\n"
+        "Trask, was at the gate and wished to see me.\n\n"
+        "I went down and let him in.\n\n"
+        "\u201cStill awake at this hour?\u201d he said, with a laugh.\n\n"
+        "\u201cThe wolves keep me so,\u201d I answered.\n\n"
+        "\u201cThen let them keep us both,\u201d he replied.\n"
+    )
+    result = run(text)
+    assert by_text(result, "Still awake").speaker == "Master Owen Trask"
+    assert by_text(result, "keep us both").speaker == "Master Owen Trask"
+    assert by_text(result, "The wolves").speaker != "Master Owen Trask"
+
+
+def test_his_voice_is_a_pronoun_tag_not_a_new_character() -> None:
+    text = (
+        "The ferry was late, and Brannoc leaned on the rail. He was tired. Then Idra\n"
+        "was there; she said nothing for a while, and Brannoc looked at the water.\n\n"
+        '"So the wind is rising," Idra said.\n\n'
+        '"It is," said Brannoc.\n\n'
+        "A gull cried somewhere behind them.\n\n"
+        '"We should go," his voice was low.\n\n'
+        '"Not yet," her eyes stayed on the water.\n'
+    )
+    result = run(text)
+    # the only man there, though he spoke last: a possessive part is not a newcomer
+    assert by_text(result, "We should go").speaker == "Brannoc"
+    assert by_text(result, "Not yet").speaker == "Idra"
+    assert {c.name for c in result.characters} <= {"Brannoc", "Idra"}
+
+
+def test_her_mother_is_the_wife_of_the_one_married_pair_in_the_scene() -> None:
+    text = (
+        "Mr. Vell read his paper by the fire. Mrs. Vell sewed. Mrs. Dunmore had called\n"
+        "that morning with her son, and Pell could talk of nothing else.\n\n"
+        '"He is very tall," said Pell.\n\n'
+        '"Tall men are a trial," said her mother.\n\n'
+        '"Nonsense," said her father, without looking up.\n'
+    )
+    result = run(text)
+    assert by_text(result, "Tall men").speaker == "Mrs. Vell"
+    assert by_text(result, "Nonsense").speaker == "Mr. Vell"
