@@ -608,7 +608,12 @@ def _tag_after(text: str, quote: str = "") -> _Subject | None:
         if found is not None:
             return found
     m = _SUBJECT_FIRST.match(text)
-    if m is None and _COMMA_CLOSE.search(quote):
+    if m is None and (
+        _COMMA_CLOSE.search(quote)
+        or (_OPEN_CLOSE.search(quote) and re.match(r"\s*(?:he|she|I|they|we)\s", text))
+    ):
+        # '"Sakura…" he stopped', '"…?" he gently prodded': a lower-case pronoun
+        # after the quote continues its sentence, so it is the speaker.
         # '"It's okay," she encouraged': a quote that ends in a comma runs on into
         # its tag, whatever the verb.
         m = _ANY_VERB_TAG.match(text)
@@ -616,6 +621,7 @@ def _tag_after(text: str, quote: str = "") -> _Subject | None:
 
 
 _COMMA_CLOSE = re.compile(r"[,—–-]\s*[\"”’'»]\s*$")
+_OPEN_CLOSE = re.compile(r"[?!…]\s*[\"”’'»]\s*$")
 _ANY_VERB_TAG = re.compile(
     r"^\s*(?:"
     + _SUBJECT_RE

@@ -417,3 +417,18 @@ def test_her_mother_is_the_wife_of_the_one_married_pair_in_the_scene() -> None:
     result = run(text)
     assert by_text(result, "Tall men").speaker == "Mrs. Vell"
     assert by_text(result, "Nonsense").speaker == "Mr. Vell"
+
+
+def test_a_lower_case_pronoun_after_a_question_or_ellipsis_is_a_tag_whatever_the_verb() -> None:
+    text = (
+        "Marla Quint sat by the stove, and she waited. At last Tobin came in with the\n"
+        "wood, and he dropped it by the door.\n\n"
+        '"You\'re late," said Marla.\n\n'
+        '"Am I?" Tobin shrugged.\n\n'
+        '"Marla\u2026" he paused, and a frown creased his brow. "I lost the cart."\n'
+    )
+    result = run(text)
+    # an untagged turn after Tobin would alternate to Marla; the pronoun says Tobin
+    assert by_text(result, "Marla\u2026").speaker == "Tobin"
+    assert by_text(result, "Marla\u2026").rule == "tag-pronoun"
+    assert by_text(result, "lost the cart").speaker == "Tobin"
