@@ -32,7 +32,7 @@ from narrate.audio import ClipStats, measure
 from narrate.errors import OutputError
 from narrate.model import Audio, VoiceProfile
 
-_MAGIC = b"NRC2"  # bump when the header changes: old entries are re-synthesized
+_MAGIC = b"NRC3"  # bump when the header changes: old entries are re-synthesized
 CACHE_ENV = "NARRATE_CACHE_DIR"
 
 

@@ -394,7 +394,7 @@ def layout(plan: Plan, infos: Mapping[str, ClipInfo], rate: int, settings: Rende
         lengths: list[int] = []
         pos = 0
         parts: list[str] = [f"{rate}", f"{m.target}/{m.ceiling}/{m.encoder_headroom}/{m.max_boost}/{m.offset}",
-                            "limiter1"]
+                            "limiter1", "nopns", f"lp{audio.LOWPASS_HZ}"]
         for item in segment.items:
             if isinstance(item, Gap):
                 n = audio.seconds_to_samples(item.seconds, rate)
@@ -446,7 +446,7 @@ def _segment_pcm(lay: SegmentLayout, cache: Cache, rate: int, mastering: audio.M
         else:
             clip = cache.load_clip(item.key)
             pcm = audio.resample(clip.pcm, clip.sample_rate, rate)
-            chunk = audio.master(pcm, clip.stats, mastering)
+            chunk = audio.master(pcm, rate, clip.stats, mastering)
         fed += len(chunk) // 2
         yield chunk
     yield audio.silence(lay.samples - fed)

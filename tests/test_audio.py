@@ -65,7 +65,7 @@ def test_mastering_levels_clips_to_the_same_loudness() -> None:
     levels = []
     for pcm in (quiet, loud):
         stats = audio.measure(pcm, RATE)
-        out = audio.master(pcm, stats, audio.Mastering())
+        out = audio.master(pcm, RATE, stats, audio.Mastering())
         levels.append(audio.gated_loudness(audio.block_energies(out, RATE)))
         peak = float(np.max(np.abs(audio.to_array(out))))
         assert peak <= audio.Mastering().limit + 1e-3
