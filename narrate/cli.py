@@ -36,6 +36,20 @@ class NarrateGroup(click.Group):
 
 
 WORK = click.argument("work", type=click.Path(path_type=Path))
+# Options shared by every command that analyses a work or picks voices.
+CAST_FILE = click.option(
+    "--cast",
+    "cast_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Cast file (default: WORK's name with .cast.toml, next to it).",
+)
+VOICES_DIR = click.option(
+    "--voices-dir",
+    "voice_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Extra directory of voice profiles (repeatable; a built-in id is replaced).",
+)
 
 
 def _print_json(data: Any) -> None:
@@ -73,19 +87,8 @@ def _echo_warnings(warnings: Any) -> None:
 @click.option(
     "--write", is_flag=True, help="Write (or update) the cast file next to WORK for editing."
 )
-@click.option(
-    "--cast",
-    "cast_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Cast file to read/write (default: WORK's name with .cast.toml).",
-)
-@click.option(
-    "--voices-dir",
-    "voice_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Extra directory of voice profiles (repeatable).",
-)
+@CAST_FILE
+@VOICES_DIR
 def cast_command(
     work: Path, as_json: bool, write: bool, cast_file: Path | None, voice_dirs: tuple[Path, ...]
 ) -> None:
@@ -122,19 +125,8 @@ def cast_command(
     help="Confidence below which a speaker is marked '?'.",
 )
 @click.option("--chapter", type=click.IntRange(min=1), help="Only this chapter.")
-@click.option(
-    "--cast",
-    "cast_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Cast file to read (default: WORK's name with .cast.toml).",
-)
-@click.option(
-    "--voices-dir",
-    "voice_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Extra directory of voice profiles (repeatable).",
-)
+@CAST_FILE
+@VOICES_DIR
 def script(
     work: Path,
     as_json: bool,
@@ -299,13 +291,7 @@ def serve_command(
 @main.command("voices")
 @click.argument("ids", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of profiles.")
-@click.option(
-    "--voices-dir",
-    "voice_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Extra directory of voice profiles (repeatable; same id replaces a built-in).",
-)
+@VOICES_DIR
 @click.option(
     "--audition", is_flag=True, help="Render a sample sentence per voice (IDS, or all) to WAVs."
 )
@@ -372,13 +358,7 @@ def voices_command(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Pronunciation lexicon TOML, applied after the built-in one (repeatable).",
 )
-@click.option(
-    "--voices-dir",
-    "voice_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Extra directory of voice profiles (repeatable).",
-)
+@VOICES_DIR
 def say_command(
     text: str, voice_id: str, out: Path, lexicons: tuple[Path, ...], voice_dirs: tuple[Path, ...]
 ) -> None:
@@ -414,10 +394,8 @@ _RENDER_OPTIONS = [
                  help="Worker processes for synthesis and encoding (default: one per CPU)."),
     click.option("--cache-dir", type=click.Path(path_type=Path),
                  help="Clip cache (default: $NARRATE_CACHE_DIR, else ~/.cache/narrate)."),
-    click.option("--cast", "cast_path", type=click.Path(path_type=Path),
-                 help="Cast file (default: WORK.cast.toml next to the work)."),
-    click.option("--voices-dir", "voice_dirs", multiple=True, type=click.Path(path_type=Path),
-                 help="Extra folder of voice profiles (repeatable)."),
+    CAST_FILE,
+    VOICES_DIR,
     click.option("--notes", type=click.Choice(["skip", "intro", "end"]), default="skip",
                  show_default=True, help="Read author notes: never, after the summary, or at the end."),
 ]
@@ -445,7 +423,7 @@ def _with_render_options(func: Any) -> Any:
 @click.option("--base-url", help="With --feed: the address phones fetch files from "
               "(default http://localhost:8000/; narrate serve rewrites it).")
 def render_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | None,
-                   cast_path: Path | None, voice_dirs: tuple[Path, ...], notes: str, formats: str,
+                   cast_file: Path | None, voice_dirs: tuple[Path, ...], notes: str, formats: str,
                    split: str | None, cover: Path | None, scene_chapters: bool, subtitles: str,
                    with_feed: bool = False, base_url: str | None = None) -> None:
     """Render WORK to a chaptered, tagged audiobook (M4B and MP3) plus transcripts."""
@@ -464,7 +442,7 @@ def render_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | No
         import dataclasses
 
         settings = dataclasses.replace(settings, split_chapters=True)  # one episode per chapter
-    result = render.render(work, settings, cast_path=cast_path, voice_dirs=voice_dirs)
+    result = render.render(work, settings, cast_path=cast_file, voice_dirs=voice_dirs)
     click.echo(result.summary())
     if with_feed:
         written = feeds.build_folder_feed(out_dir, feed_base)
@@ -479,7 +457,7 @@ def render_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | No
 @click.option("--lines", "line_range", help="A range of line ids, e.g. 2.3.1..2.3.9.")
 @click.option("--no-play", is_flag=True, help="Only write the file.")
 def preview_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | None,
-                    cast_path: Path | None, voice_dirs: tuple[Path, ...], notes: str,
+                    cast_file: Path | None, voice_dirs: tuple[Path, ...], notes: str,
                     scene: str | None, chapter: int | None, line_range: str | None,
                     no_play: bool) -> None:
     """Render part of WORK with the final voices and mastering, and play it."""
@@ -491,7 +469,7 @@ def preview_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | N
     settings = _render_settings(formats="mp3", notes=notes, out_dir=out_dir, workers=workers,
                                 cache_dir=cache_dir)
     path = render.preview(work, settings, scene=scene, chapter=chapter, lines=line_range,
-                          cast_path=cast_path, voice_dirs=voice_dirs)
+                          cast_path=cast_file, voice_dirs=voice_dirs)
     click.echo(f"wrote {path}")
     if not no_play and not render.play(path):
         click.echo("no audio player found (mpv, ffplay, afplay, mpg123, vlc); open the file yourself")
