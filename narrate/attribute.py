@@ -493,7 +493,7 @@ _NP_WORD = (
 )
 _SUBJECT_RE = (
     r"(?P<pron>\b(?:he|she|I|they|we|He|She|They|We)\b)"
-    rf"|(?P<np>\b{_DETERMINER}(?:\s+{_NP_WORD}){{0,4}}?)"
+    rf"|(?P<np>\b{_DETERMINER}\b(?:\s+{_NP_WORD}){{0,4}}?)"
     rf"|(?P<name>{_NAME_RE})"
 )
 _LEAD = r"^[\s,;:!?.…—–-]*"
@@ -633,6 +633,81 @@ def _tag_before(text: str) -> _Subject | None:
     tail = text[-160:]
     m = _TAG_BEFORE_RE.search(tail)
     return _subject(m) if m is not None else None
+
+
+_INTRO_END = re.compile(r"(?:[:,]|[,:]?\s*(?:--|[—–-]))\s*$")
+# Words that can open a sentence before its subject: "Then Tom said:", "Therefore I said:"
+_SENTENCE_ADVERBS = _words(
+    "Then And But So Finally Suddenly Presently Therefore Thus Hence Again Now Still At last "
+    "length soon Pretty Soon Instead Here There Meanwhile"
+)
+# A clause's start: the sentence's, or after a comma, semicolon or coordinating word.
+_CLAUSE_START = re.compile(r"(?:^|[,;]\s+|\s(?:and|but|then|when|as|while|till|until)\s+|--|—)")
+
+
+def _without_adverbs(subject: _Subject | None) -> _Subject | None:
+    """ "Therefore I", "Finally Tom", "a trifle more--I": the subject is the last part."""
+    if subject is None:
+        return None
+    words = re.split(r"\s+|--|—", subject.text)
+    words = [w for w in words if w]
+    while len(words) > 1 and (
+        words[0] in _SENTENCE_ADVERBS or (subject.kind == "np" and "--" in subject.text)
+    ):
+        words = words[1:]
+    rest = " ".join(words)
+    if rest == subject.text:
+        return subject
+    if rest in _PRONOUN_SUBJECTS:
+        return _Subject("pron", rest)
+    if subject.kind == "np":
+        return None
+    return _Subject("name", rest)
+
+
+def _introduces_quote(text: str) -> _Subject | None:
+    """Who a narration paragraph ending in a colon (or a comma or dash after a speech
+    verb) hands the floor to: "He came over to the gunrest and, thrusting a hand into
+    his pocket, said:" introduces the next paragraph's quote as its tag would."""
+    stripped = text.rstrip()
+    if not _INTRO_END.search(stripped):
+        return None
+    sentences = _SENTENCE.findall(stripped)
+    sentence = " ".join((sentences[-1] if sentences else stripped).split())
+    colon = bool(re.search(r":\s*(?:--|—)?$", stripped))
+    if not colon and not re.search(rf"\b{_VERB}\b", sentence):
+        return None
+    inverted = re.match(rf"^[^\w]*(?i:{_VERB})\s+(?P<pron>he|she|I|they|we)\b", sentence)
+    if inverted is not None:
+        return _Subject("pron", inverted.group("pron"))  # "Said she:"
+    # "Nasty Roche had asked:" is as good as "Nasty Roche asked:"
+    plain = re.sub(rf"\s(?:had|has|then)\s+(?=(?:[a-z]+ly\s+)?{_VERB}\b)", " ", sentence)
+    found = _without_adverbs(_tag_before(plain))
+    if found is not None:
+        return found
+    if not colon:
+        return None
+    # The subject of the last clause that has one: "Jack cracked his fingers and
+    # Father Arnall looked at his copybook and said:" is Father Arnall's.
+    last: _Subject | None = None
+    for start in _CLAUSE_START.finditer(sentence):
+        rest = sentence[start.end() :]
+        while True:
+            words = rest.split(None, 1)
+            if len(words) == 2 and words[0].rstrip(",") in _SENTENCE_ADVERBS:
+                rest = words[1]
+            else:
+                break
+        m = _CLAUSE_SUBJECT.match(rest)
+        if m is None:
+            continue
+        if m.group("pron"):
+            last = _Subject("pron", m.group("pron"))
+        elif m.group("np"):
+            last = _np_subject(" ".join(m.group("np").split()))
+        elif m.group("name").split()[0] not in NOT_NAMES:
+            last = _Subject("name", m.group("name"))
+    return last
 
 
 TAG_RULES = {"name": "tag", "pron": "tag-pronoun", "np": "tag-epithet"}
@@ -781,6 +856,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     prev_speaker: _Entity | None = None
     lead_subject: _Entity | None = None
     carried_lead: _Entity | None = None  # the last person acting in the narration before
+    introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
     scene_start = para_start = 0
 
     def touch(entity: _Entity) -> None:
@@ -977,6 +1053,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             open_quote_speaker = None
             gap = CONVERSATION_GAP
             carried_lead = None
+            introduced_by = None
         p_start, p_end = first.start, lines[para[-1]].end
         para_start = p_start
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
@@ -1006,6 +1083,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                                 break
         if not dialogue:
             carried_lead = None  # only the paragraph just before a quote counts
+            introduced_by = _introduces_quote(lines[para[-1]].text)
             for s, entity in narration_mentions:
                 if not _is_subject(text, s):
                     mention(entity)
@@ -1064,6 +1142,13 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 found = _tag_after(lines[para[pos + 1]].text, lines[i].text)
             if found is None and pos > 0 and lines[para[pos - 1]].kind == "narration":
                 found = _tag_before(lines[para[pos - 1]].text)
+            if (
+                found is None
+                and pos == 0
+                and introduced_by is not None
+                and (introduced_by.kind != "name" or resolve(introduced_by, False) is not None)
+            ):
+                found = introduced_by  # "… and said to me: ¶ “Well, …”"
             if found is None:
                 continue
             gender = PRONOUN_GENDER.get(found.text.lower()) if found.kind == "pron" else None
@@ -1113,6 +1198,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         else:
             provisional = turn.speaker
         turns.append(turn)
+        introduced_by = None
         last_quote = lines[dialogue[-1]].end
         for s, entity in narration_mentions:
             if s >= first_quote and entity.person and _is_subject(text, s):
@@ -1716,3 +1802,13 @@ def _decide(
             continue
         who, confidence, rule = predict(k)
         turn.speaker, turn.confidence, turn.rule = who, confidence, rule if who else None
+
+
+# A clause's subject followed by its verb: "he suddenly addressed", "the old lady reached",
+# "Father Arnall looked". Descriptions must end in a word for a person.
+_CLAUSE_SUBJECT = re.compile(
+    r"\s*(?:(?P<pron>(?:he|she|I|they|we|He|She|They|We))"
+    rf"|(?P<np>{_DETERMINER}\s+(?:[\w'’-]+\s+){{0,2}}?(?:{'|'.join(sorted(PERSON_NOUNS))}))"
+    rf"|(?P<name>{_NAME_RE}))"
+    r"(?:\s+[a-z]+ly)?\s+(?:had\s+|did\s+)?[a-z]+\b"
+)

@@ -432,3 +432,45 @@ def test_a_lower_case_pronoun_after_a_question_or_ellipsis_is_a_tag_whatever_the
     assert by_text(result, "Marla\u2026").speaker == "Tobin"
     assert by_text(result, "Marla\u2026").rule == "tag-pronoun"
     assert by_text(result, "lost the cart").speaker == "Tobin"
+
+
+def test_a_name_beginning_like_an_article_is_a_name_tag() -> None:
+    # "Amy", "Hermione", "Theo" start with "A", "Her", "The": still names, not descriptions.
+    text = """\
+Amy and Theo sat by the stove. Amy was knitting and Theo was reading.
+
+"It is too cold to go out," said Amy.
+
+"Then we stay in," said Theo.
+
+"Nobody asked you to agree with me," cried Amy, laughing.
+"""
+    result = run(text)
+    assert by_text(result, "too cold").speaker == "Amy"
+    assert by_text(result, "Nobody asked").speaker == "Amy"
+    assert by_text(result, "Nobody asked").rule == "tag"
+    assert by_text(result, "we stay in").speaker == "Theo"
+
+
+def test_a_narration_paragraph_ending_in_a_colon_introduces_the_next_quote() -> None:
+    text = """\
+Orla and Bram walked down to the quay, where Bram's aunt kept the boats.
+
+"The tide is early," said Orla.
+
+"It always is in spring," said Bram.
+
+Bram looked at the sky for a long time. Orla waited, and then, pulling her hood over her hair, she turned to the water and said:
+
+"We should go before it turns."
+
+The old woman came out of the shed, wiping her hands, and called out to them:
+
+"Not in that boat, you won't."
+"""
+    result = run(text)
+    line = by_text(result, "before it turns")
+    assert (line.speaker, line.rule) == ("Orla", "tag-pronoun")
+    # alternation alone would give this one to Bram, who spoke two turns before
+    assert by_text(result, "Not in that boat").speaker != "Bram"
+    assert by_text(result, "Not in that boat").rule == "tag-epithet"
