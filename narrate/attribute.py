@@ -857,6 +857,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     lead_subject: _Entity | None = None
     carried_lead: _Entity | None = None  # the last person acting in the narration before
     introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
+    last_said = ""  # the previous dialogue paragraph's last quote
     scene_start = para_start = 0
 
     def touch(entity: _Entity) -> None:
@@ -1101,7 +1102,11 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
 
         # Whoever a quote addresses by name is not its speaker.
         quote_text = " ".join(lines[i].text for i in dialogue)
-        addressed = _vocatives(quote_text, names)
+        asked_name = last_said.rstrip(" \"”’'").endswith("?") and bool(
+            re.search(r"\bname\b|^\W*who\b", last_said, re.IGNORECASE)
+        )
+        addressed = _vocatives(quote_text, names, asked_name)
+        last_said = lines[dialogue[-1]].text
         snapshot = [e for e in reversed(salient) if (e.person or e.epithet) and e not in weak][:6]
         passing = [e for e in reversed(salient) if e in weak]
         for entity in addressed:
@@ -1517,13 +1522,19 @@ def _closed(text: str) -> bool:
     return stripped.endswith(('"', "”", "’", "'", "“", "»")) or text.lstrip()[:1] in "—―"
 
 
-def _vocatives(quote: str, names: _Names) -> list[_Entity]:
+def _vocatives(quote: str, names: _Names, answering: bool = False) -> list[_Entity]:
+    """People a quote addresses by name. When it answers a question about a name, a
+    quote that is only a name ("What is his name?" "Bingley.") is the answer."""
     found: list[_Entity] = []
     for m in _VOCATIVE.finditer(quote):
         before = quote[max(0, m.start() - 12) : m.start()]
         after = quote[m.end() : m.end() + 6]
         if re.search(r"[A-Z][\w'’-]*,\s*$", before) or re.match(r"\s*,?\s*(?:and|or)\b", after):
             continue  # "Tom, Dick, and Harry": a list of names, not someone addressed
+        if answering and re.fullmatch(
+            r"[\"“”‘'—–\s-]*" + re.escape(m.group("name")) + r"\s*[.…]?[\"”’']?\s*", quote
+        ):
+            continue
         entity = names.lookup(m.group("name"))
         if entity is not None and entity not in found:
             found.append(entity)

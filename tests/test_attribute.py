@@ -474,3 +474,28 @@ The old woman came out of the shed, wiping her hands, and called out to them:
     # alternation alone would give this one to Bram, who spoke two turns before
     assert by_text(result, "Not in that boat").speaker != "Bram"
     assert by_text(result, "Not in that boat").rule == "tag-epithet"
+
+
+def test_a_name_given_as_the_answer_to_a_name_question_is_not_a_vocative() -> None:
+    # "Fenwick." answers the question: Fenwick is not being addressed, so he does not
+    # join the talk, and the two speakers keep alternating.
+    text = """\
+Mrs. Dallow sat at the window while her husband read the paper. Across the lane a stranger, whom the village would soon know as Fenwick, was carrying boxes into the mill house; he worked alone, and he did not look up.
+
+"A new tenant has taken the mill house," said Mrs. Dallow.
+
+"What is his name?"
+
+"Fenwick."
+
+"I never heard of him."
+
+"Nobody has heard of him. That is what worries me."
+
+"Then it worries nobody else," said Mr. Dallow.
+"""
+    result = run(text)
+    assert by_text(result, "What is his name").speaker == "Mr. Dallow"
+    assert by_text(result, "Fenwick.").speaker == "Mrs. Dallow"
+    assert by_text(result, "never heard of him").speaker == "Mr. Dallow"
+    assert by_text(result, "Nobody has heard").speaker == "Mrs. Dallow"
