@@ -64,7 +64,11 @@ SPEECH_VERBS = _words(
     grunts hollered hollers thundered thunders squeaked squeaks squealed squeals
     assured assures reminded reminds promised promises complained complains
     objected objects reasoned reasons whined whines cooed coos crooned croons
-    thought thinks"""
+    thought thinks advised advises argued argues boasted boasts chided chides
+    commented comments confessed confesses confided confides moaned moans
+    queried queries questioned questions scolded scolds snarled snarls
+    sneered sneers spoke speaks uttered utters volunteered volunteers
+    wailed wails"""
 )
 
 _ALNUM = re.compile(r"\w")
