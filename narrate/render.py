@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -59,11 +59,11 @@ class Pauses:
     line: float = 0.15
     paragraph: float = 0.7
     scene: float = 2.0
-    chapter_tail: float = 2.0  # after a chapter's last line
+    chapter_tail: float = 2.0  # after a chapter's last line (the last chapter's too)
     chapter_lead: float = 1.0  # before a chapter's spoken title
     after_title: float = 1.2
     lead_in: float = 0.6
-    tail: float = 2.5
+    tail: float = 2.5  # end of a preview, and of the closing notes
 
 
 @dataclass(frozen=True)
@@ -250,8 +250,10 @@ def build_plan(
             items.append(say(line.text, profile, speaker=speaker, line_id=line.id))
             words += len(line.text.split())
             previous = line
-        last = chapter.index == work.chapters[-1].index or lines is not None
-        items.append(Gap(pauses.tail if last and settings.notes != NotesPolicy.END else pauses.chapter_tail))
+        # Every chapter ends the same way, last or not: a work in progress that
+        # gains a chapter must not change the audio of the one before (its
+        # podcast episode). Only a preview gets the longer closing tail.
+        items.append(Gap(pauses.tail if lines is not None else pauses.chapter_tail))
         segments.append(Segment(chapter.index, tuple(items), tuple(scene_starts)))
         first_segment = False
 
@@ -394,7 +396,8 @@ def layout(plan: Plan, infos: Mapping[str, ClipInfo], rate: int, settings: Rende
         lengths: list[int] = []
         pos = 0
         parts: list[str] = [f"{rate}", f"{m.target}/{m.ceiling}/{m.encoder_headroom}/{m.max_boost}/{m.offset}",
-                            "limiter1", "nopns", f"lp{audio.LOWPASS_HZ}"]
+                            "limiter1", "nopns", f"lp{audio.LOWPASS_HZ}",
+                            f"tp{m.ceiling - TRUE_PEAK_MARGIN}x{TRUE_PEAK_RETRIES}"]
         for item in segment.items:
             if isinstance(item, Gap):
                 n = audio.seconds_to_samples(item.seconds, rate)
@@ -452,6 +455,37 @@ def _segment_pcm(lay: SegmentLayout, cache: Cache, rate: int, mastering: audio.M
     yield audio.silence(lay.samples - fed)
 
 
+# Each encoded segment must measure at least this far under the ceiling: the
+# joined book is measured by ebur128, which agrees with our check to ~0.05 dB.
+TRUE_PEAK_MARGIN = 0.2
+TRUE_PEAK_RETRIES = 2
+
+
+def encode_verified(chunks: Callable[[audio.Mastering], Iterable[bytes]], rate: int, fmt: str, bitrate: str,
+                    mastering: audio.Mastering, dest: Path) -> float:
+    """Encode ``chunks(mastering)`` to ``dest`` and check its true peak.
+
+    The limiter keeps the PCM well under the ceiling, but AAC and MP3 still
+    overshoot it now and then (by up to ~4 dB at 64 kb/s, measured on the
+    seeds). So the encoded file is decoded and measured; if it is over
+    ``ceiling - TRUE_PEAK_MARGIN`` it is encoded again with the limiter lowered
+    by the excess, at most ``TRUE_PEAK_RETRIES`` times. Returns the measured
+    true peak (dBTP) of what was written.
+    """
+    goal = mastering.ceiling - TRUE_PEAK_MARGIN
+    trim = mastering.trim
+    peak = float("inf")
+    for attempt in range(TRUE_PEAK_RETRIES + 1):
+        audio.encode_stream(chunks(replace(mastering, trim=trim)), rate, fmt, bitrate, dest)
+        peak = audio.encoded_true_peak(dest, rate)
+        if peak <= goal:
+            break
+        # The overshoot scales with the level going in; the extra step covers
+        # the encoder landing a little differently the second time.
+        trim += peak - goal + 0.25 * (attempt + 1)
+    return peak
+
+
 def _encode_one(lay: SegmentLayout, fmt: str, cache_root: str, rate: int, mastering: audio.Mastering,
                 bitrate: str) -> str:
     cache = Cache(Path(cache_root))
@@ -460,7 +494,8 @@ def _encode_one(lay: SegmentLayout, fmt: str, cache_root: str, rate: int, master
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name + ".", suffix=".tmp")
     os.close(fd)
     try:
-        audio.encode_stream(_segment_pcm(lay, cache, rate, mastering), rate, fmt, bitrate, Path(tmp))
+        # Only the verified encode is cached, so a re-render never repeats the check.
+        encode_verified(lambda m: _segment_pcm(lay, cache, rate, m), rate, fmt, bitrate, mastering, Path(tmp))
         os.replace(tmp, dest)
     except BaseException:
         audio.remove_quietly(Path(tmp))
@@ -655,8 +690,10 @@ def _write_transcripts(cues: Sequence[Any], marks: Sequence[Any], base: Path, du
     return written
 
 
-def _narrator_credit(plan: Plan) -> str:
-    voices = sorted({u.profile.voice for u in plan.utterances()})
+def _narrator_credit(plan: Plan, segments: Sequence[Segment] | None = None) -> str:
+    """The voice/engine credit; for ``segments`` only, the voices heard in them."""
+    chosen = plan.segments if segments is None else segments
+    voices = sorted({item.profile.voice for seg in chosen for item in seg.items if isinstance(item, Utterance)})
     shown = ", ".join(voices[:6]) + (" …" if len(voices) > 6 else "")
     return f"narrate {__version__} ({plan.engine} {plan.engine_version}: {shown})"
 
@@ -793,6 +830,7 @@ def _split_chapters(plan: Plan, layouts: Sequence[SegmentLayout], files: Mapping
         groups[target].append(i)
     folder = out / "chapters"
     folder.mkdir(exist_ok=True)
+    published = _previous_published(out / "manifest.json")
     entries = []
     for n, part in enumerate(chapters, start=1):
         indices = groups[part.number]
@@ -801,11 +839,15 @@ def _split_chapters(plan: Plan, layouts: Sequence[SegmentLayout], files: Mapping
         name = f"{part.number:02d}-{slugify(part.title, max_len=40, fallback='chapter')}"
         dest = folder / f"{name}.mp3"
         tmp = _tmp_beside(dest)
+        # Nothing in a chapter file may depend on the chapters after it (so no
+        # "n of total" track number, no book-wide voice list, no render date):
+        # an old episode stays byte-identical when a work in progress grows.
+        values = {**tag_values, "title": part.title,
+                  "narrator": _narrator_credit(plan, [layouts[i].segment for i in indices]),
+                  "year": str(published.get(part.number, datetime.now(UTC)).year)}
         try:
             audio.concat_files([files[(i, "mp3")] for i in indices], tmp)
-            values = {**tag_values, "title": part.title}
-            tagging.write_mp3_tags(tmp, values, cover, _file_marks(marks, timed.total / rate),
-                                   track=(n, len(chapters)))
+            tagging.write_mp3_tags(tmp, values, cover, _file_marks(marks, timed.total / rate), track=n)
             _publish(tmp, dest)
         finally:
             audio.remove_quietly(tmp)
@@ -822,6 +864,16 @@ def _split_chapters(plan: Plan, layouts: Sequence[SegmentLayout], files: Mapping
                        for s in (book_mark or chapter_mark).children],
         })
     return entries
+
+
+def _previous_published(manifest: Path) -> dict[int, datetime]:
+    """Chapter index -> when it was first published, from the last render's manifest."""
+    found: dict[int, datetime] = {}
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+        for c in json.loads(manifest.read_text(encoding="utf-8")).get("chapters", []):
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                found[int(c["index"])] = datetime.fromisoformat(str(c["published"]))
+    return found
 
 
 def _write_manifest(out: Path, slug: str, work: Work, duration: float, fmts: Sequence[str],
@@ -921,12 +973,12 @@ def preview_analysis(analysis: Analysis, settings: RenderSettings, *, scene: str
     dest = out / f"preview-{label}.mp3"
     tmp = _tmp_beside(dest)
 
-    def chunks() -> Iterator[bytes]:
+    def chunks(mastering: audio.Mastering) -> Iterator[bytes]:
         for lay in layouts:
-            yield from _segment_pcm(lay, cache, rate, settings.mastering)
+            yield from _segment_pcm(lay, cache, rate, mastering)
 
     try:
-        audio.encode_stream(chunks(), rate, "mp3", settings.mp3_bitrate, tmp)
+        encode_verified(chunks, rate, "mp3", settings.mp3_bitrate, settings.mastering, tmp)
         _publish(tmp, dest)
     except OSError as exc:
         raise OutputError(f"{dest}: cannot write ({exc.strerror or exc})") from None

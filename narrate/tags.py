@@ -86,8 +86,9 @@ def write_mp3_tags(
     tags: Mapping[str, str],
     cover_jpeg: bytes | None,
     marks: Sequence[Mark],
-    track: tuple[int, int] | None = None,
+    track: int | tuple[int, int] | None = None,
 ) -> None:
+    """ID3v2.4 tags, chapters and cover. ``track``: a number, or (number, total)."""
     import mutagen.id3
 
     id3: Any = mutagen.id3  # untyped library: keep mypy's strict mode to our code
@@ -103,7 +104,8 @@ def write_mp3_tags(
             else:
                 frames.add(getattr(id3, frame_id)(encoding=3, text=[value]))
     if track is not None:
-        frames.add(id3.TRCK(encoding=3, text=[f"{track[0]}/{track[1]}"]))
+        text = str(track) if isinstance(track, int) else f"{track[0]}/{track[1]}"
+        frames.add(id3.TRCK(encoding=3, text=[text]))
     if cover_jpeg:
         frames.add(id3.APIC(encoding=3, mime="image/jpeg", type=id3.PictureType.COVER_FRONT,
                             desc="Cover", data=cover_jpeg))

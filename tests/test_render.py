@@ -147,7 +147,7 @@ def test_split_chapters_transcripts_and_manifest(rendered: tuple[Path, object, P
     for n, chapter in enumerate(manifest["chapters"], start=1):
         mp3 = out / chapter["mp3"]
         tags = ID3(str(mp3))
-        assert tags["TRCK"].text == [f"{n}/2"]
+        assert tags["TRCK"].text == [str(n)]  # no total: it would change when a chapter is added
         assert abs(MP3(str(mp3)).info.length - chapter["duration"]) < 0.06
         assert (out / chapter["vtt"]).read_text().startswith("WEBVTT")
         assert json.loads((out / chapter["chapters_json"]).read_text())["chapters"]
@@ -237,3 +237,76 @@ def test_slugs_are_safe(title: str, expected: str) -> None:
 def test_long_titles_are_cut_at_a_word() -> None:
     slug = slugify("word " * 100)
     assert len(slug) <= 60 and not slug.endswith("-") and "/" not in slug
+
+
+GROWING = """\
+The Lantern Shop
+
+By Ilse Marrow
+
+
+Chapter 1: Wicks
+
+Tamsin trimmed the wicks before the shop opened.
+
+"Leave the blue one," said her uncle. "It burns longer."
+
+
+Chapter 2: Oil
+
+The oil came on Thursday, in six tall jars.
+"""
+
+
+def _render_split(work: Path, tmp: Path) -> None:
+    result = CliRunner().invoke(main, ["render", str(work), "-o", str(tmp / "out"), "--cache-dir",
+                                       str(tmp / "cache"), "--split", "chapters", "--format", "mp3",
+                                       "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    feed = CliRunner().invoke(main, ["feed", str(tmp / "out" / "the-lantern-shop"), "--base-url",
+                                     "http://example.test/"])
+    assert feed.exit_code == 0, feed.output
+
+
+def _feed_items(feed: Path) -> dict[str, str]:
+    import xml.etree.ElementTree as ET
+
+    return {item.findtext("guid") or "": ET.tostring(item, encoding="unicode")
+            for item in ET.parse(feed).getroot().iter("item")}
+
+
+def test_a_new_chapter_changes_no_old_chapter_file_or_feed_item(tmp_path: Path) -> None:
+    work = _write(tmp_path, GROWING)
+    _render_split(work, tmp_path)
+    folder = tmp_path / "out" / "the-lantern-shop"
+    old = {p.name: p.read_bytes() for p in (folder / "chapters").iterdir()}
+    assert len([n for n in old if n.endswith(".mp3")]) == 2
+    items = _feed_items(tmp_path / "out" / "feed.xml")
+
+    work.write_text(GROWING + "\n\nChapter 3: Glass\n\nThe new glass came wrapped in straw.\n", encoding="utf-8")
+    _render_split(work, tmp_path)
+    now = {p.name: p.read_bytes() for p in (folder / "chapters").iterdir()}
+    assert len([n for n in now if n.endswith(".mp3")]) == 3
+    for name, data in old.items():  # audio, tags, transcripts and JSON chapters alike
+        assert now[name] == data, name
+    grown = _feed_items(tmp_path / "out" / "feed.xml")
+    assert set(grown) - set(items) and all(grown[guid] == xml for guid, xml in items.items())
+    assert ID3(str(next((folder / "chapters").glob("03-*.mp3"))))["TRCK"].text == ["3"]
+
+
+def test_true_peak_is_checked_after_encoding_even_with_no_limiter_headroom(tmp_path: Path) -> None:
+    # With no headroom left for the encoders, AAC and MP3 overshoot the ceiling;
+    # the encoded segments must be measured and re-encoded until they meet it.
+    work = _write(tmp_path)
+    settings = RenderSettings(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", workers=2, progress=False,
+                              mastering=audio.Mastering(encoder_headroom=0.0))
+    render(work, settings)
+    for name in ("the-brass-key.m4b", "the-brass-key.mp3"):
+        path = tmp_path / "out" / "the-brass-key" / name
+        _, peak = audio.measure_file_loudness(path)  # loudness at default settings: see above
+        assert peak <= -3.0, (name, peak)
+    # the cached segments are the verified ones, and measure as ffmpeg's ebur128 does
+    for seg in (tmp_path / "cache" / "segments").rglob("*.*"):
+        mine = audio.encoded_true_peak(seg, RATE)
+        assert mine <= -3.2 + 0.01, (seg.name, mine)
+        assert abs(mine - audio.measure_file_loudness(seg)[1]) <= 0.15
