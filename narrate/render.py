@@ -44,9 +44,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from narrate import __version__, audio
-from narrate.cache import Cache, ClipInfo, atomic_write, clip_key, default_cache_dir
+from narrate.cache import Cache, ClipInfo, clip_key, default_cache_dir
 from narrate.errors import InputError, NarrateError, OutputError
 from narrate.model import Line, NotesPolicy, VoiceProfile, Work
+from narrate.transcript import public_file_mode, write_bytes_atomic
 
 if TYPE_CHECKING:  # the pipeline is imported lazily at run time
     from narrate.pipeline import Analysis
@@ -673,6 +674,7 @@ def _tmp_beside(dest: Path) -> Path:
 
 
 def _publish(tmp: Path, dest: Path) -> None:
+    os.chmod(tmp, public_file_mode())  # readable by a media server, as the umask allows
     os.replace(tmp, dest)
 
 
@@ -765,7 +767,7 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
         "series": ", ".join(meta.tags.get("Series", ())),
     }
     written: list[Path] = []
-    atomic_write(out / "cover.jpg", cover)
+    write_bytes_atomic(out / "cover.jpg", cover)
     for fmt in fmts:
         timed = timelines[fmt]
         dest = out / f"{slug}.{fmt}"
@@ -917,7 +919,7 @@ def _write_manifest(out: Path, slug: str, work: Work, duration: float, fmts: Seq
         "chapters": chapters,
         "mastering": {"target_lufs": mastering.target, "offset_db": mastering.offset},
     }
-    atomic_write(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_bytes_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return path
 
 

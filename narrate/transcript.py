@@ -172,7 +172,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
     try:
         # mkstemp makes the file private (0600); a transcript or feed must stay
         # readable by whatever serves it, as any file the user's umask allows.
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.fchmod(fd, public_file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
@@ -185,6 +185,15 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def public_file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (0o644 under umask 022).
+
+    Every finished output is made with this mode, whatever wrote it: temp files
+    from mkstemp are 0600, which a web or media server cannot read.
+    """
+    return 0o666 & ~_umask()
 
 
 def _umask() -> int:

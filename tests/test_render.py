@@ -80,6 +80,17 @@ def test_files_and_summary(rendered: tuple[Path, object, Path]) -> None:
     assert "the-brass-key.m4b" in summary and "total duration 0:00:" in summary
 
 
+def test_outputs_are_readable_as_the_umask_allows(rendered: tuple[Path, object, Path]) -> None:
+    # mkstemp's 0600 would hide cover, manifest and audio from a media server
+    tmp, _, _ = rendered
+    current = os.umask(0o022)
+    os.umask(current)
+    files = [p for p in (tmp / "out" / "the-brass-key").rglob("*") if p.is_file()]
+    assert {"cover.jpg", "manifest.json", "the-brass-key.m4b"} <= {p.name for p in files}
+    for path in files:
+        assert path.stat().st_mode & 0o777 == 0o666 & ~current, (path.name, oct(path.stat().st_mode))
+
+
 def test_m4b_chapters_tags_and_cover(rendered: tuple[Path, object, Path]) -> None:
     tmp, _, _ = rendered
     out = tmp / "out" / "the-brass-key"
