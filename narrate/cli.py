@@ -397,7 +397,9 @@ _RENDER_OPTIONS = [
     CAST_FILE,
     VOICES_DIR,
     click.option("--notes", type=click.Choice(["skip", "intro", "end"]), default="skip",
-                 show_default=True, help="Read author notes: never, after the summary, or at the end."),
+                 show_default=True, help="Read author notes: never; at the start (work notes after the summary, "
+                 "chapter notes after the chapter title); or at the end (chapter notes after the "
+                 "chapter, work notes after the last one)."),
 ]
 
 

@@ -194,6 +194,14 @@ def build_plan(
         key = clip_key(engine_name, engine_version, profile, speech, lexicon)
         return Utterance(key, speech, profile, _collapse(cue if cue is not None else text), speaker, line_id)
 
+    def notes(*texts: str | None) -> list[Item]:
+        """An author's notes, announced as such, one utterance per paragraph."""
+        spoken: list[Item] = [say("Author's notes.", narrator, cue="Author's notes:")]
+        for text in texts:
+            for para in _paragraphs(text or ""):
+                spoken += [Gap(pauses.paragraph), say(para, narrator)]
+        return spoken
+
     meta = work.meta
     parts: list[Part] = []
     segments: list[Segment] = []
@@ -226,6 +234,8 @@ def build_plan(
         if titles:
             items += [say(chapter_announcement(chapter.index, chapter.title, chapter.heading),
                           narrator, cue=chapter.display_title), Gap(pauses.after_title)]
+            if settings.notes == NotesPolicy.INTRO and chapter.notes:
+                items += [*notes(chapter.notes), Gap(pauses.scene)]
         scene_starts: list[tuple[int, int]] = []
         words = 0
         previous: Line | None = None
@@ -251,6 +261,9 @@ def build_plan(
             items.append(say(line.text, profile, speaker=speaker, line_id=line.id))
             words += len(line.text.split())
             previous = line
+        if titles and settings.notes == NotesPolicy.END and (chapter.notes or chapter.end_notes):
+            # all of the chapter's notes, after its story, so they never hold it up
+            items += [Gap(pauses.scene), *notes(chapter.notes, chapter.end_notes)]
         # Every chapter ends the same way, last or not: a work in progress that
         # gains a chapter must not change the audio of the one before (its
         # podcast episode). Only a preview gets the longer closing tail.
@@ -260,11 +273,7 @@ def build_plan(
 
     if intro and settings.notes == NotesPolicy.END and (meta.notes or meta.end_notes):
         number = len(work.chapters) + 1
-        items = [Gap(pauses.chapter_lead), say("Author's notes.", narrator), Gap(pauses.after_title)]
-        for notes in (meta.notes, meta.end_notes):
-            for para in _paragraphs(notes or ""):
-                items += [say(para, narrator), Gap(pauses.paragraph)]
-        items.append(Gap(pauses.tail))
+        items = [Gap(pauses.chapter_lead), *notes(meta.notes, meta.end_notes), Gap(pauses.tail)]
         parts.append(Part(number, "Author's notes", "outro"))
         segments.append(Segment(number, tuple(items)))
     return Plan(work, tuple(parts), tuple(segments), engine_name, engine_version)

@@ -321,3 +321,67 @@ def test_true_peak_is_checked_after_encoding_even_with_no_limiter_headroom(tmp_p
         mine = audio.encoded_true_peak(seg, RATE)
         assert mine <= -3.2 + 0.01, (seg.name, mine)
         assert abs(mine - audio.measure_file_loudness(seg)[1]) <= 0.15
+
+
+def _vtt_texts(path: Path) -> list[str]:
+    """Cue texts in order, voice tags removed."""
+    import re
+
+    blocks = path.read_text(encoding="utf-8").split("\n\n")[1:]
+    return [re.sub(r"<[^>]+>", "", "\n".join(b.splitlines()[2:] if " --> " not in b.splitlines()[0]
+                                            else b.splitlines()[1:])).strip() for b in blocks if " --> " in b]
+
+
+@pytest.fixture(scope="module")
+def notes_renders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    tmp = tmp_path_factory.mktemp("notes")
+    work = tmp / "bread.txt"
+    work.write_text((Path(__file__).parent.parent / "texts" / "ao3-multichapter-sample.txt").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    cues = {}
+    for policy in ("skip", "intro", "end"):
+        result = CliRunner().invoke(main, ["render", str(work), "-o", str(tmp / policy), "--cache-dir",
+                                           str(tmp / "cache"), "--format", "mp3", "--notes", policy])
+        assert result.exit_code == 0, result.output
+        cues[policy] = _vtt_texts(next((tmp / policy).glob("*/*.vtt")))
+    return cues
+
+
+WORK_NOTE = "written for a friend who asked for"
+CHAPTER_NOTE = "Aunt Hesper is based on nobody."
+CHAPTER_END_NOTE = "Owen's loaf really did look like a ship."
+WORK_END_NOTE = "Thank you for reading!"
+
+
+def _at(cues: list[str], fragment: str) -> int:
+    found = [i for i, cue in enumerate(cues) if fragment in cue]
+    assert len(found) == 1, (fragment, found)
+    return found[0]
+
+
+def test_notes_skip_reads_no_notes(notes_renders: dict[str, list[str]]) -> None:
+    text = "\n".join(notes_renders["skip"])
+    for note in (WORK_NOTE, CHAPTER_NOTE, CHAPTER_END_NOTE, WORK_END_NOTE, "Author's notes"):
+        assert note not in text
+
+
+def test_notes_intro_reads_each_chapters_notes_after_its_title(notes_renders: dict[str, list[str]]) -> None:
+    cues = notes_renders["intro"]
+    assert _at(cues, WORK_NOTE) < _at(cues, "Rising")
+    assert _at(cues, "Rising") < _at(cues, CHAPTER_NOTE) < _at(cues, "The loaves came out of the oven")
+    text = "\n".join(cues)
+    assert CHAPTER_END_NOTE not in text and WORK_END_NOTE not in text
+    # the notes are extra cues: every story cue of the skip render is still there, in order
+    story = [c for c in cues if c in notes_renders["skip"]]
+    assert story == notes_renders["skip"]
+
+
+def test_notes_end_reads_chapter_notes_after_their_chapter_and_work_notes_last(
+    notes_renders: dict[str, list[str]],
+) -> None:
+    cues = notes_renders["end"]
+    last_of_chapter_1 = _at(cues, "because I wanted to")
+    assert last_of_chapter_1 < _at(cues, CHAPTER_NOTE) < _at(cues, CHAPTER_END_NOTE) < _at(cues, "Proving")
+    assert _at(cues, "Proving") < _at(cues, WORK_NOTE) < _at(cues, WORK_END_NOTE) == len(cues) - 1
+    story = [c for c in cues if c in notes_renders["skip"]]
+    assert story == notes_renders["skip"]
