@@ -9,8 +9,9 @@ WORK defaults to the 40k-word seed (about 4 hours of audio). Measured, in order:
 * cold M4B-only render (fresh cache), with peak RSS of the narrate process;
 * cold M4B + MP3 render (fresh cache);
 * re-render after a one-word edit (warm cache);
-* cold-cache preview of one scene;
-* integrated loudness and true peak of the M4B (ffmpeg ebur128).
+* cold-cache preview of one scene (the whole command: it plays once written);
+* integrated loudness and true peak (ffmpeg ebur128=peak=true) of the M4B and
+  the MP3 of the M4B + MP3 render.
 
 Renders run as subprocesses (``narrate render``) so RSS is the narrate process's own.
 """
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 SEED = Path("/work/shared/seeds/000_a7f0e62e8fefe710.txt")
@@ -60,7 +62,7 @@ def floor(work: Path) -> tuple[float, float]:
     engine = get_engine("espeak")
     out = Path(tempfile.mkdtemp()) / "floor.aac"
 
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks() -> Iterator[bytes]:
         for line in analysis.lines:
             yield engine.synthesize(speech_text(line.text, analysis.lexicon), narrator).pcm
 
@@ -102,25 +104,36 @@ def main() -> None:
                                   str(tmp / "cache-both"), "--format", "m4b,mp3"])
         print(f"cold render, M4B + MP3: {wall2:.1f} s ({wall2 / floor_wall:.2f}x floor), "
               f"peak RSS {rss2 / 1024:.0f} MB", flush=True)
+        from narrate import audio
+
+        for path in sorted((tmp / "out2").glob("*/*.m4b")) + sorted((tmp / "out2").glob("*/*.mp3")):
+            integrated, peak = audio.measure_file_loudness(path)
+            print(f"  {path.suffix[1:].upper()}: {integrated:.1f} LUFS integrated, true peak {peak:.1f} dBTP, "
+                  f"{path.stat().st_size / 1e6:.1f} MB", flush=True)
 
     text = work.read_text()
     index = text.index(" the ", len(text) // 2)
     work.write_text(text[:index] + " a " + text[index + 5:])
-    wall3, _, last3 = run_cli(["render", str(work), "-o", str(tmp / "out"), "--cache-dir", str(cache),
+    wall3, rss3, last3 = run_cli(["render", str(work), "-o", str(tmp / "out"), "--cache-dir", str(cache),
                                "--format", "m4b"])
-    print(f"re-render after a one-word edit: {wall3:.1f} s ({wall3 / cold:.2f}x cold)", flush=True)
+    print(f"re-render after a one-word edit: {wall3:.1f} s ({wall3 / cold:.2f}x cold), peak RSS {rss3 / 1024:.0f} MB",
+          flush=True)
     print(f"  {last3}", flush=True)
 
+    from narrate.pipeline import analyse
+
+    scene_words = sum(len(line.text.split()) for line in analyse(work).lines if (line.chapter, line.scene) == (2, 1))
     wall4, _, _ = run_cli(["preview", str(work), "--scene", "2.1", "--no-play", "-o", str(tmp / "out"),
                            "--cache-dir", str(tmp / "cache-preview")])
-    print(f"preview of scene 2.1, cold cache, whole command: {wall4:.1f} s", flush=True)
+    print(f"preview of scene 2.1 ({scene_words} words), cold cache, whole command (first audio when it plays): "
+          f"{wall4:.1f} s", flush=True)
 
     from narrate import audio
 
     manifest = json.loads(next((tmp / "out").glob("*/manifest.json")).read_text())
     m4b = next((tmp / "out").glob("*/*.m4b"))
     integrated, peak = audio.measure_file_loudness(m4b)
-    print(f"M4B loudness: {integrated:.1f} LUFS integrated, true peak {peak:.1f} dBTP, "
+    print(f"M4B after the edit: {integrated:.1f} LUFS integrated, true peak {peak:.1f} dBTP, "
           f"{len(manifest['chapters'])} chapters, {manifest['duration'] / 3600:.2f} h", flush=True)
     shutil.rmtree(tmp)
 
