@@ -456,7 +456,11 @@ ENCODE_ARGS = {
     # encoded once and reused, and the book is joined with a stream copy.
     # Perceptual noise substitution is off: it replaces espeak's fricatives with
     # random-phase noise that overshot the limiter by ~5 dB (-1.6 dBTP measured).
-    "m4b": ["-c:a", "aac", "-b:a", "{bitrate}", "-aac_pns", "0", "-f", "adts"],
+    # The "fast" coder instead of the default "twoloop": measured on 20 minutes
+    # of narration at 64 kb/s it encodes 2.6x faster (5.5 s vs 14.2 s; encoding
+    # is the render's bottleneck), is 8% larger, and decodes closer to the source
+    # (SNR 32.6 dB vs 22.2 dB) with fewer true-peak overshoots.
+    "m4b": ["-c:a", "aac", "-aac_coder", "fast", "-b:a", "{bitrate}", "-aac_pns", "0", "-f", "adts"],
     "mp3": ["-c:a", "libmp3lame", "-b:a", "{bitrate}", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"],
 }
 

@@ -406,7 +406,9 @@ def layout(plan: Plan, infos: Mapping[str, ClipInfo], rate: int, settings: Rende
         lengths: list[int] = []
         pos = 0
         parts: list[str] = [f"{rate}", f"{m.target}/{m.ceiling}/{m.encoder_headroom}/{m.max_boost}/{m.offset}",
-                            "limiter1", "nopns", f"lp{audio.LOWPASS_HZ}",
+                            # the encoder arguments themselves: a changed codec setting must
+                            # never reuse a segment encoded with the old one
+                            "limiter1", repr(audio.ENCODE_ARGS), f"lp{audio.LOWPASS_HZ}",
                             f"tp{m.ceiling - TRUE_PEAK_MARGIN}x{TRUE_PEAK_RETRIES}"]
         for item in segment.items:
             if isinstance(item, Gap):

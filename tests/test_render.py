@@ -21,7 +21,7 @@ from mutagen.mp4 import MP4
 
 from narrate import audio
 from narrate.cli import main
-from narrate.render import RenderSettings, render, slugify
+from narrate.render import TRUE_PEAK_MARGIN, RenderSettings, render, slugify
 
 STORY = """\
 The Brass Key
@@ -320,7 +320,9 @@ def test_true_peak_is_checked_after_encoding_even_with_no_limiter_headroom(tmp_p
     for seg in (tmp_path / "cache" / "segments").rglob("*.*"):
         mine = audio.encoded_true_peak(seg, RATE)
         assert mine <= -3.2 + 0.01, (seg.name, mine)
-        assert abs(mine - audio.measure_file_loudness(seg)[1]) <= 0.15
+        # The guarantee holds while the two meters agree within the margin kept
+        # between the check (-3.2) and the ceiling (-3.0).
+        assert abs(mine - audio.measure_file_loudness(seg)[1]) <= TRUE_PEAK_MARGIN
 
 
 def _vtt_texts(path: Path) -> list[str]:
