@@ -303,14 +303,19 @@ def _apply(x: Floats, gain_db: float, true_ratio: float, mastering: Mastering) -
     return y
 
 
-def _apply_with_curve(x: Floats, gain_db: float, true_ratio: float,
-                      mastering: Mastering) -> tuple[Floats, Floats | None]:
-    y = x * 10 ** (gain_db / 20)
+def _apply_with_curve(x: Floats, gain_db: float, true_ratio: float, mastering: Mastering,
+                      envelope: Floats | None = None) -> tuple[Floats, Floats | None]:
+    """``x`` with gain and peak limiting. ``envelope`` is ``oversampled_envelope(x)``
+    when the caller already has it: the envelope scales exactly with gain, so a
+    caller trying several gains computes the (costly) 4x FFT once."""
+    gain = 10 ** (gain_db / 20)
+    y = x * gain
     peak = float(np.max(np.abs(y))) if len(y) else 0.0
     if peak * true_ratio > mastering.limit:
         # Limit the 4x-oversampled envelope, not just the samples: limiting
         # creates inter-sample peaks of its own (+2 dB measured otherwise).
-        curve = limiter_curve(oversampled_envelope(y), mastering.limit)
+        env = envelope * gain if envelope is not None else oversampled_envelope(y)
+        curve = limiter_curve(env, mastering.limit)
         return np.clip(y * curve, -mastering.limit, mastering.limit), curve
     return y, None
 
@@ -359,8 +364,9 @@ def measure(pcm: bytes, rate: int, mastering: Mastering = DEFAULT_MASTERING) -> 
     goal = mastering.target + mastering.pause_allowance
     level = min(mastering.max_boost, goal - loudness)
     subs = raw_subs
+    envelope = oversampled_envelope(x)  # once: each try below only rescales it
     for _ in range(4):  # the limiter eats loudness: converges in two or three steps
-        _, curve = _apply_with_curve(x, level, ratio, mastering)
+        _, curve = _apply_with_curve(x, level, ratio, mastering, envelope)
         gain2 = 10 ** (level / 10)
         subs = _subs_of_squares(kx2 * gain2 * (curve * curve if curve is not None else 1.0), rate)
         got = gated_loudness(blocks_from_subs(subs))
