@@ -703,12 +703,12 @@ def _write_transcripts(cues: Sequence[Any], marks: Sequence[Any], base: Path, du
     return written
 
 
-def _narrator_credit(plan: Plan, segments: Sequence[Segment] | None = None) -> str:
-    """The voice/engine credit; for ``segments`` only, the voices heard in them."""
-    chosen = plan.segments if segments is None else segments
-    voices = sorted({item.profile.voice for seg in chosen for item in seg.items if isinstance(item, Utterance)})
-    shown = ", ".join(voices[:6]) + (" …" if len(voices) > 6 else "")
-    return f"narrate {__version__} ({plan.engine} {plan.engine_version}: {shown})"
+def _narrator_credit(plan: Plan) -> str:
+    """The narrator credit players show ("Narrated by …"): who, not how. Engine
+    and voice details stay out of it (they are in the cache keys), so it reads
+    well in Audiobookshelf and never differs between one chapter file and the next."""
+    engine = "espeak-ng" if plan.engine == "espeak" else plan.engine
+    return f"narrate, {engine} voices"
 
 
 def render(path: Path, settings: RenderSettings, *, cast_path: Path | None = None,
@@ -856,7 +856,7 @@ def _split_chapters(plan: Plan, layouts: Sequence[SegmentLayout], files: Mapping
         # "n of total" track number, no book-wide voice list, no render date):
         # an old episode stays byte-identical when a work in progress grows.
         values = {**tag_values, "title": part.title,
-                  "narrator": _narrator_credit(plan, [layouts[i].segment for i in indices]),
+                  "narrator": _narrator_credit(plan),
                   "year": str(published.get(part.number, datetime.now(UTC)).year)}
         try:
             audio.concat_files([files[(i, "mp3")] for i in indices], tmp)

@@ -139,6 +139,12 @@ def test_mp3_chap_ctoc_and_tags(rendered: tuple[Path, object, Path]) -> None:
     assert tags["TIT2"].text == ["The Brass Key"] and tags["TPE1"].text == ["Ilse Marrow"]
     assert tags["TCON"].text == ["Audiobook"] and "espeak" in tags["TCOM"].text[0]
     assert tags.getall("APIC")[0].data[:3] == b"\xff\xd8\xff"
+    # players show the composer as "Narrated by": one readable credit for the book and
+    # every chapter file, no version numbers or engine voice names
+    chapter_files = list((path.parent / "chapters").glob("*.mp3"))
+    credits = {ID3(str(p))["TCOM"].text[0] for p in chapter_files}
+    assert chapter_files and credits == {tags["TCOM"].text[0]}
+    assert not any(ch.isdigit() for ch in tags["TCOM"].text[0]) and "+" not in tags["TCOM"].text[0]
 
 
 def test_loudness_and_true_peak(rendered: tuple[Path, object, Path]) -> None:
