@@ -416,7 +416,7 @@ def _with_render_options(func: Any) -> Any:
               help="Comma-separated: m4b, mp3.")
 @click.option("--split", type=click.Choice(["chapters"]), help="Also one MP3 per chapter.")
 @click.option("--cover", type=click.Path(path_type=Path), help="Cover image (default: a title card).")
-@click.option("--scene-chapters", is_flag=True, help="M4B: mark every scene as a chapter.")
+@click.option("--scene-chapters", is_flag=True, help="M4B: mark every scene as a chapter (a one-shot always is).")
 @click.option("--subtitles", type=click.Choice(["vtt", "srt"]), default="vtt", show_default=True,
               help="Transcript format besides WebVTT.")
 @click.option("--feed", "with_feed", is_flag=True,

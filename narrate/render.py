@@ -76,7 +76,7 @@ class RenderSettings:
     cache_dir: Path | None = None  # None: NARRATE_CACHE_DIR, else the user cache dir
     cover: Path | None = None
     notes: NotesPolicy = NotesPolicy.SKIP
-    scene_chapters: bool = False  # M4B: every scene its own chapter mark
+    scene_chapters: bool = False  # M4B: every scene its own chapter mark (always for one-shots)
     subtitles: tuple[str, ...] = ("vtt",)  # "vtt" always; add "srt"
     engine: str = "espeak"  # engine name, or "module:factory" returning an Engine
     mastering: audio.Mastering = field(default_factory=audio.Mastering)
@@ -788,7 +788,10 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
             _, fmt_marks, _ = _cues_and_marks(plan, layouts, all_indices, timed, rate)
             if fmt == "m4b":
                 audio.concat_files([files[(i, fmt)] for i in all_indices], joined)
-                chapters = _m4b_chapters(fmt_marks, timed.total, rate, settings.scene_chapters)
+                # A one-shot's single "Chapter 1" mark is no help for finding your
+                # place in it: its scenes are the chapters there.
+                by_scene = settings.scene_chapters or len(work.chapters) == 1
+                chapters = _m4b_chapters(fmt_marks, timed.total, rate, by_scene)
                 audio.mux_m4b(joined, audio.ffmetadata(chapters, rate, {}), tmp)
                 tagging.write_m4b_tags(tmp, tag_values, cover)
             else:

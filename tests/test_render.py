@@ -393,3 +393,34 @@ def test_notes_end_reads_chapter_notes_after_their_chapter_and_work_notes_last(
     assert _at(cues, "Proving") < _at(cues, WORK_NOTE) < _at(cues, WORK_END_NOTE) == len(cues) - 1
     story = [c for c in cues if c in notes_renders["skip"]]
     assert story == notes_renders["skip"]
+
+
+ONE_SHOT = """\
+The Tide Clock
+
+By Ilse Marrow
+
+
+Wren wound the tide clock at dawn, as her grandmother had.
+
+* * *
+
+"It runs slow," said the harbourmaster. "It always has."
+
+* * *
+
+By evening the clock had caught the sea up, and Wren let it be.
+"""
+
+
+def test_a_one_shot_m4b_marks_its_scenes(tmp_path: Path) -> None:
+    # One chapter: a lone "Chapter 1" mark would leave nothing to navigate by.
+    work = _write(tmp_path, ONE_SHOT)
+    settings = RenderSettings(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", formats=("m4b",),
+                              workers=1, progress=False)
+    render(work, settings)
+    m4b = MP4(str(tmp_path / "out" / "the-tide-clock" / "the-tide-clock.m4b"))
+    titles = [c.title for c in m4b.chapters]
+    assert len(titles) == 4 and titles[0] == "The Tide Clock", titles  # intro + 3 scenes
+    starts = [c.start for c in m4b.chapters]
+    assert starts == sorted(set(starts))
