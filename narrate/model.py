@@ -21,9 +21,9 @@ from typing import Literal
 class NotesPolicy(StrEnum):
     """Where author notes are read. Podfic convention is to skip them."""
 
-    SKIP = "skip"
-    INTRO = "intro"  # read notes after the summary in the spoken intro
-    END = "end"  # read notes and end notes after the last chapter
+    SKIP = "skip"  # read no notes (the default)
+    INTRO = "intro"  # work notes after the summary; each chapter's notes after its title
+    END = "end"  # each chapter's notes and end notes after it; the work's after the last
 
 
 @dataclass(frozen=True)
