@@ -56,17 +56,25 @@ _EMPTY_TITLES: Mapping[int, str] = MappingProxyType({})
 
 HEADER = """\
 narrate cast file: corrections to who speaks, and in which voice.
-This file is read on every run of narrate for the work next to it. Edit freely:
-your values and comments are kept when narrate re-writes it (`narrate cast WORK
---write` only adds newly found characters and refreshes `lines` and `auto_voice`).
+This file is read on every run of narrate for the work next to it, and what you
+change here wins over what narrate finds. Edit freely: your values and comments
+are kept when narrate re-writes it (`narrate cast WORK --write` only adds newly
+found characters and names, and refreshes `lines`, `auto_voice` and `found`).
 
 Each [characters."Key"] table is one character; the key is the name narrate
 found in the text, keep it so narrate can recognise the character next time.
   rename:       name = "New Name"
   merge:        merge_into = "Other Name"   (or list this key in Other's aliases)
-  gender:       gender = "female" | "male" | "unknown"   (picks the voice pool)
+  split:        delete a name from aliases: it is no longer this character; its
+                lines go to that name as a character of its own (it gets a table
+                on the next --write). To give them to someone else, add the name
+                to that character's aliases (or make a [characters."Name"] table).
+  gender:       gender = "female" | "male"  (wins; picks the voice pool), or
+                "unknown" to let narrate decide
   choose voice: voice = "<profile id>"   (see `narrate voices`; empty = narrate
                 chooses and records its choice in auto_voice so it stays put)
+`found` is narrate's record of the names it has listed in aliases: a name in
+found but not in aliases is one you removed, and narrate never puts it back.
 Fix a single line (ids are shown by `narrate script WORK`):
   [[line]]
   id = "2.3.14"            # or text = "a snippet of the quote": the first
@@ -90,6 +98,18 @@ class CastEntry:
     voice: str | None = None  # the user's choice: always wins
     auto_voice: str | None = None  # narrate's previous choice: kept when still valid
     merge_into: str | None = None
+    # The names narrate has offered in ``aliases`` (its record, refreshed on write);
+    # None for a table without one (typed by hand, or older narrate). A name in
+    # ``found`` that the user deleted from ``aliases`` is no longer this character.
+    found: tuple[str, ...] | None = None
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        """Names narrate offered that the user deleted from ``aliases``."""
+        if self.found is None:
+            return ()
+        kept = {_fold(n) for n in (self.key, self.name, *self.aliases)}
+        return tuple(n for n in self.found if _fold(n) not in kept)
 
 
 @dataclass(frozen=True)
@@ -169,6 +189,14 @@ def _cast_file_from_data(path: Path, data: dict[str, Any]) -> CastFile:
             aliases = [aliases]
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise bad(f"{where} aliases must be a list of names", 'write aliases = ["A", "B"]')
+        found = table.get("found")
+        if found is not None and (
+            not isinstance(found, list) or not all(isinstance(a, str) for a in found)
+        ):
+            raise bad(
+                f"{where} found must be a list of names (narrate's record)",
+                "delete the found line; narrate writes it again",
+            )
         entries.append(
             CastEntry(
                 key=key,
@@ -178,6 +206,7 @@ def _cast_file_from_data(path: Path, data: dict[str, Any]) -> CastFile:
                 voice=text(table.get("voice"), f"{where} voice"),
                 auto_voice=text(table.get("auto_voice"), f"{where} auto_voice"),
                 merge_into=text(table.get("merge_into"), f"{where} merge_into"),
+                found=None if found is None else tuple(a.strip() for a in found if a.strip()),
             )
         )
     raw_lines = data.get("line", [])
@@ -229,25 +258,117 @@ def _cast_file_from_data(path: Path, data: dict[str, Any]) -> CastFile:
     )
 
 
-def known_characters(work: Work, cast_file: CastFile) -> tuple[Character, ...]:
-    """Characters to seed attribution with: the user's cast file, then AO3 tags.
+def known_characters(
+    work: Work, cast_file: CastFile, found: Sequence[Character] | None = None
+) -> tuple[Character, ...]:
+    """Characters to seed attribution with: the AO3 tags, then the user's corrections.
 
-    Cast-file entries are passed under their key (the name attribution found
-    before) so attribution keeps naming them the same way; renames are applied
-    afterwards by :func:`build_cast`.
+    Attribution treats a character it is given ("known") differently from one it
+    discovers (always a person, its names never re-merged), so handing it every
+    table of the cast file would change lines nobody corrected. Hence two passes:
+
+    - ``found=None`` (first pass): the AO3 "Characters" tags only, exactly what a
+      run without a cast file uses.
+    - ``found`` = the characters that first pass discovered: the tags plus, for
+      each character the user changed in a way attribution uses, one known
+      character. Changed means: an alias added (a new name, or another table's
+      key: a merge), a merge_into, a gender set to female/male that differs, a
+      table for a name attribution did not find, or a found alias deleted (a
+      split: the deleted name becomes a known character of its own, listed
+      first so that it, not the character it left, claims that name).
+
+    When nothing was changed the result equals the first pass's, so the caller
+    re-runs attribution only when it differs; an unedited cast file therefore
+    changes no line. Keys, not renamed names, are passed: attribution keeps
+    naming characters the same way and :func:`build_cast` applies renames.
     """
-    known: list[Character] = []
-    seen: set[str] = set()
-    for entry in cast_file.entries:
-        aliases = tuple(dict.fromkeys(a for a in (entry.name, *entry.aliases) if a != entry.key))
-        known.append(Character(name=entry.key, aliases=aliases, gender=entry.gender or "unknown"))
-        seen.update(_fold(n) for n in (entry.key, entry.name, *entry.aliases))
+    tags: list[Character] = []
+    tag_seen: set[str] = set()
     for tag in work.meta.tags.get("Characters", ()):
         name = character_tag_name(tag)
-        if name and _fold(name) not in seen:
-            seen.add(_fold(name))
-            known.append(Character(name=name))
-    return tuple(known)
+        if name and _fold(name) not in tag_seen:
+            tag_seen.add(_fold(name))
+            tags.append(Character(name=name))
+    if found is None or not cast_file.entries:
+        return tuple(tags)
+
+    by_name = {_fold(c.name): c for c in found}
+    forms_found: set[str] = {_fold(n) for c in found for n in (c.name, *c.aliases)}
+    claimed: set[str] = {_fold(n) for e in cast_file.entries for n in (e.key, e.name, *e.aliases)}
+    final_of_entry = _resolve_entries(cast_file, found, [])
+
+    def edited(entry: CastEntry) -> bool:
+        match = by_name.get(_fold(entry.key)) or by_name.get(_fold(entry.name))
+        if match is None or entry.merge_into:
+            return True
+        offered = {_fold(n) for n in entry.found or ()}
+        found_forms = {_fold(n) for n in (match.name, *match.aliases)}
+        if any(_fold(a) not in offered | found_forms for a in entry.aliases):
+            return True
+        if entry.gender in ("female", "male") and entry.gender != match.gender:
+            return True
+        return any(_fold(r) in forms_found for r in entry.removed)
+
+    groups: dict[str, list[CastEntry]] = defaultdict(list)
+    for entry in cast_file.entries:
+        groups[final_of_entry[entry.key]].append(entry)
+    split_off: list[Character] = []
+    plain: list[Character] = []
+    splitting: list[Character] = []  # groups that lost a name: last, see above
+    for final, members in groups.items():
+        if not any(edited(e) for e in members):
+            continue
+        head = next((e for e in members if e.name == final), None)
+        name = head.key if head is not None else final
+        names = [n for e in members for n in (e.key, e.name, *e.aliases)]
+        aliases = tuple(dict.fromkeys(n for n in names if _fold(n) != _fold(name)))
+        genders = [e.gender for e in ([head] if head else []) + members if e.gender]
+        character = Character(
+            name=name, aliases=aliases, gender=genders[0] if genders else "unknown"
+        )
+        removed = [r for e in members for r in e.removed if _fold(r) in forms_found]
+        (splitting if removed else plain).append(character)
+        for r in removed:
+            if _fold(r) not in claimed:
+                claimed.add(_fold(r))
+                split_off.append(Character(name=r))
+    corrections = _claim_order([*split_off, *plain, *splitting])
+    covered = {_fold(n) for c in corrections for n in (c.name, *c.aliases)}
+    return (*corrections, *(t for t in tags if _fold(t.name) not in covered))
+
+
+def _claim_order(characters: Sequence[Character]) -> list[Character]:
+    """Order known characters so each one's own one-word names are theirs.
+
+    Attribution also files a known character under each word of a longer name
+    ("Tamsin Reed" -> "Reed"), first come first served; so a character called
+    "Reed" must come before one with the alias "Tamsin Reed". A stable
+    topological sort on "owns a word that another's longer name contains";
+    any cycle keeps the given order.
+    """
+
+    def words(name: str) -> list[str]:
+        return [w for w in re.split(r"[\W_]+", _fold(name)) if w]
+
+    owns = [
+        {w for n in (c.name, *c.aliases) if len(ws := words(n)) == 1 for w in ws}
+        for c in characters
+    ]
+    inside = [
+        {w for n in (c.name, *c.aliases) if len(ws := words(n)) > 1 for w in ws} for c in characters
+    ]
+    before = {
+        j: {i for i in range(len(characters)) if i != j and owns[i] & inside[j]}
+        for j in range(len(characters))
+    }
+    order: list[int] = []
+    while len(order) < len(characters):
+        ready = [j for j in range(len(characters)) if j not in order and before[j] <= set(order)]
+        if not ready:  # a cycle: the rest as given
+            order.extend(j for j in range(len(characters)) if j not in order)
+            break
+        order.append(ready[0])
+    return [characters[j] for j in order]
 
 
 # AO3 character tags that are not one person.
@@ -830,6 +951,18 @@ def write_cast_file(path: Path, cast_: Cast, *, title: str | None = None) -> lis
         doc["characters"] = characters
     entries = read_cast_entries(characters)
 
+    # Every name some table already stands for: a name listed (or once offered)
+    # in one table is never offered to another.
+    taken = {
+        _fold(n)
+        for key, table in characters.items()
+        for n in (
+            key,
+            str(table.get("name") or key),
+            *_names(table, "aliases"),
+            *_names(table, "found"),
+        )
+    }
     added: list[str] = []
     for character in cast_.characters:
         key = _find_key(entries, character.name)
@@ -839,10 +972,13 @@ def write_cast_file(path: Path, cast_: Cast, *, title: str | None = None) -> lis
             table["lines"] = character.lines
             if not str(table.get("voice", "")).strip() and auto:
                 table["auto_voice"] = auto
+            _offer_new_names(table, character, taken)
             continue
         table = tomlkit.table()
         table["name"] = character.name
         table["aliases"] = list(character.aliases)
+        table["found"] = list(character.aliases)
+        taken.update(_fold(n) for n in (character.name, *character.aliases))
         table["gender"] = character.gender
         table["voice"] = ""
         table["auto_voice"] = auto
@@ -856,6 +992,40 @@ def write_cast_file(path: Path, cast_: Cast, *, title: str | None = None) -> lis
     assert isinstance(characters, Table)
     _atomic_write(path, tomlkit.dumps(doc))
     return added
+
+
+def _names(table: Any, field_name: str) -> list[str]:
+    value = table.get(field_name) or []
+    return [str(v) for v in ([value] if isinstance(value, str) else value)]
+
+
+def _offer_new_names(table: Any, character: Character, taken: set[str]) -> None:
+    """Add the names narrate newly found for a character to its ``aliases`` and
+    record every name offered in ``found``; a name the user deleted (in ``found``,
+    not in ``aliases``) is not offered again."""
+    import tomlkit
+
+    found = _names(table, "found")
+    fresh = [a for a in character.aliases if _fold(a) not in taken]
+    if "found" in table and not fresh:
+        return
+    aliases = table.get("aliases")
+    if isinstance(aliases, str) or aliases is None:
+        table["aliases"] = [*_names(table, "aliases")]
+        aliases = table["aliases"]
+    for name in fresh:
+        aliases.append(name)
+        taken.add(_fold(name))
+    record = [*found] if "found" in table else [*_names(table, "aliases")]
+    record.extend(n for n in fresh if n not in record)
+    if "found" in table:
+        for name in record[len(found) :]:
+            table["found"].append(name)
+    else:
+        # A table typed by hand (or by an older narrate): its aliases count as offered.
+        array = tomlkit.array()
+        array.extend(record)
+        table["found"] = array
 
 
 def read_cast_entries(characters: Any) -> dict[str, tuple[str, tuple[str, ...]]]:

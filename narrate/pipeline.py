@@ -66,12 +66,16 @@ def analyse(
     work = load_work(path)
     # Stage 2: narration/dialogue lines with source offsets.
     lines = split_lines(work)
-    # The cast file is read before attribution so the user's names, aliases and
-    # genders seed it (together with the AO3 "Characters" tags).
+    # Stage 3: who says each line. First as if there were no cast file (AO3
+    # "Characters" tags only); then, only if the user changed names, aliases or
+    # genders that attribution uses, again with those corrections: an unedited
+    # cast file changes no line, an edited one is obeyed by attribution itself.
     cast_file = casting.read_cast_file(cast_path)
     known = casting.known_characters(work, cast_file)
-    # Stage 3: who says each line.
     attribution = attribute(work, lines, known=known)
+    corrected = casting.known_characters(work, cast_file, found=attribution.characters)
+    if corrected != known:
+        attribution = attribute(work, lines, known=corrected)
     # Stage 4: voices, then the user's corrections and voice casting.
     profiles = load_profiles(extra_dirs=tuple(voice_dirs))
     result = casting.build_cast(attribution.lines, attribution.characters, profiles, cast_file)

@@ -418,7 +418,15 @@ def test_known_characters_from_cast_file_and_ao3_tags(tmp_path: Path) -> None:
         chapters=(),
     )
     cast_file = write(tmp_path, '[characters.Sakura]\nname = "Sakura-chan"\ngender = "female"')
-    known = casting.known_characters(work, cast_file)
+    # First pass: the tags alone, exactly as without a cast file.
+    first = casting.known_characters(work, cast_file)
+    assert [k.name for k in first] == ["Haruno Sakura", "Hatake Kakashi", "Sakura"]
+    # Attribution found Sakura as the user says (female): nothing to correct.
+    found = [Character("Sakura", (), "female", 3), Character("Hatake Kakashi", (), "male", 2)]
+    assert casting.known_characters(work, cast_file, found=found) == first
+    # Attribution found her gender wrong: the user's table is passed, first.
+    found[0] = Character("Sakura", (), "unknown", 3)
+    known = casting.known_characters(work, cast_file, found=found)
     assert [k.name for k in known] == ["Sakura", "Haruno Sakura", "Hatake Kakashi"]
     assert known[0].gender == "female" and "Sakura-chan" in known[0].aliases
 
