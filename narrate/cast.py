@@ -328,13 +328,29 @@ def known_characters(
         )
         removed = [r for e in members for r in e.removed if _fold(r) in forms_found]
         (splitting if removed else plain).append(character)
-        for r in removed:
-            if _fold(r) not in claimed:
-                claimed.add(_fold(r))
-                split_off.append(Character(name=r))
+        unclaimed = [r for r in dict.fromkeys(removed) if _fold(r) not in claimed]
+        claimed.update(_fold(r) for r in unclaimed)
+        split_off.extend(_split_off(unclaimed))
     corrections = _claim_order([*split_off, *plain, *splitting])
     covered = {_fold(n) for c in corrections for n in (c.name, *c.aliases)}
     return (*corrections, *(t for t in tags if _fold(t.name) not in covered))
+
+
+def _split_off(names: Sequence[str]) -> list[Character]:
+    """Names deleted from one character that nobody else claims, as characters.
+
+    Names sharing a word ("Tamsin", "Tamsin Reed") were deleted together because
+    they are one other person: they become one character, named by the first
+    (narrate lists aliases most used first). Unrelated names stay apart.
+    """
+    groups: list[list[str]] = []
+    for name in names:
+        words = set(_fold(name).split())
+        joined = [g for g in groups if any(words & set(_fold(n).split()) for n in g)]
+        merged = [n for g in joined for n in g] + [name]
+        groups = [g for g in groups if g not in joined] + [merged]
+    ordered = sorted(groups, key=lambda g: names.index(g[0]))
+    return [Character(name=g[0], aliases=tuple(g[1:])) for g in ordered]
 
 
 def _claim_order(characters: Sequence[Character]) -> list[Character]:
