@@ -429,6 +429,18 @@ def build_cast(
     """
     warnings: list[str] = []
     path = cast_file.path
+    # Names as a listener reads them: one line, no sentence-initial capital on
+    # "A woman"; matching the cast file ignores case and spacing, so keys
+    # written before still match.
+    characters = [
+        replace(
+            c,
+            name=display_name(c.name),
+            aliases=tuple(dict.fromkeys(display_name(a) for a in c.aliases)),
+        )
+        for c in characters
+    ]
+    lines = [replace(ln, speaker=display_name(ln.speaker)) if ln.speaker else ln for ln in lines]
     final_of_entry = _resolve_entries(cast_file, characters, warnings)
     by_key = {entry.key: entry for entry in cast_file.entries}
 
@@ -446,11 +458,22 @@ def build_cast(
                 return entry
         return None
 
+    # "Syme" and "Mr. Syme" found as two characters are one, unless the cast
+    # file already places the shorter name or the user split it off.
+    removed = {_fold(r) for e in cast_file.entries for r in e.removed}
+    by_name = {c.name: c for c in characters}
+    same = {
+        short: full
+        for short, full in same_person(characters).items()
+        if _fold(short) not in removed and entry_for(by_name[short]) is None
+    }
+
     rename: dict[str, str] = {}  # detected name -> final name
     groups: dict[str, list[Character]] = defaultdict(list)
     for character in characters:
-        entry = entry_for(character)
-        final = final_of_entry[entry.key] if entry else character.name
+        head = by_name[same.get(character.name, character.name)]
+        entry = entry_for(head)
+        final = final_of_entry[entry.key] if entry else head.name
         rename[character.name] = final
         groups[final].append(character)
     heads = {final_of_entry[e.key]: e for e in cast_file.entries if final_of_entry[e.key] == e.name}
@@ -558,6 +581,90 @@ def build_cast(
         cast=Cast(characters=final_characters, narrator_voice=narrator_voice, overrides=overrides),
         warnings=tuple(warnings),
     )
+
+
+_DETERMINERS = frozenset(
+    ["A", "An", "The", "My", "His", "Her", "Their", "Our", "Your", "One", "Another"]
+)
+
+
+def display_name(name: str) -> str:
+    """A found name as the cast shows it: ``"A\nwoman"`` -> ``"a woman"``.
+
+    Hard-wrapped text leaves line breaks inside names, and an epithet that
+    opened a sentence keeps its capital ("The old lady" beside "the woman").
+    """
+    name = " ".join(name.split())
+    first, _, rest = name.partition(" ")
+    if first in _DETERMINERS and rest[:1].islower():
+        return f"{first.lower()} {rest}"
+    return name
+
+
+_KIN = frozenset(
+    ["aunt", "uncle", "mother", "father", "sister", "brother", "grandmother", "grandfather"]
+)
+
+
+def same_person(characters: Sequence[Character]) -> dict[str, str]:
+    """Shorter names that are one other found character: name -> that character.
+
+    Attribution sometimes lists one person twice ("Syme" and "Mr. Syme", "Sir
+    Henry" and "Sir Henry Curtis", "the Mem Sahib" and "Mem Sahib", "her aunt"
+    and "Aunt Hesper"). A name merges into exactly one fuller name when:
+    its words (without a title) are among the fuller name's, it has no title or
+    the same one, the genders do not clash, and no other candidate fits; "her
+    aunt" needs exactly one character titled Aunt. "Bennet" beside "Mr. Bennet"
+    and "Mrs. Bennet" with no known gender, or "Mrs. McChesney" beside "Emma
+    McChesney" (maybe her mother-in-law), stay apart: the user merges those.
+    """
+    from narrate.attribute import TITLES
+
+    titles = {t.rstrip(".").casefold() for t in TITLES}
+
+    def parts(name: str) -> tuple[str | None, list[str]]:
+        words = name.replace(".", ". ").split()
+        words = [w.rstrip(".").casefold() for w in words]
+        if len(words) > 1 and words[0] in titles:
+            return words[0], words[1:]
+        return None, words
+
+    def fits(short: Character, full: Character) -> bool:
+        if short is full or short.narrator or full.narrator:
+            return False
+        if short.gender != "unknown" and full.gender not in (short.gender, "unknown"):
+            return False
+        words = short.name.split()
+        if words[0] == "the" and " ".join(words[1:]) == full.name:
+            return True  # "the Mem Sahib" is "Mem Sahib"
+        if len(words) == 2 and words[0] in ("her", "his", "my", "their", "our", "your"):
+            kin = words[1].casefold()
+            return kin in _KIN and parts(full.name)[0] == kin
+        if not short.name[:1].isupper() or not full.name[:1].isupper():
+            return False
+        short_title, short_words = parts(short.name)
+        full_title, full_words = parts(full.name)
+        if short_title is not None and short_title != full_title:
+            return False
+        if short_title is None and full_title is None:
+            return False  # "Emma" and "Emma Woodhouse": attribution's call
+        return set(short_words) < set(full_words) or (
+            short_words == full_words and short_title is None
+        )
+
+    merges: dict[str, str] = {}
+    for short in characters:
+        fuller = [full for full in characters if fits(short, full)]
+        if len(fuller) == 1:
+            merges[short.name] = fuller[0].name
+    # "Kronborg" -> "Mr. Kronborg" and nothing into a name that itself merges.
+    for name, target in list(merges.items()):
+        seen = {name}
+        while target in merges and target not in seen:
+            seen.add(target)
+            target = merges[target]
+        merges[name] = target
+    return {name: target for name, target in merges.items() if name != target}
 
 
 def _resolve_entries(

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from narrate import cast as casting
 from narrate.cli import main
-from narrate.model import Character, Metadata, Work
+from narrate.model import Character, Metadata, VoiceProfile, Work
 
 SEEDS = Path("/work/shared/seeds")
 
@@ -165,11 +165,9 @@ def test_moving_a_name_into_another_characters_aliases(inn: Path) -> None:
     """The other way to split: give the name to someone who is already in the file."""
     path = write_cast(inn)
     edit(path, 'aliases = ["Tamsin", "Tamsin Reed"]', 'aliases = ["Tamsin Reed"]')
-    edit(
-        path,
-        '[characters.Jory]\nname = "Jory"\naliases = []',
-        '[characters.Jory]\nname = "Jory"\naliases = ["Tamsin"]',
-    )
+    text = path.read_text(encoding="utf-8")  # whatever narrate found for Jory, add Tamsin
+    start = text.index("aliases = [", text.index("[characters.Jory]")) + len("aliases = [")
+    path.write_text(text[:start] + '"Tamsin", ' + text[start:], encoding="utf-8")
     lines = said(script(inn))
     assert lines["I always carry the water,"] == "Jory"  # the user said so
     assert lines["Somebody was asleep,"] == "Reed"
@@ -257,3 +255,95 @@ def test_own_one_word_names_come_before_longer_names_that_contain_them() -> None
     assert order.index(jory) < order.index(reed)  # otherwise as given
     loop = [Character("A", ("A B",)), Character("B", ("B A",))]
     assert casting._claim_order(loop) == loop
+
+
+# --------------------------------------------------------------------------- #
+# One person listed once
+
+
+def test_names_are_shown_on_one_line_without_a_sentence_capital() -> None:
+    assert casting.display_name("a pauper old\nwoman") == "a pauper old woman"
+    assert casting.display_name("The old lady") == "the old lady"
+    assert casting.display_name("A woman") == "a woman"
+    assert casting.display_name("The Hyuuga") == "The Hyuuga"  # a name follows: keep
+    assert casting.display_name("Mr.  Bennet") == "Mr. Bennet"
+
+
+def people(*spec: tuple[str, str]) -> list[Character]:
+    return [Character(name, gender=gender, lines=1) for name, gender in spec]  # type: ignore[arg-type]
+
+
+def test_split_title_and_surname_duplicates_are_one_character() -> None:
+    found = people(
+        ("Syme", "unknown"),
+        ("Mr. Syme", "male"),
+        ("Gregory", "male"),
+        ("Mr. Lucian Gregory", "male"),
+        ("Sir Henry", "male"),
+        ("Sir Henry Curtis", "male"),
+        ("the Mem Sahib", "unknown"),
+        ("Mem Sahib", "female"),
+        ("her aunt", "female"),
+        ("Aunt Hesper", "female"),
+        ("Kronborg", "male"),
+        ("Mr. Kronborg", "male"),
+        ("Mrs. Kronborg", "female"),
+    )
+    assert casting.same_person(found) == {
+        "Syme": "Mr. Syme",
+        "Gregory": "Mr. Lucian Gregory",
+        "Sir Henry": "Sir Henry Curtis",
+        "the Mem Sahib": "Mem Sahib",
+        "her aunt": "Aunt Hesper",
+        "Kronborg": "Mr. Kronborg",
+    }
+
+
+def test_ambiguous_or_different_people_stay_apart() -> None:
+    found = people(
+        ("Bennet", "unknown"),  # Mr. or Mrs.?
+        ("Mr. Bennet", "male"),
+        ("Mrs. Bennet", "female"),
+        ("Mrs. McChesney", "female"),  # perhaps Emma's mother-in-law
+        ("Emma McChesney", "female"),
+        ("Elizabeth", "female"),  # first names: attribution's call
+        ("Elizabeth Bennet", "female"),
+        ("my aunt", "female"),  # nobody is titled Aunt
+        ("my uncle", "male"),
+        ("Mr. Darcy", "male"),
+        ("Mrs. Darcy", "female"),
+    )
+    assert casting.same_person(found) == {}
+
+
+def test_cast_lists_a_duplicate_once_unless_the_user_split_it(tmp_path: Path) -> None:
+    from narrate.model import Line
+
+    lines = [
+        Line("1.1.1", "dialogue", 0, 5, '"Hi."', 1, 1, 1, speaker="Syme", confidence=0.9),
+        Line("1.1.2", "dialogue", 5, 10, '"No."', 1, 1, 2, speaker="Gregory", confidence=0.9),
+        Line("1.1.3", "dialogue", 10, 15, '"So."', 1, 1, 3, speaker="Mr. Syme", confidence=0.9),
+    ]
+    found = people(("Syme", "unknown"), ("Mr. Syme", "male"), ("Gregory", "male"))
+    empty = casting.CastFile(path=tmp_path / "x.cast.toml")
+    result = casting.build_cast(lines, found, PROFILES_FOR_TESTS, empty)
+    names = {c.name: c for c in result.cast.characters}
+    assert set(names) == {"Mr. Syme", "Gregory"}
+    assert names["Mr. Syme"].lines == 2 and "Syme" in names["Mr. Syme"].aliases
+    assert [ln.speaker for ln in result.lines] == ["Mr. Syme", "Gregory", "Mr. Syme"]
+    # The user deleted "Syme" from Mr. Syme's aliases: two characters again.
+    split = tmp_path / "split.cast.toml"
+    split.write_text('[characters."Mr. Syme"]\naliases = []\nfound = ["Syme"]\n', encoding="utf-8")
+    result = casting.build_cast(lines, found, PROFILES_FOR_TESTS, casting.read_cast_file(split))
+    assert {c.name for c in result.cast.characters} == {"Mr. Syme", "Syme", "Gregory"}
+
+
+PROFILES_FOR_TESTS = {
+    p.id: p
+    for p in [
+        VoiceProfile("narrator", "espeak", "en-us", pitch=45, role="narrator"),
+        VoiceProfile("f1", "espeak", "en-us+f3", pitch=70, gender="female"),
+        VoiceProfile("m1", "espeak", "en-us+m3", pitch=30, gender="male"),
+        VoiceProfile("m2", "espeak", "en-gb+m2", pitch=40, gender="male"),
+    ]
+}
