@@ -4,8 +4,10 @@ The cast file (``story.cast.toml`` next to ``story.txt``) is where a listener fi
 what attribution got wrong. It is written only on request (``narrate cast WORK
 --write``) and read on every run when present. It is edited by hand, so it is
 handled with tomlkit: comments, ordering and formatting survive a re-write, and a
-re-write only *adds* newly found characters and refreshes the two values narrate
-owns (``lines`` and ``auto_voice``); everything the user typed stays as typed.
+re-write only *adds* newly found characters and names and refreshes the values
+narrate owns (``lines``, ``auto_voice``, ``found``); everything the user typed
+stays as typed. The file is authoritative for what the user changed and changes
+nothing else: see :func:`known_characters` for how attribution obeys it.
 
 Layout::
 
@@ -13,7 +15,8 @@ Layout::
 
     [characters."Kakashi"]      # the key is the name narrate found: keep it as is
     name = "Kakashi"            # change to rename
-    aliases = ["Hatake Kakashi"]
+    aliases = ["Hatake Kakashi"]  # delete a name to split it off
+    found = ["Hatake Kakashi"]  # narrate's record of the names it offered
     gender = "male"             # female / male / unknown
     voice = ""                  # empty: narrate chooses; a profile id pins one
     auto_voice = "m1"           # narrate's last choice, reused so voices stay put
