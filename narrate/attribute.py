@@ -69,7 +69,9 @@ NOT_NAMES = _words(
     Dear Poor Old Young Little Great Mrs. Mr. Dr. Ms. St. Ha Hah Hmm Huh Um Uh Er Eh Damn
     Shit Fuck Wow Ugh Aw Alright Right Sure Fine Never Always Sometimes Whether Let Come Go
     Look See Wait Stop Don't Don’t Can't Can’t Won't Won’t It's It’s That's That’s What's
-    What’s Let's Let’s""".replace("\n", " ")
+    What’s Let's Let’s Another Other Many Several Few Most One Two Three First Last Next""".replace(
+        "\n", " "
+    )
 )
 
 PRONOUN_GENDER: dict[str, Gender] = {
@@ -176,6 +178,48 @@ _VOCATIVE = re.compile(
 )
 
 
+# Words a speaker calls the person they talk to ("No, papa, ...", "Yes, sir."): they name
+# no one, but they give the addressee's sex, so when one of the people talking is a man
+# and the other a woman they say who is *not* speaking.
+ADDRESS_GENDER: dict[str, Gender] = {
+    **dict.fromkeys(
+        (
+            *_words("sir papa pa pappa father dad daddy pop uncle grandpa grandfather sonny"),
+            *("brother", "mister", "my boy", "my lord", "my son", "young man"),
+        ),
+        "male",
+    ),
+    **dict.fromkeys(
+        (
+            *_words("ma'am ma’am madam madame mamma mama mother mum mummy mom mommy aunt"),
+            *("auntie", "grandma", "grandmother", "sister", "miss", "my girl", "my lady"),
+            "my daughter",
+        ),
+        "female",
+    ),
+}
+_ADDRESS = re.compile(
+    r"(?:^[\"“”‘'—–-]*|,\s+|\b(?:[Oo]h|[Yy]es|[Nn]o|[Dd]ear|[Ww]ell)\s*,?\s+)"
+    r"(?:(?:my\s+)?dear\s+)?(?P<word>"
+    + "|".join(
+        re.escape(k).replace(r"\ ", r"\s+") for k in sorted(ADDRESS_GENDER, key=len, reverse=True)
+    )
+    + r")(?=\s*(?:[,!?.;:—–]|--|[\"”’']?\s*$))",
+    re.IGNORECASE,
+)
+
+
+def _address_gender(quote: str) -> Gender | None:
+    """The sex of whoever a quote addresses by a kinship or courtesy word, if one."""
+    found = {
+        ADDRESS_GENDER[" ".join(m.group("word").lower().split())] for m in _ADDRESS.finditer(quote)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+PERSON_VOTES = 2  # pronouns agreeing with a name that make it a person
+
+
 @dataclass(eq=False)
 class _Entity:
     name: str
@@ -196,7 +240,7 @@ class _Entity:
             self.known
             or self.fixed_gender is not None
             or self.speech > 0
-            or sum(self.gender_votes.values()) >= 3
+            or sum(self.gender_votes.values()) >= PERSON_VOTES
         )
 
     @property
@@ -292,13 +336,47 @@ class _Names:
                 ):
                     cap_mid[_clean(word)] += 2  # "Mr. Bennet": a title, not a sentence end
 
+        first_names: set[str] = set()
+
         def is_name_word(word: str) -> bool:
             if word in NOT_NAMES or len(word) < 2 or not word[0].isupper() or word.endswith("ly"):
                 return False
             if word.isupper() and len(word) > 1:
                 return False  # an acronym ("ANBU") or a shouted word, not someone's name
+            if word in first_names:
+                return True
             mid = cap_mid[word]
             return mid >= 1 and lower[word.lower()] <= mid // 3 and not_person[word] * 2 <= mid
+
+        def first_name(word: str, following: str) -> bool:
+            """ "Winifred Penrose" opening a sentence: a word never written in lower case
+            before a name word is a first name, though never seen mid-sentence."""
+            return (
+                is_name_word(following)
+                and word not in NOT_NAMES
+                and len(word) > 1
+                and not word.isupper()
+                and not word.endswith("ly")
+                and lower[word.lower()] == 0
+                and not_person[word] == 0
+            )
+
+        openers: Counter[str] = Counter()
+        for m in _CAP_RUN.finditer(text):
+            words = [_clean(w) for w in m.group("name").split()]
+            if len(words) >= 2 and not is_name_word(words[0]) and first_name(*words[:2]):
+                openers[words[0]] += 1
+        for word in openers:
+            # A first name is used on its own too ("Winifred did not listen"), and does
+            # not open quotes: "Everywhere Naruto went", "Goodnight Sakura", "Tell Jory".
+            uses = [m.start() for m in re.finditer(rf"\b{re.escape(word)}\b", text)]
+            alone = re.compile(rf"{re.escape(word)}(?!['’]?s?\s+[A-Z])")
+            if (
+                len(uses) >= 2
+                and any(alone.match(text, u) for u in uses)
+                and not any(text[max(0, u - 1) : u] in {'"', "“", "‘", "'"} for u in uses)
+            ):
+                first_names.add(word)
 
         pair_cache: dict[tuple[str, str], bool] = {}
 
@@ -601,7 +679,17 @@ def _parse_subject(rest: str) -> _Subject | None:
     return _subject(m)
 
 
+# '"Not really," she heard Kakashi sigh.': the one heard speaking is the speaker.
+_HEARD = re.compile(
+    r"^[\s,]*(?:he|she|I|they|we)\s+(?:could\s+)?(?:heard|hears|hear)\s+"
+    rf"(?P<name>{_NAME_RE})\s+(?:[a-z]+ly\s+)?(?:{_VERB}|say|sigh|ask|reply|call|cry|mutter|whisper)\b"
+)
+
+
 def _tag_after(text: str, quote: str = "") -> _Subject | None:
+    heard = _HEARD.match(text)
+    if heard is not None and heard.group("name").split()[0] not in NOT_NAMES:
+        return _Subject("name", heard.group("name"))
     m = _VERB_FIRST.match(text)
     if m is not None:
         found = _parse_subject(m.group("rest"))
@@ -685,8 +773,12 @@ def _introduces_quote(text: str) -> _Subject | None:
     found = _without_adverbs(_tag_before(plain))
     if found is not None:
         return found
-    if not colon:
-        return None
+    if not colon and not re.search(
+        rf"(?:\b{_VERB}(?:\s+[a-z]+){{0,3}}|\b(?:before|after|while|then)\s+[a-z]+ing)"
+        r"\s*[,:—–-]*\s*$",
+        sentence,
+    ):
+        return None  # "…, and muttered," / "…, called out to her," / "… before teasing,"
     # The subject of the last clause that has one: "Jack cracked his fingers and
     # Father Arnall looked at his copybook and said:" is Father Arnall's.
     last: _Subject | None = None
@@ -707,6 +799,11 @@ def _introduces_quote(text: str) -> _Subject | None:
             last = _np_subject(" ".join(m.group("np").split()))
         elif m.group("name").split()[0] not in NOT_NAMES:
             last = _Subject("name", m.group("name"))
+    if last is None:
+        # "Kakashi, sensing her hesitation, called out to her,": a name set off by commas
+        m = re.match(rf"(?:{_TITLE_WORD}\s+)?[A-Z][\w'’-]*(?=,)", sentence)
+        if m is not None and m.group(0).split()[0] not in NOT_NAMES | _SENTENCE_ADVERBS:
+            last = _Subject("name", m.group(0))
     return last
 
 
@@ -896,9 +993,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             return None
         if lead_subject is not None and lead_subject in pool:
             return lead_subject
-        if len(pool) > 1 and pool[0] is prev_speaker and pool[1] not in weak:
+        if len(pool) > 1 and pool[0] is prev_speaker and pool[1] not in weak and gap == 0:
             # Two people of one gender talking: a new paragraph's "he said" is
-            # rarely the one who spoke last.
+            # rarely the one who spoke last (unless narration came between).
             return pool[1]
         return pool[0]
 
@@ -1134,6 +1231,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         carried_lead = None
 
         turn = _Turn(lines=dialogue, start=p_start, scene=scene_key, gap=gap, addressed=addressed)
+        turn.address_gender = _address_gender(quote_text)
+        turn.opens = lines[dialogue[0]].start == p_start
         turn.present = present
         turn.salient = snapshot
         turn.passing = passing
@@ -1146,7 +1245,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":
                 found = _tag_after(lines[para[pos + 1]].text, lines[i].text)
             if found is None and pos > 0 and lines[para[pos - 1]].kind == "narration":
-                found = _tag_before(lines[para[pos - 1]].text)
+                found = _tag_before(lines[para[pos - 1]].text) or _introduces_quote(
+                    lines[para[pos - 1]].text
+                )
             if (
                 found is None
                 and pos == 0
@@ -1590,6 +1691,8 @@ class _Turn:
     scene: tuple[int, int] | None
     gap: int  # narration-only paragraphs since the previous dialogue paragraph
     addressed: list[_Entity]  # named in a vocative: not the speaker
+    address_gender: Gender | None = None  # "Yes, sir.": the addressee's sex
+    opens: bool = True  # its paragraph opens with the quote (no narration before it)
     own: dict[int, _Entity] = field(default_factory=dict)  # lines with a name/description tag
     kind: dict[int, str] = field(default_factory=dict)  # their rule
     pronoun: dict[int, Gender] = field(default_factory=dict)  # lines with a "he/she said" tag
@@ -1634,7 +1737,7 @@ def _decide_conversations(
     for conversation in _conversations(turns):
         scene = conversation[0].scene
         carried = previous if scene == previous_scene else []
-        _decide(conversation, carried, first_person, narrator, unnamed)
+        _decide_sequence(conversation, carried, first_person, narrator, unnamed)
         speakers: list[_Entity] = []
         for turn in reversed(conversation):
             if turn.speaker is not None and turn.speaker not in speakers:
@@ -1678,7 +1781,39 @@ def _participants(
     return sorted(order, key=lambda e: -weight[e])
 
 
-def _decide(
+# --- deciding a conversation as a whole ---------------------------------------------------
+# Every speaker sequence of a conversation is scored at once: evidence about each turn
+# (tags, pronoun genders, beats, who is addressed) against how people take turns (a new
+# paragraph is rarely the same speaker; A, B, A is likelier than a third voice). The best
+# sequence is found exactly (second-order Viterbi), so one misread anchor cannot flip a
+# whole exchange the way walking the alternation out from the nearest anchor could.
+_IMPOSSIBLE = -1e9
+SEQUENCE_STATES = 6  # people considered per conversation, most involved first
+SAME_AGAIN = -2.5  # the next paragraph is the same speaker, nothing between
+SAME_AFTER_NARRATION = -0.4  # ... with narration between
+THIRD_VOICE = -1.2  # someone other than the last two speaks
+THIRD_AFTER_NARRATION = -0.5
+WRONG_GENDER = -8.0
+UNSETTLED_GENDER = -1.5  # a person whose gender the text has not settled
+ADDRESSED = -6.0  # named in the quote: rarely its speaker
+ANSWERS = 1.5  # the person the previous quote addressed, answering
+LEAD = 3.0  # the person acting just before a pronoun-tagged quote
+LEAD_UNTAGGED = 1.5  # the person acting in the narration just before an untagged quote
+REFERENT = 0.5  # where the running pronoun resolution pointed
+RANK = -0.8  # per place down the list of participants
+
+
+def _may_be(entity: _Entity, gender: Gender) -> bool:
+    """Someone whose gender is unsettled but never mostly the other one."""
+    return (
+        entity.gender == "unknown"
+        and not entity.narrator
+        and entity.gender_votes[gender] >= entity.gender_votes[_OPPOSITE[gender]]
+        and entity.gender_votes[_OPPOSITE[gender]] <= 1  # one stray pronoun is noise
+    )
+
+
+def _decide_sequence(
     conversation: list[_Turn],
     carried: list[_Entity],
     first_person: bool,
@@ -1686,133 +1821,159 @@ def _decide(
     unnamed: Callable[[Gender, tuple[int, int] | None, int], _Entity],
 ) -> None:
     participants = _participants(conversation, carried, first_person, narrator)
-    decided: dict[int, _Entity] = {
-        k: t.speaker for k, t in enumerate(conversation) if t.anchor and t.speaker is not None
-    }
+    pair = participants[:2]
+    for turn in conversation:
+        # "No, papa": between a man and a woman, the one addressed as a man is not speaking
+        addressee = [e for e in pair if e.gender == turn.address_gender]
+        if (
+            len(pair) == 2
+            and len(addressee) == 1
+            and addressee[0] is not turn.speaker
+            and not turn.addressed
+        ):
+            turn.addressed.append(addressee[0])
 
-    def fill(order: list[int], step: int) -> dict[int, tuple[_Entity | None, int]]:
-        """Alternation walked in one direction: each turn's speaker and its distance
-        from the anchor it was propagated from."""
-        out: dict[int, tuple[_Entity | None, int]] = {}
-        seen: list[_Entity] = []
-        distance = 10**6
-        for k in order:
-            if k in decided:
-                out[k] = (decided[k], 0)
-                distance = 0
-                if decided[k] not in seen:
-                    seen.append(decided[k])
-                continue
-            distance += 1
-            turn = conversation[k]
-            last = out.get(k - step, (None, 0))[0]
-            two_back = out.get(k - 2 * step, (None, 0))[0]
-            between = k - step if step > 0 else k - 2 * step
-            if 0 <= between < len(conversation) and conversation[between].gap > 0:
-                two_back = None  # narration between them: the exchange may have moved on
-            who: _Entity | None = None
-            if two_back is not None and two_back is not last and two_back not in turn.addressed:
-                who = two_back
-            else:
-                for entity in [*reversed(seen), *participants]:
-                    if entity is not last and entity not in turn.addressed:
-                        who = entity
-                        break
-            out[k] = (who, distance)
-            if who is not None and who not in seen:
-                seen.append(who)
-        return out
+    states: list[_Entity] = []
 
-    fills: list[dict[int, tuple[_Entity | None, int]]] = []
+    def add(entity: _Entity | None) -> None:
+        if entity is not None and entity not in states:
+            states.append(entity)
 
-    def predict(k: int) -> tuple[_Entity | None, float, str]:
-        turn = conversation[k]
-        if not fills:
-            fills.append(fill(list(range(len(conversation))), 1))
-            fills.append(fill(list(range(len(conversation) - 1, -1, -1)), -1))
-        if k > 0:
-            before = conversation[k - 1]
-            for entity in before.addressed:
-                if entity is not before.speaker and entity not in turn.addressed:
-                    return entity, 0.6, "vocative"
-        (fwd, df), (bwd, db) = fills[0][k], fills[1][k]
-        # The nearer anchor wins; a quote addressing someone answers the person they
-        # were just talking with, so forward wins there.
-        use_forward = df <= db or bwd is None or (bool(turn.addressed) and fwd is not None)
-        who, distance = (fwd, df) if use_forward else (bwd, db)
-        if who is None:
-            for entity in participants:
-                if entity not in turn.addressed:
-                    return entity, 0.15, "guess"  # nobody else here: talking to themselves
-            return None, 0.0, "guess"
-        if distance >= 10**6:
-            return who, 0.3, "other"  # no anchor in this conversation
-        confidence = max(0.3, 0.6 - 0.05 * (distance - 1)) + (0.05 if fwd is bwd else 0.0)
-        return who, round(confidence, 2), "turns"
-
-    # Pronoun tags and beats: the participant of that gender.
-    for k, turn in enumerate(conversation):
-        if turn.anchor or turn.gender is None:
+    for turn in conversation:
+        if turn.anchor:
+            add(turn.speaker)
+    # Every pronoun tag or beat needs someone of its gender: the participants, else
+    # someone else in the scene, else a person not named yet.
+    for turn in conversation:
+        g = turn.gender
+        if turn.anchor or g is None:
             continue
-        gender = turn.gender
-        candidates = [e for e in participants if e.gender == gender and e not in turn.addressed]
-        if not candidates:
-            # someone whose gender the text has not settled, but never anyone the text
-            # mostly calls the other thing ("Pakkun ... his hind legs" is never "she")
-            candidates = [
-                e
-                for e in participants
-                if e.gender == "unknown"
-                and not e.narrator
-                and e not in turn.addressed
-                and e.gender_votes[gender] >= e.gender_votes[_OPPOSITE[gender]]
-                and e.gender_votes[_OPPOSITE[gender]] <= 1  # one stray pronoun is noise
-            ]
-        if not candidates:
-            # nobody of that gender is talking yet: someone else present in the scene
-            candidates = [
-                e
-                for e in [*turn.present, *turn.salient, *turn.recent, *turn.passing]
-                if e.gender == gender and e not in turn.addressed and not e.narrator
-            ][:1]
-        choice: _Entity | None = None
-        if turn.lead is not None and turn.lead in candidates:
-            choice = turn.lead  # "Holmes rose. 'Quite so,' he said."
-        elif len(candidates) == 1:
-            choice = candidates[0]
-        elif candidates:
-            predicted, _, how = predict(k)
-            if predicted in candidates and how in {"turns", "vocative"}:
-                choice = predicted
-            elif turn.speaker in candidates:
-                choice = turn.speaker
-            else:
-                choice = candidates[0]
-        elif turn.speaker is not None and turn.speaker.gender == gender:
-            choice = turn.speaker
+        if turn.speaker is not None and (turn.speaker.gender == g or _may_be(turn.speaker, g)):
+            add(turn.speaker)  # where the running pronoun resolution pointed
+        pool = [*states, *participants]
+        if any(e.gender == g and e not in turn.addressed for e in pool) or any(
+            _may_be(e, g) and e not in turn.addressed for e in pool
+        ):
+            if turn.lead is not None and (turn.lead.gender == g or _may_be(turn.lead, g)):
+                add(turn.lead)
+            continue
+        others = [
+            e
+            for e in [*turn.present, *turn.salient, *turn.recent, *turn.passing]
+            if e.gender == g and e not in turn.addressed and not e.narrator
+        ]
+        if others:
+            add(others[0])
+        elif turn.speaker is not None and turn.speaker.gender == g:
+            add(turn.speaker)
         else:
-            # Nobody of that gender is known to be here: someone not yet named.
-            choice = unnamed(gender, turn.scene, turn.start)
-            participants.append(choice)
-        turn.speaker = choice
-        decided[k] = choice
-        fills.clear()
+            add(unnamed(g, turn.scene, turn.start))
+    for entity in participants:
+        if len(states) >= SEQUENCE_STATES:
+            break
+        add(entity)
+    if not states:
+        return
+    rank = {e: i for i, e in enumerate(participants)}
+    n, size = len(conversation), len(states)
+
+    def emission(k: int, p: _Entity) -> float:
+        turn = conversation[k]
+        if turn.anchor and turn.speaker is not None:
+            return 0.0 if p is turn.speaker else _IMPOSSIBLE
+        score = RANK * rank.get(p, len(participants))
+        if p in turn.addressed:
+            score += ADDRESSED
+        if turn.gender is None and p is turn.lead:
+            score += LEAD_UNTAGGED  # "Grey eyes twinkle. Kakashi grinned. 'You look well.'"
+        if turn.gender is not None:
+            if p.gender == turn.gender:
+                pass
+            elif _may_be(p, turn.gender):
+                score += UNSETTLED_GENDER
+            else:
+                score += WRONG_GENDER
+            if p is turn.lead:
+                score += LEAD
+            elif p is turn.speaker:
+                score += REFERENT
+        if k > 0 and turn.gap == 0:
+            before = conversation[k - 1]
+            if p in before.addressed and p is not before.speaker:
+                score += ANSWERS
+        return score
+
+    def transition(a: int, b: int, c: int, k: int) -> float:
+        """Speaker c at turn k after b at k-1 and a at k-2 (a = -1: none)."""
+        gap = conversation[k].gap
+        if c == b:
+            return SAME_AGAIN if gap == 0 and conversation[k].opens else SAME_AFTER_NARRATION
+        if a < 0 or c == a:
+            return 0.0
+        return THIRD_VOICE if gap == 0 else THIRD_AFTER_NARRATION
+
+    emit = [[emission(k, p) for p in states] for k in range(n)]
+    # forward[k][(a, b)]: best score of turns 0..k with b speaking at k and a at k-1
+    forward: list[dict[tuple[int, int], float]] = [{(-1, b): emit[0][b] for b in range(size)}]
+    came_from: list[dict[tuple[int, int], int]] = [{}]
+    for k in range(1, n):
+        row: dict[tuple[int, int], float] = {}
+        back: dict[tuple[int, int], int] = {}
+        for (a, b), score in forward[-1].items():
+            for c in range(size):
+                value = score + transition(a, b, c, k) + emit[k][c]
+                if value > row.get((b, c), _IMPOSSIBLE * 10):
+                    row[(b, c)] = value
+                    back[(b, c)] = a
+        forward.append(row)
+        came_from.append(back)
+    # the best sequence, traced back (independent per-turn choices could mix two
+    # equally good alternations into one that is not)
+    step = max(forward[-1], key=lambda key: forward[-1][key])
+    path = [step[1]]
+    for k in range(n - 1, 0, -1):
+        path.append(step[0])
+        step = (came_from[k][step], step[0])
+    path.reverse()
+    backward: list[dict[tuple[int, int], float]] = [dict.fromkeys(forward[-1], 0.0)]
+    for k in range(n - 2, -1, -1):
+        later = backward[0]
+        row = {}
+        for a, b in forward[k]:
+            row[(a, b)] = max(
+                transition(a, b, c, k + 1) + emit[k + 1][c] + later[(b, c)] for c in range(size)
+            )
+        backward.insert(0, row)
+    anchors = any(t.anchor for t in conversation)
+    for k, turn in enumerate(conversation):
+        best: dict[int, float] = {}
+        for (a, b), score in forward[k].items():
+            total = score + backward[k][(a, b)]
+            if total > best.get(b, _IMPOSSIBLE * 10):
+                best[b] = total
+        choice = states[path[k]]
+        rivals = [v for b, v in best.items() if b != path[k]]
+        margin = best[path[k]] - max(rivals) if rivals else 10.0
+        if turn.anchor and turn.speaker is not None:
+            continue
+        if turn.gender is not None:
+            turn.speaker = choice  # keeps its rule ("tag-pronoun" or "beat") and confidence
+        else:
+            before = conversation[k - 1] if k > 0 else None
+            if before is not None and turn.gap == 0 and choice in before.addressed:
+                rule = "vocative"
+            else:
+                rule = "turns" if anchors else "other"
+            turn.speaker, turn.rule = choice, rule
+            turn.confidence = round(min(0.7, 0.25 + 0.1 * margin), 2)
         for i in turn.pronoun:
-            if turn.pronoun[i] != gender:
+            if turn.pronoun[i] != turn.gender:
                 others = [
-                    e for e in participants if e.gender == turn.pronoun[i] and e is not choice
+                    e for e in states if e.gender == turn.pronoun[i] and e is not turn.speaker
                 ]
                 if others:
                     turn.own[i] = others[0]
                     turn.kind[i] = "tag-pronoun"
-
-    # Everyone else: turn-taking from the nearest anchors.
-    fills.clear()
-    for k, turn in enumerate(conversation):
-        if k in decided:
-            continue
-        who, confidence, rule = predict(k)
-        turn.speaker, turn.confidence, turn.rule = who, confidence, rule if who else None
 
 
 # A clause's subject followed by its verb: "he suddenly addressed", "the old lady reached",

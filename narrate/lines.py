@@ -68,7 +68,8 @@ SPEECH_VERBS = _words(
     commented comments confessed confesses confided confides moaned moans
     queried queries questioned questions scolded scolds snarled snarls
     sneered sneers spoke speaks uttered utters volunteered volunteers
-    wailed wails"""
+    wailed wails praised praises supplied supplies mocked mocks taunted taunts
+    greeted greets chimed chimes piped pipes"""
 )
 
 _ALNUM = re.compile(r"\w")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -499,3 +500,68 @@ Mrs. Dallow sat at the window while her husband read the paper. Across the lane 
     assert by_text(result, "Fenwick.").speaker == "Mrs. Dallow"
     assert by_text(result, "never heard of him").speaker == "Mr. Dallow"
     assert by_text(result, "Nobody has heard").speaker == "Mrs. Dallow"
+
+
+PARLOUR = """\
+Winifred Penrose sat by the parlour window with her sewing. Her father sat across from her with the newspaper, and now and then he read a line of it aloud. Winifred did not listen. She was watching the rain run down the glass.
+
+Mr. Penrose turned a page and frowned at it.
+
+"Is it raining still{papa}?"
+
+"It is, and it will rain all week."
+
+"Then I shall stay in and finish the hem."
+
+"You always say that."
+"""
+
+
+def test_untagged_exchange_alternates_between_the_two_people_present() -> None:
+    # With no tag at all, the exchange still alternates: nobody says four things in a row.
+    got = [who for who, _ in speakers(run(PARLOUR.format(papa="")))]
+    assert set(got) == {"Winifred Penrose", "Mr. Penrose"}
+    assert all(a != b for a, b in pairwise(got))
+
+
+def test_a_courtesy_or_kinship_address_says_who_is_not_speaking() -> None:
+    # "papa" names no one, but it is said to the man, so the woman asks and the
+    # whole alternation follows from that.
+    got = speakers(run(PARLOUR.format(papa=", papa")))
+    assert [who for who, _ in got] == [
+        "Winifred Penrose",
+        "Mr. Penrose",
+        "Winifred Penrose",
+        "Mr. Penrose",
+    ]
+
+
+def test_a_sentence_opening_full_name_keeps_its_first_name() -> None:
+    result = run(PARLOUR.format(papa=", papa"))
+    names = {c.name for c in result.characters}
+    assert "Winifred Penrose" in names
+    assert "Penrose" not in names  # not cut down to the surname and merged with her father
+
+
+HALL = """\
+Maren Holt came down the stairs with her bag. Tobias Wren stood in the hall with his coat still on, and he did not look at her. Maren set the bag down by the door, and she pulled off her gloves.
+
+Tobias, without turning round, called out to her, "The boat is late again."
+
+"It is always late."
+
+Later, by the inn door, Maren waited in the cold while Tobias argued with the landlord inside.
+
+"Not tonight," she heard Tobias say.
+"""
+
+
+def test_a_comma_introduction_and_a_heard_speaker_are_tags() -> None:
+    result = run(HALL)
+    who = {alias: c.name for c in result.characters for alias in (c.name, *c.aliases)}
+    tobias, maren = who["Tobias Wren"], who["Maren Holt"]
+    first = by_text(result, "boat is late")
+    assert (first.speaker, first.rule) == (tobias, "tag")
+    assert by_text(result, "always late").speaker == maren  # the other one answers
+    heard = by_text(result, "Not tonight")
+    assert (heard.speaker, heard.rule) == (tobias, "tag")  # not "she", who only hears
