@@ -565,3 +565,28 @@ def test_a_comma_introduction_and_a_heard_speaker_are_tags() -> None:
     assert by_text(result, "always late").speaker == maren  # the other one answers
     heard = by_text(result, "Not tonight")
     assert (heard.speaker, heard.rule) == (tobias, "tag")  # not "she", who only hears
+
+
+SCHOOL_GATE = """\
+The children crowded round Mrs. Alder at the school gate. Mrs. Alder held up the letter, and she waited until they were quiet.
+
+"Is it true?" they shouted. "Is the school really closing?"
+
+"Only for the summer," said Mrs. Alder.
+
+"And the library?"
+
+"Closed as well," was Mrs. Alder's answer.
+"""
+
+
+def test_group_speech_and_was_x_s_answer_tags() -> None:
+    result = run(SCHOOL_GATE)
+    together = by_text(result, "Is it true")
+    assert together.speaker == "Everyone"  # "they shouted": the crowd, not one person
+    assert by_text(result, "really closing").speaker == "Everyone"
+    answer = by_text(result, "Closed as well")
+    assert (answer.speaker, answer.rule) == ("Mrs. Alder", "tag")
+    assert by_text(result, "the library").speaker == "Everyone"  # the crowd asks again
+    group = next(c for c in result.characters if c.name == "Everyone")
+    assert group.lines == 3
