@@ -789,7 +789,8 @@ def _introduces_quote(text: str) -> _Subject | None:
     sentences = _SENTENCE.findall(stripped)
     sentence = " ".join((sentences[-1] if sentences else stripped).split())
     colon = bool(re.search(r":\s*(?:--|—)?$", stripped))
-    if not colon and not re.search(rf"\b{_VERB}\b", sentence):
+    handing_on = re.search(r"\b(?:before|after|while|then)\s+[a-z]+ing\s*[,:—–-]*\s*$", sentence)
+    if not colon and not handing_on and not re.search(rf"\b{_VERB}\b", sentence):
         return None
     inverted = re.match(rf"^[^\w]*(?i:{_VERB})\s+(?P<pron>he|she|I|they|we)\b", sentence)
     if inverted is not None:
@@ -1836,7 +1837,7 @@ _IMPOSSIBLE = -1e9
 SEQUENCE_STATES = 6  # people considered per conversation, most involved first
 SAME_AGAIN = -2.5  # the next paragraph is the same speaker, nothing between
 SAME_AFTER_NARRATION = -0.4  # ... with narration between
-THIRD_VOICE = -1.2  # someone other than the last two speaks
+THIRD_VOICE = -2.0  # someone other than the last two speaks
 THIRD_AFTER_NARRATION = -0.5
 WRONG_GENDER = -8.0
 UNSETTLED_GENDER = -1.5  # a person whose gender the text has not settled
