@@ -1839,6 +1839,7 @@ SAME_AGAIN = -2.5  # the next paragraph is the same speaker, nothing between
 SAME_AFTER_NARRATION = -0.4  # ... with narration between
 THIRD_VOICE = -2.0  # someone other than the last two speaks
 THIRD_AFTER_NARRATION = -0.5
+AFTER_REPEAT = -1.0  # anyone but the speaker after someone spoke twice running
 WRONG_GENDER = -8.0
 UNSETTLED_GENDER = -1.5  # a person whose gender the text has not settled
 ADDRESSED = -6.0  # named in the quote: rarely its speaker
@@ -1956,6 +1957,8 @@ def _decide_sequence(
             return SAME_AGAIN if gap == 0 and conversation[k].opens else SAME_AFTER_NARRATION
         if a < 0 or c == a:
             return 0.0
+        if a == b:
+            return AFTER_REPEAT  # after someone spoke twice running: someone else
         return THIRD_VOICE if gap == 0 else THIRD_AFTER_NARRATION
 
     emit = [[emission(k, p) for p in states] for k in range(n)]
