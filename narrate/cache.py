@@ -28,11 +28,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from narrate.audio import ClipStats, measure
+import numpy as np
+
+from narrate.audio import DEFAULT_MASTERING, ClipStats, Floats32, Mastering, prepare_clip
 from narrate.errors import OutputError
 from narrate.model import Audio, VoiceProfile
 
-_MAGIC = b"NRC3"  # bump when the header changes: old entries are re-synthesized
+# Bump when the entry layout changes: old entries are re-synthesized. NRC4: the
+# PCM is the prepared clip (band-limited, levelled, limited) and its block peaks
+# are stored before it.
+_MAGIC = b"NRC4"
 CACHE_ENV = "NARRATE_CACHE_DIR"
 
 
@@ -62,8 +67,12 @@ def clip_key(
     profile: VoiceProfile,
     speech_text: str,
     lexicon: Mapping[str, str] | None = None,
+    mastering: Mastering = DEFAULT_MASTERING,
 ) -> str:
     """Hash of everything that changes a clip's audio.
+
+    Clips are stored prepared (levelled and limited, see audio.prepare_clip), so
+    the mastering settings that shape them are part of the key too.
 
     The profile's ``id`` and ``description`` do not change the sound, so two
     profiles with the same values share clips; lexicon entries are included only
@@ -77,7 +86,7 @@ def clip_key(
     entries = sorted((k, v) for k, v in (lexicon or {}).items() if k.lower() in lowered)
     payload = json.dumps(
         {"engine": engine, "version": engine_version, "profile": values,
-         "text": speech_text, "lexicon": entries},
+         "text": speech_text, "lexicon": entries, "prepared": mastering.fingerprint()},
         sort_keys=True, ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:40]
@@ -98,9 +107,10 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 @dataclass(frozen=True)
 class CachedClip:
-    pcm: bytes
+    pcm: bytes  # prepared: band-limited, levelled, limited
     sample_rate: int
     stats: ClipStats
+    peaks: Floats32  # per audio.BLOCK samples: bound of the 4x oversampled peak
 
     @property
     def samples(self) -> int:
@@ -139,14 +149,18 @@ class Cache:
         except OSError:
             return False
 
-    def store_clip(self, key: str, audio: Audio) -> ClipInfo:
-        stats = measure(audio.pcm, audio.sample_rate)
-        header = json.dumps({"rate": audio.sample_rate, "samples": audio.samples,
-                             **asdict(stats)}).encode()
-        atomic_write(self.clip_path(key), _MAGIC + struct.pack("<I", len(header)) + header + audio.pcm)
-        return ClipInfo(audio.samples, audio.sample_rate, stats)
+    def store_clip(self, key: str, audio: Audio, mastering: Mastering = DEFAULT_MASTERING) -> ClipInfo:
+        """Prepare a synthesized clip for ``mastering`` and store it under ``key``
+        (which must come from clip_key with the same ``mastering``)."""
+        prepared = prepare_clip(audio.pcm, audio.sample_rate, mastering)
+        peaks = prepared.peaks.astype("<f4").tobytes()
+        header = json.dumps({"rate": audio.sample_rate, "samples": len(prepared.pcm) // 2,
+                             "peaks": len(peaks) // 4, **asdict(prepared.stats)}).encode()
+        atomic_write(self.clip_path(key),
+                     _MAGIC + struct.pack("<I", len(header)) + header + peaks + prepared.pcm)
+        return ClipInfo(len(prepared.pcm) // 2, audio.sample_rate, prepared.stats)
 
-    def _read(self, key: str, with_pcm: bool) -> tuple[dict[str, float], bytes]:
+    def _read(self, key: str, with_pcm: bool) -> tuple[dict[str, Any], bytes]:
         path = self.clip_path(key)
         with open(path, "rb") as src:
             head = src.read(8)
@@ -164,8 +178,10 @@ class Cache:
         return ClipInfo(int(meta["samples"]), int(meta["rate"]), _stats(meta))
 
     def load_clip(self, key: str) -> CachedClip:
-        meta, pcm = self._read(key, True)
-        return CachedClip(pcm, int(meta["rate"]), _stats(meta))
+        meta, data = self._read(key, True)
+        split = 4 * int(meta["peaks"])
+        peaks = np.frombuffer(data[:split], dtype="<f4")
+        return CachedClip(data[split:], int(meta["rate"]), _stats(meta), peaks)
 
     def find_segment(self, key: str, fmt: str) -> Path | None:
         path = self.segment_path(key, fmt)

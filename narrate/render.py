@@ -5,10 +5,12 @@ chapter cut at scene/paragraph boundaries into pieces of roughly
 ``segment_words``), each a sequence of utterances and pauses. Then:
 
 1. **Synthesis** — every utterance missing from the content-addressed cache is
-   synthesized in worker processes, each writing its clip to the cache itself
-   (atomically), so a render killed at any point loses no finished clip.
-2. **Encoding** — each segment is streamed, clip by clip with its mastering gain
-   applied, into its own ffmpeg encode (ADTS AAC and/or frame-only MP3), in
+   synthesized in worker processes, each preparing its clip (band-limit,
+   levelling, 4x oversampled limiter: the costly DSP, done in parallel and once)
+   and writing it to the cache itself (atomically), so a render killed at any
+   point loses no finished clip.
+2. **Encoding** — each segment is streamed, clip by clip with the book's
+   loudness offset applied (and limited again only where that needs it), into its own ffmpeg encode (ADTS AAC and/or frame-only MP3), in
    parallel; encoded segments are cached under the hash of their clip list and
    settings, so a one-word edit re-encodes one segment. Segment PCM is padded
    to a multiple of ``FRAME_ALIGN`` samples so each encoded segment decodes to
@@ -191,7 +193,7 @@ def build_plan(
     def say(text: str, profile: VoiceProfile, *, speaker: str | None = None,
             line_id: str | None = None, cue: str | None = None) -> Utterance:
         speech = _speech(text, lexicon)
-        key = clip_key(engine_name, engine_version, profile, speech, lexicon)
+        key = clip_key(engine_name, engine_version, profile, speech, lexicon, settings.mastering)
         return Utterance(key, speech, profile, _collapse(cue if cue is not None else text), speaker, line_id)
 
     def notes(*texts: str | None) -> list[Item]:
@@ -298,18 +300,22 @@ def make_engine(spec: str) -> Any:
 
 _worker_engine: Any = None
 _worker_cache: Cache | None = None
+_worker_mastering = audio.DEFAULT_MASTERING
 
 
-def _init_synth_worker(engine_spec: str, cache_root: str) -> None:
-    global _worker_engine, _worker_cache
+def _init_synth_worker(engine_spec: str, cache_root: str, mastering: audio.Mastering) -> None:
+    global _worker_engine, _worker_cache, _worker_mastering
     _worker_engine = make_engine(engine_spec)
     _worker_cache = Cache(Path(cache_root))
+    _worker_mastering = mastering
 
 
 def _synth_one(key: str, text: str, profile: VoiceProfile) -> tuple[str, ClipInfo]:
     assert _worker_engine is not None and _worker_cache is not None
     clip = _worker_engine.synthesize(text, profile)
-    return key, _worker_cache.store_clip(key, clip)
+    # The clip is prepared (band-limited, levelled, limited) here, in parallel
+    # and once: encoding then only applies the book offset.
+    return key, _worker_cache.store_clip(key, clip, _worker_mastering)
 
 
 class Progress:
@@ -354,7 +360,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers)
 
 
-def synthesize_missing(plan: Plan, cache: Cache, workers: int, progress: Progress) -> tuple[int, int, dict[str, ClipInfo]]:
+def synthesize_missing(plan: Plan, cache: Cache, workers: int, progress: Progress,
+                       mastering: audio.Mastering) -> tuple[int, int, dict[str, ClipInfo]]:
     """Synthesize every clip not in the cache. Returns (synthesized, reused, infos)."""
     unique: dict[str, Utterance] = {}
     for utt in plan.utterances():
@@ -365,11 +372,11 @@ def synthesize_missing(plan: Plan, cache: Cache, workers: int, progress: Progres
         if missing and workers <= 1:
             engine = make_engine(plan.engine)
             for utt in missing:
-                infos[utt.key] = cache.store_clip(utt.key, engine.synthesize(utt.speech, utt.profile))
+                infos[utt.key] = cache.store_clip(utt.key, engine.synthesize(utt.speech, utt.profile), mastering)
                 update(1)
         elif missing:
             with ProcessPoolExecutor(max_workers=min(workers, len(missing)), initializer=_init_synth_worker,
-                                     initargs=(plan.engine, str(cache.root))) as pool:
+                                     initargs=(plan.engine, str(cache.root), mastering)) as pool:
                 futures = [pool.submit(_synth_one, u.key, u.speech, u.profile) for u in missing]
                 try:
                     for fut in as_completed(futures):
@@ -408,7 +415,7 @@ def layout(plan: Plan, infos: Mapping[str, ClipInfo], rate: int, settings: Rende
         parts: list[str] = [f"{rate}", f"{m.target}/{m.ceiling}/{m.encoder_headroom}/{m.max_boost}/{m.offset}",
                             # the encoder arguments themselves: a changed codec setting must
                             # never reuse a segment encoded with the old one
-                            "limiter1", repr(audio.ENCODE_ARGS), f"lp{audio.LOWPASS_HZ}",
+                            m.fingerprint(), repr(audio.ENCODE_ARGS),
                             f"tp{m.ceiling - TRUE_PEAK_MARGIN}x{TRUE_PEAK_RETRIES}"]
         for item in segment.items:
             if isinstance(item, Gap):
@@ -460,8 +467,7 @@ def _segment_pcm(lay: SegmentLayout, cache: Cache, rate: int, mastering: audio.M
             chunk = audio.silence(length)
         else:
             clip = cache.load_clip(item.key)
-            pcm = audio.resample(clip.pcm, clip.sample_rate, rate)
-            chunk = audio.master(pcm, rate, clip.stats, mastering)
+            chunk = audio.resample(audio.master(clip.pcm, clip.stats, clip.peaks, mastering), clip.sample_rate, rate)
         fed += len(chunk) // 2
         yield chunk
     yield audio.silence(lay.samples - fed)
@@ -756,7 +762,7 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
 
     engine_version = str(make_engine(settings.engine).version())
     plan = build_plan(analysis, settings, engine_version)
-    synthesized, reused, infos = synthesize_missing(plan, cache, workers, progress)
+    synthesized, reused, infos = synthesize_missing(plan, cache, workers, progress, settings.mastering)
     rate = _book_rate(infos)
     settings = with_book_offset(plan, infos, rate, settings, _previous_offset(out / "manifest.json"))
     layouts = layout(plan, infos, rate, settings)
@@ -982,7 +988,7 @@ def preview_analysis(analysis: Analysis, settings: RenderSettings, *, scene: str
     engine_version = str(make_engine(settings.engine).version())
     plan = build_plan(analysis, settings, engine_version, lines=chosen, intro=False,
                       titles=chapter is not None)
-    _, _, infos = synthesize_missing(plan, cache, _workers(settings), progress)
+    _, _, infos = synthesize_missing(plan, cache, _workers(settings), progress, settings.mastering)
     rate = _book_rate(infos)
     settings = with_book_offset(plan, infos, rate, settings)
     layouts = layout(plan, infos, rate, settings)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import struct
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from narrate import cache
+from narrate.audio import Mastering, prepare_clip, to_pcm
 from narrate.cli import main
 from narrate.model import Audio, VoiceProfile
 
@@ -29,16 +32,39 @@ def test_key_changes_with_everything_that_changes_audio() -> None:
     # lexicon entries count only when their word is in the text
     assert base == cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", {"Aske": "Ask"})
     assert base != cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", {"there": "thair"})
+    # clips are stored levelled and limited: the settings that shape them count,
+    # the book offset and the limiter trim (applied at encode time) do not
+    assert base == cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", None, Mastering())
+    assert base != cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", None, Mastering(target=-16.0))
+    assert base != cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", None,
+                                  Mastering(encoder_headroom=0.0))
+    assert base == cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", None,
+                                  Mastering(offset=-0.4, trim=1.0))
 
 
 def test_store_and_load_roundtrip(tmp_path: Path) -> None:
     store = cache.Cache(tmp_path)
-    pcm = (b"\x00\x10\x00\xf0" * 5000)
+    t = np.arange(30000) / 22050
+    pcm = to_pcm(0.3 * np.sin(2 * np.pi * 180 * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 3 * t)))
     info = store.store_clip("ab" * 20, Audio(pcm, 22050))
     assert store.has_clip("ab" * 20) and info.samples == len(pcm) // 2
     clip = store.load_clip("ab" * 20)
-    assert clip.pcm == pcm and clip.sample_rate == 22050 and clip.stats.peak > 0
+    prepared = prepare_clip(pcm, 22050)  # what is stored: the clip ready for the book
+    assert clip.pcm == prepared.pcm and clip.pcm != pcm
+    assert np.array_equal(clip.peaks, prepared.peaks) and len(clip.peaks) == -(-len(t) // 32)
+    assert clip.sample_rate == 22050 and clip.stats == prepared.stats == info.stats
+    assert store.clip_info("ab" * 20) == info
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_entries_of_the_raw_clip_format_are_not_hits(tmp_path: Path) -> None:
+    # NRC3 entries held the raw clip: reusing one now would skip its levelling
+    store = cache.Cache(tmp_path)
+    path = store.clip_path("aa" * 20)
+    path.parent.mkdir(parents=True)
+    header = b'{"rate": 22050, "samples": 2, "loudness": null, "peak": 0, "true_peak": 0}'
+    path.write_bytes(b"NRC3" + struct.pack("<I", len(header)) + header + b"\0" * 4)
+    assert not store.has_clip("aa" * 20)
 
 
 def test_partial_or_foreign_file_is_not_a_hit(tmp_path: Path) -> None:
