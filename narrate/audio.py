@@ -292,9 +292,13 @@ class PreparedClip:
     peaks: Floats32
 
 
-def _band_and_k(rate: int, bins: int) -> tuple[Floats, Floats]:
+@functools.lru_cache(maxsize=16)
+def _band_and_k(rate: int, bins: int) -> tuple[Floats32, Floats32]:
     """Responses over ``bins`` rfft bins: the band-limit (cosine roll-off 1 kHz
     below LOWPASS_HZ) and band-limit times the K-weighting magnitude.
+
+    Cached: clip lengths are rounded up to a few FFT sizes, so most clips reuse
+    one of the last few responses (float32, the FFTs' precision).
 
     The AAC and MP3 encoders low-pass espeak's buzzy harmonics anyway; doing it
     first means the limiter sees the waveform the encoder will keep, instead of
@@ -308,7 +312,7 @@ def _band_and_k(rate: int, bins: int) -> tuple[Floats, Floats]:
         band = 0.5 - 0.5 * np.cos(np.pi * ramp)
     else:
         band = np.ones(bins)
-    return band, band * np.interp(w, *_k_magnitude(rate))
+    return band.astype(np.float32), (band * np.interp(w, *_k_magnitude(rate))).astype(np.float32)
 
 
 def _block_gains(peaks: Floats, threshold: float, spread: int = 5) -> Floats | None:
@@ -340,6 +344,16 @@ def _gain_curve(gains: Floats, n: int) -> Floats:
     tail = max(0, n - half - len(body))
     curve: Floats = np.concatenate([np.full(half, gains[0]), body, np.full(tail, gains[-1])])[:n]
     return curve
+
+
+def _curve_block_max(gains: Floats) -> Floats:
+    """The largest value of ``_gain_curve(gains, n)`` within each block: the curve
+    is linear from the mid-point with the previous block's gain, through the
+    block's own gain, to the mid-point with the next's."""
+    left = np.concatenate([gains[:1], gains[:-1]])
+    right = np.concatenate([gains[1:], gains[-1:]])
+    top: Floats = np.maximum(gains, (np.maximum(left, right) + gains) / 2)
+    return top
 
 
 def _block_max(x: Floats, blocks: int) -> Floats:
@@ -378,14 +392,14 @@ def prepare_clip(pcm: bytes, rate: int, mastering: Mastering = DEFAULT_MASTERING
     n = _fast_size(m + rate // 2)  # room for the K filter's tail so circular wrap is inaudible
     spectrum = np.fft.rfft(x, n)
     band, band_k = _band_and_k(rate, len(spectrum))
-    spectrum *= band.astype(np.float32)
-    kx2 = np.fft.irfft(spectrum * band_k.astype(np.float32), n)[:m] ** 2
+    kx2 = np.fft.irfft(spectrum * band_k, n)[:m] ** 2
+    spectrum *= band
     blocks = -(-m // BLOCK)
     # irfft scales by 1 / length: the 4x longer inverse is 4x quieter
-    up = np.fft.irfft(spectrum, 4 * n)[: 4 * BLOCK * blocks] * np.float32(4.0)
-    xl = up[: 4 * m: 4].copy()
+    up = np.fft.irfft(spectrum, 4 * n)[: 4 * BLOCK * blocks]
+    xl = up[: 4 * m: 4] * np.float32(4.0)
     up = up.reshape(blocks, 4 * BLOCK)
-    bp = np.maximum(up.max(axis=1), -up.min(axis=1)).astype(np.float64)
+    bp = np.maximum(up.max(axis=1), -up.min(axis=1)).astype(np.float64) * 4.0
     del up
     peak = float(np.max(np.abs(xl)))
     true_peak = float(bp.max())
@@ -434,7 +448,7 @@ def prepare_clip(pcm: bytes, rate: int, mastering: Mastering = DEFAULT_MASTERING
         curve32 = curve.astype(np.float32)
         y = np.clip(y * curve32, -limit, limit)
         energy = energy * (curve32 * curve32)
-        out_peaks = out_peaks * _block_max(curve, blocks)
+        out_peaks = out_peaks * _curve_block_max(gains)
     subs = _subs_of_squares(energy, rate)  # exact, for the book's loudness
     stats = ClipStats(loudness, peak, true_peak, level, tuple(float(f"{v:.4g}") for v in subs))
     return PreparedClip(to_pcm(y), stats, out_peaks.astype(np.float32))

@@ -27,6 +27,7 @@ Nothing here holds more than one clip of PCM in memory.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import importlib
 import json
@@ -303,8 +304,26 @@ _worker_cache: Cache | None = None
 _worker_mastering = audio.DEFAULT_MASTERING
 
 
+def keep_freed_memory() -> None:
+    """Stop glibc handing freed multi-megabyte blocks back to the kernel.
+
+    Workers allocate and free a few large numpy arrays per clip; returned to
+    the kernel (munmap, heap trim), each new array page-faults its memory in
+    again. Measured on 150 seed clips: 0.5-1.4 s of system time per 2.5 s of
+    DSP, gone with this. What is kept is bounded by the largest clip's arrays,
+    whatever the book's length. A no-op where glibc is not the allocator.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: never trim the heap
+        libc.mallopt(-3, 1 << 25)  # M_MMAP_THRESHOLD: 32 MiB (glibc's maximum): arrays come from the heap
+
+
 def _init_synth_worker(engine_spec: str, cache_root: str, mastering: audio.Mastering) -> None:
     global _worker_engine, _worker_cache, _worker_mastering
+    keep_freed_memory()
     _worker_engine = make_engine(engine_spec)
     _worker_cache = Cache(Path(cache_root))
     _worker_mastering = mastering
@@ -357,7 +376,7 @@ class Progress:
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers)
+    return ProcessPoolExecutor(max_workers=workers, initializer=keep_freed_memory)
 
 
 def synthesize_missing(plan: Plan, cache: Cache, workers: int, progress: Progress,

@@ -138,3 +138,9 @@ def test_gain_curve_is_linear_between_block_centres() -> None:
         gains = rng.random(-(-n // audio.BLOCK))
         centres = np.arange(len(gains)) * audio.BLOCK + audio.BLOCK / 2
         assert np.allclose(audio._gain_curve(gains, n), np.interp(np.arange(n), centres, gains)), n
+    # the per-block maximum used to bound the limited clip's peaks is the curve's own
+    gains = rng.random(50)
+    n = 50 * audio.BLOCK
+    per_sample = audio._gain_curve(gains, n).reshape(50, audio.BLOCK).max(axis=1)
+    assert np.allclose(audio._curve_block_max(gains), per_sample, atol=1.5 / audio.BLOCK)
+    assert np.all(audio._curve_block_max(gains) >= per_sample - 1e-12)
