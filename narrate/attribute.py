@@ -2000,11 +2000,13 @@ def _decide_sequence(
             total = score + backward[k][(a, b)]
             if total > best.get(b, _IMPOSSIBLE * 10):
                 best[b] = total
-        choice = states[path[k]]
+        choice: _Entity | None = states[path[k]]
         rivals = [v for b, v in best.items() if b != path[k]]
         margin = best[path[k]] - max(rivals) if rivals else 10.0
         if turn.anchor and turn.speaker is not None:
             continue
+        if choice in turn.addressed:
+            choice = None  # everyone here is being spoken to: the speaker is not known
         if turn.gender is not None:
             turn.speaker = choice  # keeps its rule ("tag-pronoun" or "beat") and confidence
         else:

@@ -590,3 +590,14 @@ def test_group_speech_and_was_x_s_answer_tags() -> None:
     assert by_text(result, "the library").speaker == "Everyone"  # the crowd asks again
     group = next(c for c in result.characters if c.name == "Everyone")
     assert group.lines == 3
+
+
+def test_a_quote_addressed_to_the_only_person_known_has_no_speaker_rather_than_them() -> None:
+    text = (
+        "Jem Tull walked home by the river road, and he whistled as he went. Jem was late.\n\n"
+        '"Good evening, Jem."\n\n'
+        '"Evening," said Jem.\n'
+    )
+    result = run(text)
+    assert by_text(result, "Good evening").speaker is None  # someone unseen: not Jem
+    assert by_text(result, "Evening,").speaker == "Jem"
