@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -637,6 +638,64 @@ def mux_m4b(aac: Path, metadata: str, dest: Path) -> None:
         )
     finally:
         meta.unlink(missing_ok=True)
+
+
+class M4bMux:
+    """An M4B being muxed while its segments are still being encoded.
+
+    Muxing four hours of ADTS into MP4 takes ffmpeg ~2.5 s (per-packet work,
+    not I/O); fed segment by segment as they are verified, it runs alongside the
+    encoders instead of after them. ``finish`` closes the stream and checks the
+    result; ``abort`` kills it (the caller removes ``dest``, a temp name).
+    """
+
+    def __init__(self, metadata: str, dest: Path) -> None:
+        self.dest = dest
+        self.meta = dest.with_name(dest.name + ".ffmeta")
+        self.meta.write_text(metadata, encoding="utf-8")
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish or abort
+        cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+               "-f", "aac", "-i", "pipe:0", "-f", "ffmetadata", "-i", str(self.meta),
+               "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
+               "-c", "copy", "-movflags", "+faststart", "-f", "ipod", str(dest)]
+        try:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                         stderr=self.errors)
+        except OSError as exc:
+            self._cleanup()
+            raise OutputError(f"cannot run ffmpeg for {dest.name}: {exc}") from None
+
+    def add(self, part: Path) -> None:
+        assert self.proc.stdin is not None
+        try:
+            with open(part, "rb") as src:
+                shutil.copyfileobj(src, self.proc.stdin, 1 << 20)
+        except BrokenPipeError:
+            self.finish()  # raises with ffmpeg's own message
+            raise OutputError(f"ffmpeg stopped reading while writing {self.dest.name}") from None
+
+    def finish(self) -> None:
+        assert self.proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self.proc.stdin.close()
+        code = self.proc.wait()
+        self.errors.seek(0)
+        err = self.errors.read()
+        self._cleanup()
+        if code != 0:
+            raise OutputError(f"ffmpeg failed writing {self.dest.name}: {_last_line(err)}")
+
+    def abort(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        with contextlib.suppress(OSError, BrokenPipeError):
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        self.meta.unlink(missing_ok=True)
+        self.errors.close()
 
 
 # --- reading back (tests, bench, verification) ------------------------------------------

@@ -16,8 +16,10 @@ chapter cut at scene/paragraph boundaries into pieces of roughly
    to a multiple of ``FRAME_ALIGN`` samples so each encoded segment decodes to
    exactly ``samples + ENCODED_EXTRA``: chapter and cue times are computed from
    sample counts and land where the audio is.
-3. **Assembly** — segments are joined with a byte-level stream copy, the M4B is
-   muxed with FFMETADATA chapters then tagged with mutagen, the MP3 tagged with
+3. **Assembly** — the M4B is muxed (FFMETADATA chapters from the planned sample
+   counts) while the encoders run, fed each segment in book order as soon as it
+   is verified, then tagged with mutagen; MP3 segments are joined with a
+   byte-level stream copy and tagged with
    ID3 CHAP/CTOC, transcripts and chapter JSON written, and finally the
    manifest. Every output is written to a temporary name and renamed.
 
@@ -541,8 +543,14 @@ def _encode_one(lay: SegmentLayout, fmt: str, cache_root: str, rate: int, master
 
 
 def encode_segments(layouts: Sequence[SegmentLayout], fmts: Sequence[str], cache: Cache, rate: int,
-                    settings: RenderSettings, workers: int, progress: Progress) -> dict[tuple[int, str], Path]:
-    """Encode (or reuse) every segment in every format; returns (segment no, fmt) -> file."""
+                    settings: RenderSettings, workers: int, progress: Progress,
+                    on_ready: Callable[[int, str, Path], None] | None = None) -> dict[tuple[int, str], Path]:
+    """Encode (or reuse) every segment in every format; returns (segment no, fmt) -> file.
+
+    ``on_ready(i, fmt, path)`` is called (in this process) for each segment as
+    soon as it exists; then segments are encoded in book order, so a consumer
+    of the book in order (the streaming M4B mux) can start at once.
+    """
     found: dict[tuple[int, str], Path] = {}
     todo: list[tuple[int, str]] = []
     for i, lay in enumerate(layouts):
@@ -550,15 +558,24 @@ def encode_segments(layouts: Sequence[SegmentLayout], fmts: Sequence[str], cache
             path = cache.find_segment(lay.key + "-" + _bitrate(settings, fmt), fmt)
             if path is not None:
                 found[(i, fmt)] = path
+                if on_ready is not None:
+                    on_ready(i, fmt, path)
             else:
                 todo.append((i, fmt))
-    # Longest first so the last job to start is a short one (less idle time at the end).
-    todo.sort(key=lambda job: (-layouts[job[0]].samples, job[1]))
+    if on_ready is None:
+        # Longest first so the last job to start is a short one (less idle time at the end).
+        todo.sort(key=lambda job: (-layouts[job[0]].samples, job[1]))
+
+    def done(job: tuple[int, str], path: Path) -> None:
+        found[job] = path
+        if on_ready is not None:
+            on_ready(job[0], job[1], path)
+
     with progress.bar(len(todo), "encoding", "segment") as update:
         if todo and workers <= 1:
             for i, fmt in todo:
-                found[(i, fmt)] = Path(_encode_one(layouts[i], fmt, str(cache.root), rate, settings.mastering,
-                                                   _bitrate(settings, fmt)))
+                done((i, fmt), Path(_encode_one(layouts[i], fmt, str(cache.root), rate, settings.mastering,
+                                                _bitrate(settings, fmt))))
                 update(1)
         elif todo:
             with _pool(min(workers, len(todo))) as pool:
@@ -568,9 +585,49 @@ def encode_segments(layouts: Sequence[SegmentLayout], fmts: Sequence[str], cache
                     for i, fmt in todo
                 }
                 for fut in as_completed(futures):
-                    found[futures[fut]] = Path(fut.result())
+                    done(futures[fut], Path(fut.result()))
                     update(1)
     return found
+
+
+class _InOrder:
+    """Feeds M4B segments to the streaming mux in book order as they become ready,
+    each checked to decode to the length the chapter times were computed for."""
+
+    def __init__(self, layouts: Sequence[SegmentLayout], mux: audio.M4bMux) -> None:
+        self.layouts = layouts
+        self.mux = mux
+        self.next = 0
+        self.ready: dict[int, Path] = {}
+
+    def __call__(self, i: int, fmt: str, path: Path) -> None:
+        if fmt != "m4b":
+            return
+        self.ready[i] = path
+        while self.next in self.ready:
+            part = self.ready.pop(self.next)
+            _check_length(part, "m4b", self.layouts[self.next])
+            self.mux.add(part)
+            self.next += 1
+
+
+def _check_length(path: Path, fmt: str, lay: SegmentLayout) -> int:
+    decoded = audio.count_frames(path, fmt)
+    expected = lay.samples + audio.ENCODED_EXTRA[fmt]
+    if decoded != expected:  # the arithmetic chapter times rely on
+        raise OutputError(f"encoded segment has {decoded} samples, expected {expected}; "
+                          "clear the cache with `narrate cache --clear` and render again")
+    return decoded
+
+
+def expected_timeline(layouts: Sequence[SegmentLayout], fmt: str, indices: Sequence[int]) -> Timed:
+    """A format's timeline from sample counts alone (what encoding must produce)."""
+    starts = []
+    pos = 0
+    for i in indices:
+        starts.append(pos)
+        pos += layouts[i].samples + audio.ENCODED_EXTRA[fmt]
+    return Timed(fmt, tuple(starts), pos)
 
 
 # --- names -----------------------------------------------------------------------------------------
@@ -628,12 +685,7 @@ def timeline(layouts: Sequence[SegmentLayout], files: Mapping[tuple[int, str], P
     pos = 0
     for i in indices:
         starts.append(pos)
-        decoded = audio.count_frames(files[(i, fmt)], fmt)
-        expected = layouts[i].samples + audio.ENCODED_EXTRA[fmt]
-        if decoded != expected:  # the arithmetic chapter times rely on
-            raise OutputError(f"encoded segment has {decoded} samples, expected {expected}; "
-                              "clear the cache with `narrate cache --clear` and render again")
-        pos += decoded
+        pos += _check_length(files[(i, fmt)], fmt, layouts[i])
     return Timed(fmt, tuple(starts), pos)
 
 
@@ -789,9 +841,27 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
     encode_fmts = list(fmts)
     if settings.split_chapters and "mp3" not in encode_fmts:
         encode_fmts.append("mp3")
-    files = encode_segments(layouts, encode_fmts, cache, rate, settings, workers, progress)
-
     all_indices = list(range(len(layouts)))
+    # A one-shot's single "Chapter 1" mark is no help for finding your place in
+    # it: its scenes are the chapters there.
+    by_scene = settings.scene_chapters or len(work.chapters) == 1
+    mux: audio.M4bMux | None = None
+    if "m4b" in fmts:
+        planned = expected_timeline(layouts, "m4b", all_indices)
+        _, m4b_marks, _ = _cues_and_marks(plan, layouts, all_indices, planned, rate)
+        chapters = _m4b_chapters(m4b_marks, planned.total, rate, by_scene)
+        mux = audio.M4bMux(audio.ffmetadata(chapters, rate, {}), _tmp_beside(out / f"{slug}.m4b"))
+    try:
+        files = encode_segments(layouts, encode_fmts, cache, rate, settings, workers, progress,
+                                _InOrder(layouts, mux) if mux is not None else None)
+        if mux is not None:
+            mux.finish()
+    except BaseException:
+        if mux is not None:
+            mux.abort()
+            audio.remove_quietly(mux.dest)
+        raise
+
     timelines = {fmt: timeline(layouts, files, fmt, all_indices) for fmt in encode_fmts}
     primary = timelines["m4b" if "m4b" in fmts else "mp3"]
     duration = primary.total / rate
@@ -808,16 +878,10 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
         timed = timelines[fmt]
         dest = out / f"{slug}.{fmt}"
         tmp = _tmp_beside(dest)
-        joined = dest.with_name(f".{dest.name}.joined")
         try:
             _, fmt_marks, _ = _cues_and_marks(plan, layouts, all_indices, timed, rate)
             if fmt == "m4b":
-                audio.concat_files([files[(i, fmt)] for i in all_indices], joined)
-                # A one-shot's single "Chapter 1" mark is no help for finding your
-                # place in it: its scenes are the chapters there.
-                by_scene = settings.scene_chapters or len(work.chapters) == 1
-                chapters = _m4b_chapters(fmt_marks, timed.total, rate, by_scene)
-                audio.mux_m4b(joined, audio.ffmetadata(chapters, rate, {}), tmp)
+                # muxed while encoding (M4bMux, above), from the same sample counts
                 tagging.write_m4b_tags(tmp, tag_values, cover)
             else:
                 audio.concat_files([files[(i, fmt)] for i in all_indices], tmp)
@@ -826,7 +890,6 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
         except OSError as exc:
             raise OutputError(f"{dest}: cannot write ({exc.strerror or exc}); free some space or pick another -o") from None
         finally:
-            audio.remove_quietly(joined)
             audio.remove_quietly(tmp)
         written.append(dest)
     main_audio = written[0].name if written else ""

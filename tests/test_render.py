@@ -74,7 +74,7 @@ def test_files_and_summary(rendered: tuple[Path, object, Path]) -> None:
     for name in ("the-brass-key.m4b", "the-brass-key.mp3", "the-brass-key.vtt",
                  "the-brass-key.chapters.json", "cover.jpg", "manifest.json"):
         assert (out / name).is_file(), name
-    assert not [p for p in out.rglob("*") if ".partial" in p.name or p.name.endswith(".tmp")]
+    assert not [p for p in out.rglob("*") if ".partial" in p.name or p.name.endswith((".tmp", ".ffmeta"))]
     summary = result.summary()  # type: ignore[attr-defined]
     assert summary.startswith("synthesized ") and ", reused 0 from cache" in summary
     assert "the-brass-key.m4b" in summary and "total duration 0:00:" in summary
@@ -215,6 +215,31 @@ def test_kill_9_mid_render_keeps_finished_clips(tmp_path: Path) -> None:
     last = done.stdout.strip().splitlines()[-1]
     reused = int(last.split("reused ")[1].split()[0])
     assert reused >= kept - 1  # the clip being written at the kill may be lost, nothing else
+
+
+def test_a_failed_encode_stops_the_streaming_mux_and_leaves_no_partial_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import narrate.render as render_module
+    from narrate.errors import OutputError
+
+    real = render_module._encode_one
+    calls = []
+
+    def failing(*args: object) -> str:
+        calls.append(args)
+        if len(calls) == 2:  # the first segment is already in the mux by then
+            raise OutputError("disk full (simulated)")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_module, "_encode_one", failing)
+    settings = RenderSettings(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", workers=1,
+                              progress=False, formats=("m4b",))
+    with pytest.raises(OutputError, match="simulated"):
+        render(_write(tmp_path), settings)
+    assert len(calls) == 2
+    out = tmp_path / "out" / "the-brass-key"
+    assert not [p.name for p in out.iterdir() if p.suffix in (".m4b", ".partial", ".ffmeta")]
 
 
 def test_unwritable_output_is_one_clear_line(tmp_path: Path) -> None:
