@@ -293,13 +293,13 @@ class PreparedClip:
     peaks: Floats32
 
 
-@functools.lru_cache(maxsize=16)
-def _band_and_k(rate: int, bins: int) -> tuple[Floats32, Floats32]:
-    """Responses over ``bins`` rfft bins: the band-limit (cosine roll-off 1 kHz
-    below LOWPASS_HZ) and band-limit times the K-weighting magnitude.
+_TABLE = 1 << 16  # response table resolution over 0..Nyquist: 0.17 Hz at 22.05 kHz
 
-    Cached: clip lengths are rounded up to a few FFT sizes, so most clips reuse
-    one of the last few responses (float32, the FFTs' precision).
+
+@functools.lru_cache(maxsize=8)
+def _response_table(rate: int) -> tuple[Floats32, Floats32]:
+    """The band-limit (cosine roll-off 1 kHz below LOWPASS_HZ) and band-limit
+    times the K-weighting magnitude, over ``_TABLE + 1`` frequencies.
 
     The AAC and MP3 encoders low-pass espeak's buzzy harmonics anyway; doing it
     first means the limiter sees the waveform the encoder will keep, instead of
@@ -307,13 +307,22 @@ def _band_and_k(rate: int, bins: int) -> tuple[Floats32, Floats32]:
     K filter is applied zero-phase (|H| only): the energy per 100 ms block is
     what matters.
     """
-    w = np.linspace(0.0, np.pi, bins)
+    w = np.linspace(0.0, np.pi, _TABLE + 1)
     if rate / 2 > LOWPASS_HZ:
         ramp = np.clip((LOWPASS_HZ - w * (rate / 2 / np.pi)) / 1000.0, 0.0, 1.0)
         band = 0.5 - 0.5 * np.cos(np.pi * ramp)
     else:
-        band = np.ones(bins)
+        band = np.ones(len(w))
     return band.astype(np.float32), (band * np.interp(w, *_k_magnitude(rate))).astype(np.float32)
+
+
+def _band_and_k(rate: int, bins: int) -> tuple[Floats32, Floats32]:
+    """The responses of ``_response_table`` at ``bins`` rfft bins (nearest table
+    entry: both are smooth at that resolution). Clip lengths give hundreds of
+    FFT sizes, so a lookup beats computing or caching per size."""
+    index = (np.arange(bins) * (_TABLE / max(1, bins - 1)) + 0.5).astype(np.intp)
+    band, band_k = _response_table(rate)
+    return band[index], band_k[index]
 
 
 def _block_gains(peaks: Floats, threshold: float, spread: int = 5) -> Floats | None:
