@@ -220,6 +220,21 @@ def _address_gender(quote: str) -> Gender | None:
 # The pronouns after a subject-position name that vote for its gender. (Object and
 # possessive forms are often someone else's, "Sasuke kissed her", but leaving them out
 # measured worse on LitBank and left Sakura of seed 000 without a gender.)
+_OBJECT_OF_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\s+")
+# Verbs whose "his"/"her" object is the subject's own body or manner: "Kakashi shook his
+# head", "Sakura bit her lip"; unlike "kissed her cheek".
+_SELF_VERBS = (
+    "shook|nodded|bit|raised|lifted|rolled|narrowed|closed|opened|furrowed|cleared|crossed"
+    "|scratched|rubbed|ran|tilted|cocked|bowed|hung|lowered|pursed|licked|clenched|shrugged"
+    "|squared|straightened|folded|averted|tucked|set|held|cleared|wiped|dropped|pushed|put"
+    "|shifted|turned|covered|pressed|took|made|found|kept|gave|spread|stretched"
+)
+_OWN_PRONOUN = re.compile(
+    rf"(?:\s+(?:[a-z]+ly\s+)?(?:{_SELF_VERBS})\s+(?P<own>his|her)\b"
+    r"|[^.!?;:\"“”\n—]{0,50}?\b(?P<self>himself|herself)\b)",
+    re.IGNORECASE,
+)
+OWN_VOTES = 3  # such a pronoun outweighs a few that merely follow the name
 GENDER_PRONOUNS = r"\b(he|him|his|himself|she|her|hers|herself)\b"
 GROUP = "Everyone"  # the speaker of '"Yes!" they shouted.'
 PERSON_VOTES = 2  # pronouns agreeing with a name that make it a person
@@ -402,7 +417,8 @@ class _Names:
         forms: Counter[str] = Counter()
         for m in _CAP_RUN.finditer(text):
             title = m.group("title")
-            words = [_clean(w) for w in m.group("name").split()]
+            spans = [(w.start(), w.end()) for w in re.finditer(r"\S+", m.group("name"))]
+            words = [_clean(m.group("name")[a:b]) for a, b in spans]
             # Drop capitalised non-names from either end ("Then Kakashi", "Kakashi Monday").
             start_word = 0
             while start_word < len(words) and not is_name_word(words[start_word]):
@@ -424,7 +440,10 @@ class _Names:
             if title is not None and title.rstrip(".") in _ABBREVIATED:
                 title = title.rstrip(".") + "."
             form = " ".join([title, *words] if title else words)
-            mentions.append((m.start(), m.end(), form))
+            # The mention starts at its first kept word: in "Like Sasuke, she" the name
+            # is not the subject, and what comes before it must say so.
+            begin = m.start() if title else m.start("name") + spans[start_word][0]
+            mentions.append((begin, m.start("name") + spans[start_word + end_word - 1][1], form))
             forms[form] += 1
         self._merge(forms)
         self.mentions = [
@@ -510,7 +529,20 @@ class _Names:
                 continue
             limit = self.mentions[k + 1][0] if k + 1 < len(self.mentions) else e + 120
             window_end = min(limit, e + 120)
+            own = _OWN_PRONOUN.match(text, e, window_end)
+            if own is not None:
+                # "Sasuke ran his hand", "Ino found herself": the pronoun is the name's own
+                entity.gender_votes[
+                    PRONOUN_GENDER[(own.group("own") or own.group("self")).lower()]
+                ] += OWN_VOTES
+                continue
             m = pronoun.search(text, e, window_end)
+            if (
+                m is not None
+                and m.group(1).lower() in ("him", "her")
+                and _OBJECT_OF_VERB.fullmatch(text, e, m.start())
+            ):
+                continue  # "Sasuke kissed her": the object of the name's verb is someone else
             if m is not None:
                 between = text[e : m.start()]
                 if '"' in between or "“" in between or "”" in between or "\n\n" in between:
@@ -853,6 +885,13 @@ RANK_TITLES = _words(
     reverend parson vicar rector inspector detective constable admiral commander count
     countess duke duchess baron baroness king queen prince princess"""
 )
+# Occupations: "the doctor" is a person of their own unless someone carries the title,
+# never a description of whichever named person happens to be present.
+ROLE_NOUNS = RANK_TITLES | _words(
+    """nurse servant officer clerk driver porter landlord landlady keeper waiter soldier
+    surgeon maid housekeeper coachman footman butler cook guard lawyer clergyman priest
+    minister sailor policeman farmer"""
+)
 # Relatives named through a spouse or parent: the title their name takes.
 KIN: dict[str, tuple[str, ...]] = {
     "wife": ("mrs", "lady", "madame", "mme"),
@@ -1075,7 +1114,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             if entity is None and definite
             else None
         )
-        if entity is None and intro is None and definite:
+        if entity is None and intro is None and definite and head not in ROLE_NOUNS:
             # "said his step-son", "the blonde replied": a description of someone
             # already in the scene when exactly one person there fits it.
             gender = EPITHET_GENDER.get(head.split("-")[-1])
@@ -1276,6 +1315,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
 
         turn = _Turn(lines=dialogue, start=p_start, scene=scene_key, gap=gap, addressed=addressed)
         turn.address_gender = _address_gender(quote_text)
+        turn.mentioned = [e for e in _mentions(quote_text, names) if e not in addressed]
         turn.opens = lines[dialogue[0]].start == p_start
         turn.present = present
         turn.salient = snapshot
@@ -1597,7 +1637,8 @@ def _self_introductions(
                 said += " " + lines[following].text
                 break
             following += 1
-        m = _SELF_INTRO.search(re.sub(r"[\"“”‘’]", " ", said))
+        # quote marks go, apostrophes stay: "I’m Emrys"
+        m = _SELF_INTRO.search(re.sub(r"[\"“”‘]|’(?![A-Za-z])|(?<![A-Za-z])’", " ", said))
         asked = _previous_quote(lines, i)
         if m is None and asked >= 0 and _ASKS_NAME.search(lines[asked].text):
             asker = decisions.get(asked)
@@ -1686,6 +1727,24 @@ def _vocatives(quote: str, names: _Names, answering: bool = False) -> list[_Enti
     return found
 
 
+_NAME_IN_QUOTE = re.compile(
+    r"(?<![\w'’])(?:(?:Mr|Mrs|Ms|Dr)\.?\s+|Miss\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*"
+)
+
+
+def _mentions(quote: str, names: _Names) -> list[_Entity]:
+    """People a quote names ("Miss Watkin will be cross"): speakers rarely name themselves."""
+    found: list[_Entity] = []
+    for m in _NAME_IN_QUOTE.finditer(quote):
+        form = _POSSESSIVE.sub("", m.group(0))
+        if form in NOT_NAMES:
+            continue
+        entity = names.lookup(form)
+        if entity is not None and entity.person and entity not in found:
+            found.append(entity)
+    return found
+
+
 def _beat_subject(
     lines: Sequence[Line], para: list[int], resolve: Callable[[_Subject, bool], _Entity | None]
 ) -> tuple[_Entity | None, Gender | None]:
@@ -1735,6 +1794,7 @@ class _Turn:
     scene: tuple[int, int] | None
     gap: int  # narration-only paragraphs since the previous dialogue paragraph
     addressed: list[_Entity]  # named in a vocative: not the speaker
+    mentioned: list[_Entity] = field(default_factory=list)  # named in the quote otherwise
     address_gender: Gender | None = None  # "Yes, sir.": the addressee's sex
     opens: bool = True  # its paragraph opens with the quote (no narration before it)
     own: dict[int, _Entity] = field(default_factory=dict)  # lines with a name/description tag
@@ -1843,6 +1903,7 @@ AFTER_REPEAT = -1.0  # anyone but the speaker after someone spoke twice running
 WRONG_GENDER = -8.0
 UNSETTLED_GENDER = -1.5  # a person whose gender the text has not settled
 ADDRESSED = -6.0  # named in the quote: rarely its speaker
+MENTIONED = -2.0  # named in the quote otherwise: "Miss Watkin will be cross with you"
 ANSWERS = 1.5  # the person the previous quote addressed, answering
 LEAD = 3.0  # the person acting just before a pronoun-tagged quote
 LEAD_UNTAGGED = 1.5  # the person acting in the narration just before an untagged quote
@@ -1931,6 +1992,8 @@ def _decide_sequence(
         score = RANK * rank.get(p, len(participants))
         if p in turn.addressed:
             score += ADDRESSED
+        elif p in turn.mentioned:
+            score += MENTIONED
         if turn.gender is None and p is turn.lead:
             score += LEAD_UNTAGGED  # "Grey eyes twinkle. Kakashi grinned. 'You look well.'"
         if turn.gender is not None:

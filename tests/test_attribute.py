@@ -601,3 +601,59 @@ def test_a_quote_addressed_to_the_only_person_known_has_no_speaker_rather_than_t
     result = run(text)
     assert by_text(result, "Good evening").speaker is None  # someone unseen: not Jem
     assert by_text(result, "Evening,").speaker == "Jem"
+
+
+SICKROOM = """\
+Wren lay in the narrow bed by the window. The doctor came in and set his bag on the chair.
+
+"How long has the fever lasted?" asked the doctor.
+
+"Since Tuesday," Wren said.
+
+"Then we wait another night," the doctor said.
+"""
+
+
+def test_an_occupation_is_its_own_person_not_whoever_is_present() -> None:
+    result = run(SICKROOM)
+    # "the doctor" is not Wren, the only named person in the room
+    assert by_text(result, "How long").speaker == "the doctor"
+    assert by_text(result, "another night").speaker == "the doctor"
+    assert by_text(result, "Since Tuesday").speaker == "Wren"
+
+
+GENDER_CUES = """\
+Orla waited at the gate for an hour, and she would not sit down.
+
+Like Caspian, she hated waiting. Unlike Caspian, she said so.
+
+Caspian shook his head when he arrived. Caspian kissed her on both cheeks, and Caspian found himself smiling.
+
+"You are late," said Orla.
+
+"I know," Caspian said.
+"""
+
+
+def test_gender_comes_from_the_names_own_pronouns_not_ones_beside_it() -> None:
+    result = run(GENDER_CUES)
+    genders = {c.name: c.gender for c in result.characters}
+    # "Like Caspian, she" is Orla's pronoun and "kissed her" is the object's; "shook
+    # his head" and "found himself" are Caspian's own
+    assert genders["Caspian"] == "male"
+    assert genders["Orla"] == "female"
+
+
+WATCHFUL = """\
+Maud sat with Ansel on the steps of the mill. Ansel had walked all day, and he was tired. Ansel yawned, and he stretched. Maud laughed at Ansel, and she poked him. The light went.
+
+"Maud will want her supper soon."
+
+The wind rose over the water.
+"""
+
+
+def test_a_person_named_in_a_quote_is_probably_not_its_speaker() -> None:
+    result = run(WATCHFUL)
+    # nothing else decides it: Maud, named first, would otherwise be the likelier speaker
+    assert by_text(result, "want her supper").speaker == "Ansel"
