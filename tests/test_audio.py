@@ -63,12 +63,12 @@ def test_limiter_holds_threshold_without_touching_quiet_parts() -> None:
 
 def _buzz(seconds: float, amp: float) -> bytes:
     """Speech-like test signal: a 120 Hz pulse train under a syllable-rate
-    envelope, its peaks ~13.5 dB above its loudness (like espeak's voicing: more
-    than the 11.5 dB between the level and the limiter, so the limiter works)."""
+    envelope, its peaks ~15.5 dB above its loudness (like espeak's voicing: more
+    than the 13 dB between the level and the limiter, so the limiter works)."""
     t = np.arange(int(seconds * RATE)) / RATE
     pulses = np.zeros(len(t))
     pulses[:: RATE // 120] = 1.0
-    voiced = np.convolve(pulses, np.hanning(64), mode="same")
+    voiced = np.convolve(pulses, np.hanning(40), mode="same")
     voiced -= voiced.mean()
     return audio.to_pcm(amp * voiced * (0.55 + 0.45 * np.sin(2 * np.pi * 4 * t)))
 

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3, CTOCFlags
@@ -449,3 +450,44 @@ def test_a_one_shot_m4b_marks_its_scenes(tmp_path: Path) -> None:
     assert len(titles) == 4 and titles[0] == "The Tide Clock", titles  # intro + 3 scenes
     starts = [c.start for c in m4b.chapters]
     assert starts == sorted(set(starts))
+
+
+def _speechlike(seconds: float, amp: float) -> bytes:
+    """A 120 Hz pulse train under a syllable-rate envelope: peaky like espeak's voicing."""
+    t = np.arange(int(seconds * RATE)) / RATE
+    pulses = np.zeros(len(t))
+    pulses[:: RATE // 120] = 1.0
+    voiced = np.convolve(pulses, np.hanning(48), mode="same")
+    voiced -= voiced.mean()
+    return audio.to_pcm(amp * voiced * (0.55 + 0.45 * np.sin(2 * np.pi * 4 * t)))
+
+
+def test_only_segments_predicted_near_the_ceiling_are_decoded_and_those_are_fixed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from narrate.render import ENCODER_OVERSHOOT, PeakBound, encode_verified
+
+    measured: list[Path] = []
+    real = audio.encoded_true_peak
+    monkeypatch.setattr(audio, "encoded_true_peak", lambda path, rate: measured.append(path) or real(path, rate))
+    dest = tmp_path / "seg.aac"
+    pcm = _speechlike(20.0, 0.9)
+    for headroom in (0.0, audio.Mastering().encoder_headroom):
+        m = audio.Mastering(encoder_headroom=headroom)
+        prepared = audio.prepare_clip(pcm, RATE, m)
+
+        def chunks(mm: audio.Mastering, bound: PeakBound) -> list[bytes]:
+            bound.value = max(bound.value, audio.mastered_peak(prepared.stats, prepared.peaks, mm))  # noqa: B023
+            return [audio.master(prepared.pcm, prepared.stats, prepared.peaks, mm)]  # noqa: B023
+
+        measured.clear()
+        got = encode_verified(chunks, RATE, "m4b", "64k", m, dest)
+        _, peak = audio.measure_file_loudness(dest)
+        assert peak <= -3.0 and got <= -3.2, (headroom, peak, got)
+        if headroom == 0.0:
+            # at the ceiling: decoded, found over it, re-encoded quieter, checked again
+            assert len(measured) >= 2, measured
+        else:
+            # far enough under: predicted safe, not decoded, and the prediction holds
+            assert measured == []
+            assert peak <= got + 0.05 and got == pytest.approx(20 * np.log10(m.limit) + ENCODER_OVERSHOOT["m4b"],
+                                                                abs=0.6)
