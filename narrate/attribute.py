@@ -237,6 +237,7 @@ _OWN_PRONOUN = re.compile(
 OWN_VOTES = 3  # such a pronoun outweighs a few that merely follow the name
 GENDER_PRONOUNS = r"\b(he|him|his|himself|she|her|hers|herself)\b"
 GROUP = "Everyone"  # the speaker of '"Yes!" they shouted.'
+THE_SHARE = 4  # at least one use in this many after "the": not a personal name
 PERSON_VOTES = 2  # pronouns agreeing with a name that make it a person
 
 
@@ -329,6 +330,10 @@ class _Names:
         # Capitalised words after an article ("a Norwegian") or a place preposition
         # ("in Manchester") are nationalities and places, not characters.
         not_person: Counter[str] = Counter()
+        # "the Hokage", "the Rokudaime": a word often written after "the" is a title, a
+        # clan or a thing; a person's name hardly ever is.
+        after_the: Counter[str] = Counter()
+        capitalised: Counter[str] = Counter()
         previous = ""
         for m in _WORD.finditer(text):
             word = m.group(0)
@@ -338,6 +343,9 @@ class _Names:
             else:
                 if before in _PLACE_WORDS and not _POSSESSIVE.search(word):
                     not_person[word] += 1
+                capitalised[_clean(word)] += 1
+                if before in ("the", "The"):
+                    after_the[_clean(word)] += 1
                 # Hard-wrapped text (Gutenberg) breaks lines mid-sentence: only a
                 # blank line ends a paragraph.
                 i = m.start() - 1
@@ -365,6 +373,8 @@ class _Names:
                 return False
             if word.isupper() and len(word) > 1:
                 return False  # an acronym ("ANBU") or a shouted word, not someone's name
+            if after_the[word] >= 2 and after_the[word] * THE_SHARE >= capitalised[word]:
+                return False
             if word in first_names:
                 return True
             mid = cap_mid[word]
@@ -623,7 +633,7 @@ _SUBJECT_FIRST = re.compile(
     + _SUBJECT_RE
     + r")(?:\s*,\s*[a-z]+ly\s*,)?\s+(?:[a-z]+ly\s+)?(?:"
     + _VERB
-    + r")\b"
+    + r")\b(?!\s+of\b)"  # "the delighted screams of two toddlers": a noun, not a tag
 )
 # Narration that introduces a quote: Mrs. Bennet said to her husband, "…" / He answered:
 _TAG_BEFORE_RE = re.compile(
@@ -1114,7 +1124,14 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             if entity is None and definite
             else None
         )
-        if entity is None and intro is None and definite and head not in ROLE_NOUNS:
+        if (
+            entity is None
+            and intro is None
+            and definite
+            and head not in ROLE_NOUNS
+            # "the Warden" holds an office: only mid-talk is it the one other person there
+            and (prev_speaker is not None or not name.split()[-1][:1].isupper())
+        ):
             # "said his step-son", "the blonde replied": a description of someone
             # already in the scene when exactly one person there fits it.
             gender = EPITHET_GENDER.get(head.split("-")[-1])
@@ -1645,6 +1662,9 @@ def _self_introductions(
             if asker is not None and asker.speaker is not who:
                 m = _NAME_ANSWER.match(lines[i].text)
         if m is None:
+            greeted = _greeted_as(lines, decisions, names, i, who)
+            if greeted is not None:
+                renames[who] = greeted
             continue
         found = " ".join(_clean(m.group("name")).split())
         named = names.lookup(found)
@@ -1655,6 +1675,56 @@ def _self_introductions(
         if named is not None and named is not who and not named.narrator:
             renames[who] = named
     return renames
+
+
+def _greeted_as(
+    lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names, i: int, who: _Entity
+) -> _Entity | None:
+    """ "'Kakashi,' the dark avenger greets. ¶ 'Sasuke.'": a described speaker whom the
+    reply greets by name is that person, when all their lines are in this one scene."""
+    said = decisions[i]
+    if (
+        not who.epithet
+        # "my uncle" is a lasting description of someone: renamed only from a line of
+        # its own tag, never from a guess that may be wrong
+        or (
+            who.name.lower().startswith(("my ", "his ", "her ", "our ", "their ", "your "))
+            and said.rule not in ("tag", "tag-epithet")
+        )
+        or any(d.speaker is who and lines[j].scene != lines[i].scene for j, d in decisions.items())
+    ):
+        return None
+    for j in range(i + 1, min(len(lines), i + 8)):
+        reply = lines[j]
+        if reply.scene != lines[i].scene or reply.chapter != lines[i].chapter:
+            return None
+        if reply.kind != "dialogue" or reply.paragraph == lines[i].paragraph:
+            continue
+        answer = decisions.get(j)
+        if any(_ASKS_NAME.search(lines[k].text) for k in range(max(0, i - 6), i + 1)):
+            return None  # "Tell us your name!" "Pip, sir.": the answer names its speaker
+        greeted = [
+            e
+            for e in _vocatives(reply.text, names)
+            if not e.epithet
+            and not e.narrator
+            and e.person
+            # someone already speaking in the scene is not the newcomer described
+            and not any(
+                d.speaker is e and lines[k].scene == lines[i].scene and k < i
+                for k, d in decisions.items()
+            )
+        ]
+        if (
+            len(greeted) == 1
+            and answer is not None
+            and answer.speaker is not who
+            and answer.speaker is not greeted[0]
+            and reply.paragraph == lines[i].paragraph + 1
+        ):
+            return greeted[0]
+        return None
+    return None
 
 
 _ASKS_NAME = re.compile(

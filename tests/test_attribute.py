@@ -657,3 +657,56 @@ def test_a_person_named_in_a_quote_is_probably_not_its_speaker() -> None:
     result = run(WATCHFUL)
     # nothing else decides it: Maud, named first, would otherwise be the likelier speaker
     assert by_text(result, "want her supper").speaker == "Ansel"
+
+
+GREETED = """\
+Tamsin walked home along the canal. Tamsin was tired, and she wanted her supper.
+
+A figure was leaning against the lock gate when she came round the bend.
+
+"Tamsin," the tall stranger said, and pushed himself off the gate.
+
+"Corwen." Tamsin did not stop walking. She had not seen her brother in six years.
+
+"You could say hello," Corwen said.
+"""
+
+
+def test_a_described_newcomer_greeted_by_name_is_that_person() -> None:
+    result = run(GREETED)
+    assert by_text(result, '"Tamsin,"').speaker == "Corwen"
+    assert not any(c.name == "the tall stranger" for c in result.characters)
+
+
+ASKED = """\
+Nell was alone on the quay when a sailor came up the steps.
+
+"What's your name?" the sailor asked.
+
+"Nell."
+
+"Well, Nell, you look cold," said the sailor.
+"""
+
+
+def test_the_answer_to_a_name_question_does_not_rename_the_asker() -> None:
+    result = run(ASKED)
+    assert by_text(result, "What's your name").speaker == "a sailor"  # as introduced
+
+
+TITLE = """\
+The Warden had ruled the valley for forty years. Everyone feared the Warden, and the Warden liked it so.
+
+Idris came to the hall at dawn. Idris knelt, and he waited.
+
+"Rise," the Warden said.
+
+"Thank you, Warden," said Idris, and he rose.
+"""
+
+
+def test_a_word_mostly_written_after_the_is_a_title_not_a_name() -> None:
+    result = run(TITLE)
+    names = {c.name for c in result.characters}
+    assert "Warden" not in names
+    assert by_text(result, "Rise").speaker == "the Warden"
