@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from narrate import given_names
 from narrate.lines import SPEECH_VERBS
 from narrate.model import Character, Gender, Line, Work
 
@@ -254,6 +255,7 @@ class _Entity:
     epithet: bool = False  # named only by a description: "the saloon-keeper"
     group: bool = False  # several people speaking at once: '"Yes!" they shouted.'
     lines_here: int = 0  # dialogue paragraphs spoken in the current scene
+    name_gender: Gender | None = None  # what the given name says, when the text does not
 
     @property
     def person(self) -> bool:
@@ -275,7 +277,7 @@ class _Entity:
             return "male"
         if female > 1.5 * male and female >= 1:
             return "female"
-        return "unknown"
+        return self.name_gender or "unknown"  # pronouns undecided: "William" is a boy
 
     def canonical(self) -> str:
         if self.known or self.epithet or not self.forms:
@@ -284,6 +286,20 @@ class _Entity:
             return self.name
         # The most used form; ties go to the longer (fuller) one.
         return max(self.forms.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+
+
+def _name_gender(entity: _Entity) -> Gender | None:
+    """The sex a character's given name usually has, if every form agrees."""
+    found: set[Gender] = set()
+    for form in entity.forms:
+        words = [w for w in form.split() if w.rstrip(".") not in {t.rstrip(".") for t in TITLES}]
+        if not words:
+            continue
+        if words[0] in given_names.MALE:
+            found.add("male")
+        elif words[0] in given_names.FEMALE:
+            found.add("female")
+    return found.pop() if len(found) == 1 else None
 
 
 def _title_gender(title: str) -> Gender | None:
@@ -465,6 +481,8 @@ class _Names:
             if entity is not None:
                 entity.forms[form] += 1
         self._genders()
+        for entity in self.entities:
+            entity.name_gender = _name_gender(entity)
 
     def _merge(self, forms: Counter[str]) -> None:
         def split(form: str) -> tuple[str | None, list[str]]:

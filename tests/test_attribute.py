@@ -710,3 +710,17 @@ def test_a_word_mostly_written_after_the_is_a_title_not_a_name() -> None:
     names = {c.name for c in result.characters}
     assert "Warden" not in names
     assert by_text(result, "Rise").speaker == "the Warden"
+
+
+NAMED_ONLY = """\
+The hall was cold. Across the table from Margaret sat Hubert, and between them the candle guttered.
+
+"Pass the salt," said Margaret.
+
+"Pass it yourself," said Hubert.
+"""
+
+
+def test_a_given_name_settles_gender_when_no_pronoun_does() -> None:
+    genders = {c.name: c.gender for c in run(NAMED_ONLY).characters}
+    assert genders == {"Margaret": "female", "Hubert": "male"}
