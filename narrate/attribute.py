@@ -794,6 +794,11 @@ def _tag_after(text: str, quote: str = "") -> _Subject | None:
     return _subject(m) if m is not None else None
 
 
+_TO_WHOM = re.compile(
+    r"[\s,;—–-]*[^.!?\"“”]{0,40}?\b(?:"
+    + _VERB
+    + rf")\b\s+(?:[a-z]+ly\s+)?to\s+(?P<name>{_NAME_RE})"
+)
 _COMMA_CLOSE = re.compile(r"[,—–-]\s*[\"”’'»]\s*$")
 _OPEN_CLOSE = re.compile(r"[?!…]\s*[\"”’'»]\s*$")
 _ANY_VERB_TAG = re.compile(
@@ -1376,6 +1381,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 found = introduced_by  # "… and said to me: ¶ “Well, …”"
             if found is None:
                 continue
+            if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":
+                # '"Eat your dinner," she said to Lucy': Lucy is spoken to, not speaking
+                to_whom = _TO_WHOM.match(lines[para[pos + 1]].text)
+                listener = names.lookup(to_whom.group("name")) if to_whom else None
+                if listener is not None and listener not in turn.addressed:
+                    turn.addressed.append(listener)
             gender = PRONOUN_GENDER.get(found.text.lower()) if found.kind == "pron" else None
             who = resolve(found)
             if gender is not None:

@@ -724,3 +724,14 @@ The hall was cold. Across the table from Margaret sat Hubert, and between them t
 def test_a_given_name_settles_gender_when_no_pronoun_does() -> None:
     genders = {c.name: c.gender for c in run(NAMED_ONLY).characters}
     assert genders == {"Margaret": "female", "Hubert": "male"}
+
+
+SPOKEN_TO = """\
+At the long table sat Bryony and Petra. Bryony sighed, and she reached for the bread. Bryony frowned, and she looked across the table. Petra had not touched her soup. Petra shook her head and stared at the window.
+
+"Eat your soup, dear," she said to Petra.
+"""
+
+
+def test_the_person_a_tag_says_is_spoken_to_is_not_the_speaker() -> None:
+    assert by_text(run(SPOKEN_TO), "Eat your soup").speaker == "Bryony"
