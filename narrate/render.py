@@ -788,8 +788,104 @@ def _m4b_chapters(marks: Sequence[Any], total: int, rate: int, scene_chapters: b
             for n, (start, title) in enumerate(flat)]
 
 
-def _tmp_beside(dest: Path) -> Path:
-    return dest.with_name(f".{dest.name}.partial")
+SCRATCH_PREFIX = ".narrate-tmp-"
+
+
+class Scratch:
+    """A render's temporary files, in one hidden folder of the output folder
+    (``.narrate-tmp-<pid>``, same file system, so finished files are renamed
+    into place atomically). Removed as a whole when the render ends; one left by
+    a killed render (SIGKILL, power loss) is removed by the next render or
+    preview writing to that folder (``remove_stale_scratch``).
+
+    The owner holds an exclusive ``flock`` on ``lock`` inside it for its whole
+    life: the kernel drops it when the process dies, however it dies, so a
+    folder whose lock can be taken has no live owner (a pid check alone could
+    mistake a reused pid, or another container's process, for the owner).
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.dir = out / f"{SCRATCH_PREFIX}{os.getpid()}"
+        self.dir.mkdir(exist_ok=True)
+        self._lock = open(self.dir / "lock", "wb")  # noqa: SIM115 - held until close()
+        _try_lock(self._lock)
+
+    def temp(self, dest: Path) -> Path:
+        """Where ``dest`` is written before it is renamed into place."""
+        return self.dir / f"{dest.parent.name}-{dest.name}.partial"
+
+    def close(self) -> None:
+        self._lock.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> Scratch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _try_lock(handle: Any) -> bool:
+    """Take an exclusive, non-blocking lock on an open file; False if another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; the pid check in remove_stale_scratch decides
+        return True
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists, someone else's (or cannot tell: keep it)
+    return True
+
+
+STALE_SECONDS = 3600  # unowned leftovers of older narrate versions are removed after this
+
+
+def remove_stale_scratch(out: Path, now: float | None = None) -> int:
+    """Remove what killed renders left in ``out``: scratch folders with no live
+    owner, and (after STALE_SECONDS) the hidden ``.NAME.partial`` / ``.ffmeta`` /
+    ``.NAME.XXXX.tmp`` files narrate wrote beside its outputs before. Returns
+    how many entries were removed."""
+    now = time.time() if now is None else now
+    removed = 0
+    for folder in (out, out / "chapters"):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if folder == out and name.startswith(SCRATCH_PREFIX) and entry.is_dir(follow_symlinks=False):
+                pid = name[len(SCRATCH_PREFIX):]
+                if not pid.isdigit() or int(pid) == os.getpid():
+                    continue
+                try:
+                    with open(Path(entry.path) / "lock", "rb") as lock:
+                        free = _try_lock(lock) and not (sys.platform == "win32" and _pid_alive(int(pid)))
+                except FileNotFoundError:  # killed before taking its lock
+                    free = not _pid_alive(int(pid))
+                except OSError:
+                    continue
+                if free:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                    removed += 1
+            elif name.startswith(".") and (name.endswith((".partial", ".partial.ffmeta", ".tmp"))
+                                           or name.startswith(".narrate-write-test-")):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS and entry.is_file():
+                        os.unlink(entry.path)
+                        removed += 1
+    return removed
 
 
 def _publish(tmp: Path, dest: Path) -> None:
@@ -831,22 +927,20 @@ def _workers(settings: RenderSettings) -> int:
     return settings.workers if settings.workers > 0 else (os.cpu_count() or 1)
 
 
-def _prepare_out_dir(path: Path) -> Path:
+def _prepare_out_dir(path: Path) -> Scratch:
+    """Make the output folder, clear what killed renders left there, and
+    return this render's scratch folder in it."""
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / f".narrate-write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        remove_stale_scratch(path)
+        return Scratch(path)
     except OSError as exc:
         raise OutputError(f"{path}: output directory is not writable ({exc.strerror or exc}); "
                           "pick another with -o DIR") from None
-    return path
 
 
 def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: TextIO | None = None) -> RenderResult:
     """Render an analysed work to ``settings.out_dir/<slug>/`` (see the module docstring)."""
-    from narrate import tags as tagging
-
     fmts = tuple(dict.fromkeys(settings.formats))
     for fmt in fmts:
         if fmt not in ("m4b", "mp3"):
@@ -854,10 +948,19 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
     if not fmts and not settings.split_chapters:
         raise InputError(None, "no output format", "use --format m4b, mp3 or m4b,mp3")
     progress = Progress(settings.progress, stream)
+    slug = work_slug(analysis.work)
+    out = settings.out_dir / slug
+    with _prepare_out_dir(out) as scratch:
+        return _render_into(analysis, settings, fmts, progress, out, scratch)
+
+
+def _render_into(analysis: Analysis, settings: RenderSettings, fmts: tuple[str, ...], progress: Progress,
+                 out: Path, scratch: Scratch) -> RenderResult:
+    from narrate import tags as tagging
+
     work = analysis.work
     meta = work.meta
     slug = work_slug(work)
-    out = _prepare_out_dir(settings.out_dir / slug)
     cover = tagging.load_cover(settings.cover) if settings.cover else tagging.title_card(meta.title, meta.author)
     cache = Cache(default_cache_dir(settings.cache_dir))
     workers = _workers(settings)
@@ -881,7 +984,7 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
         planned = expected_timeline(layouts, "m4b", all_indices)
         _, m4b_marks, _ = _cues_and_marks(plan, layouts, all_indices, planned, rate)
         chapters = _m4b_chapters(m4b_marks, planned.total, rate, by_scene)
-        mux = audio.M4bMux(audio.ffmetadata(chapters, rate, {}), _tmp_beside(out / f"{slug}.m4b"))
+        mux = audio.M4bMux(audio.ffmetadata(chapters, rate, {}), scratch.temp(out / f"{slug}.m4b"))
     try:
         files = encode_segments(layouts, encode_fmts, cache, rate, settings, workers, progress,
                                 _InOrder(layouts, mux) if mux is not None else None)
@@ -908,7 +1011,7 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
     for fmt in fmts:
         timed = timelines[fmt]
         dest = out / f"{slug}.{fmt}"
-        tmp = _tmp_beside(dest)
+        tmp = scratch.temp(dest)
         try:
             _, fmt_marks, _ = _cues_and_marks(plan, layouts, all_indices, timed, rate)
             if fmt == "m4b":
@@ -926,7 +1029,7 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
     main_audio = written[0].name if written else ""
     written += _write_transcripts(cues, marks, out / slug, duration, settings, meta.title, meta.author, main_audio)
 
-    chapter_entries = _split_chapters(plan, layouts, files, rate, settings, out, tag_values, cover,
+    chapter_entries = _split_chapters(plan, layouts, files, rate, settings, out, scratch, tag_values, cover,
                         dict(zip(mark_parts, marks, strict=True))) \
         if settings.split_chapters else None
     if chapter_entries:
@@ -951,7 +1054,8 @@ def _book_rate(infos: Mapping[str, ClipInfo]) -> int:
 
 
 def _split_chapters(plan: Plan, layouts: Sequence[SegmentLayout], files: Mapping[tuple[int, str], Path],
-                    rate: int, settings: RenderSettings, out: Path, tag_values: Mapping[str, str],
+                    rate: int, settings: RenderSettings, out: Path, scratch: Scratch,
+                    tag_values: Mapping[str, str],
                     cover: bytes, book_marks: Mapping[int, Any]) -> list[dict[str, Any]]:
     """One MP3 per chapter (intro folded into the first, closing notes into the last)."""
     from narrate import tags as tagging
@@ -973,7 +1077,7 @@ def _split_chapters(plan: Plan, layouts: Sequence[SegmentLayout], files: Mapping
         cues, marks, numbers = _cues_and_marks(plan, layouts, indices, timed, rate)
         name = f"{part.number:02d}-{slugify(part.title, max_len=40, fallback='chapter')}"
         dest = folder / f"{name}.mp3"
-        tmp = _tmp_beside(dest)
+        tmp = scratch.temp(dest)
         # Nothing in a chapter file may depend on the chapters after it (so no
         # "n of total" track number, no book-wide voice list, no render date):
         # an old episode stays byte-identical when a work in progress grows.
@@ -1096,17 +1200,23 @@ def preview_analysis(analysis: Analysis, settings: RenderSettings, *, scene: str
     """Render part of a work with the final voices, pauses and mastering to one MP3."""
     chosen, label = select_lines(analysis, scene=scene, chapter=chapter, lines=lines)
     progress = Progress(settings.progress, stream)
-    out = _prepare_out_dir(settings.out_dir / work_slug(analysis.work))
+    out = settings.out_dir / work_slug(analysis.work)
+    with _prepare_out_dir(out) as scratch:
+        return _preview_into(analysis, settings, chosen, label, chapter is not None, progress, out, scratch)
+
+
+def _preview_into(analysis: Analysis, settings: RenderSettings, chosen: Sequence[Line], label: str,
+                  titles: bool, progress: Progress, out: Path, scratch: Scratch) -> Path:
     cache = Cache(default_cache_dir(settings.cache_dir))
     engine_version = str(make_engine(settings.engine).version())
     plan = build_plan(analysis, settings, engine_version, lines=chosen, intro=False,
-                      titles=chapter is not None)
+                      titles=titles)
     _, _, infos = synthesize_missing(plan, cache, _workers(settings), progress, settings.mastering)
     rate = _book_rate(infos)
     settings = with_book_offset(plan, infos, rate, settings)
     layouts = layout(plan, infos, rate, settings)
     dest = out / f"preview-{label}.mp3"
-    tmp = _tmp_beside(dest)
+    tmp = scratch.temp(dest)
 
     def chunks(mastering: audio.Mastering, bound: PeakBound) -> Iterator[bytes]:
         for lay in layouts:

@@ -240,7 +240,8 @@ def test_a_failed_encode_stops_the_streaming_mux_and_leaves_no_partial_book(
         render(_write(tmp_path), settings)
     assert len(calls) == 2
     out = tmp_path / "out" / "the-brass-key"
-    assert not [p.name for p in out.iterdir() if p.suffix in (".m4b", ".partial", ".ffmeta")]
+    assert not [p.name for p in out.iterdir()
+                if p.suffix in (".m4b", ".partial", ".ffmeta") or p.name.startswith(".narrate-tmp-")]
 
 
 def test_unwritable_output_is_one_clear_line(tmp_path: Path) -> None:
@@ -468,7 +469,12 @@ def test_only_segments_predicted_near_the_ceiling_are_decoded_and_those_are_fixe
 
     measured: list[Path] = []
     real = audio.encoded_true_peak
-    monkeypatch.setattr(audio, "encoded_true_peak", lambda path, rate: measured.append(path) or real(path, rate))
+
+    def counted(path: Path, rate: int) -> float:
+        measured.append(path)
+        return real(path, rate)
+
+    monkeypatch.setattr(audio, "encoded_true_peak", counted)
     dest = tmp_path / "seg.aac"
     pcm = _speechlike(20.0, 0.9)
     for headroom in (0.0, audio.Mastering().encoder_headroom):
@@ -491,3 +497,54 @@ def test_only_segments_predicted_near_the_ceiling_are_decoded_and_those_are_fixe
             assert measured == []
             assert peak <= got + 0.05 and got == pytest.approx(20 * np.log10(m.limit) + ENCODER_OVERSHOOT["m4b"],
                                                                 abs=0.6)
+
+
+# A process that opens a scratch folder in OUT, writes what an encode in
+# progress has there, then either dies by SIGKILL or waits to be killed.
+_SCRATCH_OWNER = """
+import os, signal, sys, time
+from pathlib import Path
+from narrate.render import Scratch
+scratch = Scratch(Path(sys.argv[1]))
+scratch.temp(Path(sys.argv[1]) / "book.m4b").write_bytes(b"half a book")
+(scratch.dir / ".book.m4b.partial.ffmeta").write_text(";FFMETADATA1")
+if sys.argv[2] == "die":
+    os.kill(os.getpid(), signal.SIGKILL)
+print(scratch.dir, flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_next_command_removes_what_a_killed_render_left_but_not_a_live_ones(tmp_path: Path) -> None:
+    from narrate.render import remove_stale_scratch
+
+    work = _write(tmp_path)
+    out = tmp_path / "out" / "the-brass-key"
+    out.mkdir(parents=True)
+    dead = subprocess.run([sys.executable, "-c", _SCRATCH_OWNER, str(out), "die"], check=False)
+    assert dead.returncode == -signal.SIGKILL
+    live = subprocess.Popen([sys.executable, "-c", _SCRATCH_OWNER, str(out), "live"], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert live.stdout is not None
+        live_dir = Path(live.stdout.readline().strip())
+        dead_dir = next(p for p in out.iterdir() if p.name.startswith(".narrate-tmp-") and p != live_dir)
+        assert dead_dir.is_dir() and (dead_dir / "the-brass-key-book.m4b.partial").is_file()
+        # an old version's hidden partial file beside the book: removed once it is an hour old
+        legacy = out / ".the-brass-key.mp3.partial"
+        legacy.write_bytes(b"x")
+        os.utime(legacy, (time.time() - 7200, time.time() - 7200))
+        fresh = out / ".the-brass-key.m4b.partial"
+        fresh.write_bytes(b"x")
+
+        result = CliRunner().invoke(main, ["preview", str(work), "--scene", "1.2", "--no-play", "-o",
+                                           str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")])
+        assert result.exit_code == 0, result.output
+        assert not dead_dir.exists() and not legacy.exists()
+        assert live_dir.is_dir() and (live_dir / "the-brass-key-book.m4b.partial").is_file() and fresh.exists()
+        # the preview's own scratch folder is gone too
+        assert sorted(p.name for p in out.iterdir() if p.name.startswith(".narrate-tmp-")) == [live_dir.name]
+    finally:
+        live.kill()
+        live.wait()
+    assert remove_stale_scratch(out) == 1 and not live_dir.exists()
