@@ -43,7 +43,7 @@ def name_key(s: str) -> str:
 def blank_line_work(path: Path) -> Work:
     """A fallback Work: paragraphs separated by blank lines, one scene."""
     text = path.read_text(encoding="utf-8")
-    paragraphs = []
+    paragraphs: list[Paragraph] = []
     for m in re.finditer(r"\S[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", text):
         body = m.group(0).rstrip()
         paragraphs.append(Paragraph(len(paragraphs) + 1, m.start(), m.start() + len(body)))
