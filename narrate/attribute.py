@@ -131,11 +131,15 @@ EPITHET_GENDER: dict[str, Gender] = {
 }
 
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
+# Spaces or one line break (hard-wrapped text), never a blank line: a heading's last
+# word and the next paragraph's first ("Son of Beatrice" / "Amory Blaine") are no name.
+_GAP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"
 _CAP_RUN = re.compile(
     r"(?<![\w'’-])(?:(?P<title>(?:Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Rev|Mme|Mlle)\.?|Miss|Sir|Lady|Lord|"
     r"Madam|Madame|Mister|Doctor|Professor|Captain|Colonel|Major|General|Aunt|Uncle|King|Queen|"
-    r"Prince|Princess|Father|Mother|Brother|Sister|Master|Mistress|Judge|Reverend|Monsieur)\s+)?"
-    r"(?P<name>[A-Z][a-z\w'’]*(?:-[A-Za-z]+)?(?:\s+(?:[A-Z][a-z\w'’]*(?:-[A-Za-z]+)?))*)"
+    r"Prince|Princess|Father|Mother|Brother|Sister|Master|Mistress|Judge|Reverend|Monsieur)"
+    rf"{_GAP})?"
+    rf"(?P<name>[A-Z][a-z\w'’]*(?:-[A-Za-z]+)?(?:{_GAP}(?:[A-Z][a-z\w'’]*(?:-[A-Za-z]+)?))*)"
 )
 _PLACE_WORDS = _words(
     "a an the in into from near across through toward towards within inside outside around"
@@ -256,6 +260,8 @@ class _Entity:
     group: bool = False  # several people speaking at once: '"Yes!" they shouted.'
     lines_here: int = 0  # dialogue paragraphs spoken in the current scene
     name_gender: Gender | None = None  # what the given name says, when the text does not
+    first: int = -1  # where the text first names or describes them (-1: unknown)
+    called: int = 0  # times a quote addresses them by name
 
     @property
     def person(self) -> bool:
@@ -265,7 +271,7 @@ class _Entity:
             or self.group
             or self.fixed_gender is not None
             or self.speech > 0
-            or sum(self.gender_votes.values()) >= PERSON_VOTES
+            or sum(self.gender_votes.values()) + self.called >= PERSON_VOTES
         )
 
     @property
@@ -476,6 +482,8 @@ class _Names:
             (s, e, self.by_key[_key(f)]) for s, e, f in mentions if _key(f) in self.by_key
         ]
         self.starts = [s for s, _, _ in self.mentions]
+        for s, _e, named in reversed(self.mentions):
+            named.first = s
         for _s, _e, form in mentions:
             entity = self.by_key.get(_key(form))
             if entity is not None:
@@ -541,6 +549,16 @@ class _Names:
                     self.by_key.setdefault(_key(word), target)
             elif title is not None and len(words) == 1:
                 self.by_key.setdefault(_key(words[0]), target)
+            elif title is not None:
+                # "Dr. Howard Archie" is later "Dr. Archie", "Sir Henry Curtis" is "Sir
+                # Henry". But "Mr. Knightley" is not "Mr. John Knightley" (his brother),
+                # nor "Miss Pinkerton" her sister "Miss Jemima Pinkerton".
+                self.by_key.setdefault(_key(" ".join(words)), target)
+                bare = title.rstrip(".").lower()
+                if _TITLE_ALIASES.get(bare, bare) in RANK_TITLES:
+                    self.by_key.setdefault(_key(words[-1]), target)
+                elif bare in ("sir", "lady", "lord"):
+                    self.by_key.setdefault(_key(words[0]), target)
 
     def _genders(self) -> None:
         """Vote a gender for each entity from the pronoun that follows its mentions."""
@@ -1016,6 +1034,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     """Give every dialogue line a speaker, a confidence and the rule that decided it."""
     names = _Names(work, known)
     text = work.text
+    for line in lines:
+        if line.kind == "dialogue":
+            # "Yes, Beatrice.": someone who is spoken to. A quote that is only a name
+            # may be the answer to "What is his name?", so it does not count.
+            for entity in _vocatives(line.text, names, answering=True):
+                entity.called += 1
     narrator: _Entity | None = next((e for e in names.entities if e.narrator), None)
     first_person = narrator is not None or _first_person(work, lines)
 
@@ -1182,7 +1206,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             # is the fuller description of the same person.
             entity = epithets.get(_epithet_key(intro))
             if entity is None:
-                entity = _Entity(name=intro, epithet=True)
+                entity = _Entity(name=intro, epithet=True, first=para_start)
                 names.entities.append(entity)
                 entity.forms[intro] += 1
                 epithets[_epithet_key(intro)] = entity
@@ -1190,7 +1214,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 if gender:
                     entity.fixed_gender = gender
         if entity is None:
-            entity = _Entity(name=name, epithet=True)
+            entity = _Entity(name=name, epithet=True, first=para_start)
             gender = EPITHET_GENDER.get(head)
             if gender:
                 entity.fixed_gender = gender
@@ -1354,6 +1378,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         carried_lead = None
 
         turn = _Turn(lines=dialogue, start=p_start, scene=scene_key, gap=gap, addressed=addressed)
+        turn.end = p_end
         turn.address_gender = _address_gender(quote_text)
         turn.mentioned = [e for e in _mentions(quote_text, names) if e not in addressed]
         turn.opens = lines[dialogue[0]].start == p_start
@@ -1462,6 +1487,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             provisional if last_line.kind == "dialogue" and not _closed(last_line.text) else None
         )
 
+    # Whoever a tag or description already names is on stage from that turn on, even
+    # before the text first calls them by name ("said his lady" is Mrs. Bennet).
+    for turn in turns:
+        for on_stage in (turn.speaker if turn.anchor else None, *turn.own.values()):
+            if on_stage is not None and (on_stage.first < 0 or on_stage.first > turn.start):
+                on_stage.first = turn.start
     # Pass 2: conversations, decided from their anchors outwards.
     _decide_conversations(turns, first_person, get_narrator if first_person else None, unnamed)
     for turn in turns:
@@ -1910,6 +1941,7 @@ class _Turn:
     anchor: bool = False
     confidence: float = 0.0
     rule: str | None = None
+    end: int = 0  # where its paragraph ends
 
 
 def _conversations(turns: list[_Turn]) -> list[list[_Turn]]:
@@ -2008,6 +2040,7 @@ LEAD = 3.0  # the person acting just before a pronoun-tagged quote
 LEAD_UNTAGGED = 1.5  # the person acting in the narration just before an untagged quote
 REFERENT = 0.5  # where the running pronoun resolution pointed
 RANK = -0.8  # per place down the list of participants
+NOT_YET = -2.0  # the text has not named or described them yet: not on stage
 
 
 def _may_be(entity: _Entity, gender: Gender) -> bool:
@@ -2089,6 +2122,10 @@ def _decide_sequence(
         if turn.anchor and turn.speaker is not None:
             return 0.0 if p is turn.speaker else _IMPOSSIBLE
         score = RANK * rank.get(p, len(participants))
+        if p.first > turn.end and turn.gender is None:
+            # Mr. Knightley, introduced two paragraphs later, cannot be the one
+            # talking with Emma now.
+            score += NOT_YET
         if p in turn.addressed:
             score += ADDRESSED
         elif p in turn.mentioned:

@@ -735,3 +735,103 @@ At the long table sat Bryony and Petra. Bryony sighed, and she reached for the b
 
 def test_the_person_a_tag_says_is_spoken_to_is_not_the_speaker() -> None:
     assert by_text(run(SPOKEN_TO), "Eat your soup").speaker == "Bryony"
+
+
+def test_someone_the_text_has_not_yet_named_is_not_in_an_earlier_exchange() -> None:
+    # The father and daughter talk first; the neighbour is only named when he walks in
+    # later, so the earlier untagged turns alternate between the two who are there.
+    text = """\
+Orla Penhale sat by the fire with her father after the wedding guests had gone. The house was quiet, and she watched him turn his empty cup in his hands.
+
+"You will miss her, Orla," said Mr. Penhale.
+
+"I will, papa, but she is only across the valley."
+
+"Across the valley is a long way in winter."
+
+"Not for the carrier, papa. He goes every Tuesday."
+
+"The carrier's horse is lame."
+
+"Then we shall walk, and you shall lean on me."
+
+A knock sounded, and Mr. Treave, their neighbour from the mill, came in stamping the snow from his boots. He was a loud, kind man, and he sat down without being asked.
+
+"Well, the bride is gone," said Mr. Treave.
+"""
+    result = run(text)
+    assert by_text(result, "I will, papa").speaker == "Orla Penhale"
+    assert by_text(result, "Across the valley is a long way").speaker == "Mr. Penhale"
+    assert by_text(result, "Not for the carrier").speaker == "Orla Penhale"
+    assert by_text(result, "The carrier's horse").speaker == "Mr. Penhale"
+    assert by_text(result, "Then we shall walk").speaker == "Orla Penhale"
+    assert by_text(result, "the bride is gone").speaker == "Mr. Treave"
+
+
+def test_a_heading_and_the_first_name_below_it_are_not_one_name() -> None:
+    text = """\
+Chapter One: The Sons of Delphine
+
+
+Hollis Mayne came home from the war in the spring. "I am back," Hollis said.
+
+"So you are," said Delphine, and she kissed him.
+"""
+    result = run(text)
+    names = {c.name for c in result.characters}
+    assert by_text(result, "So you are").speaker == "Delphine"
+    assert by_text(result, "I am back").speaker in {"Hollis", "Hollis Mayne"}
+    assert not any("Delphine" in n and "Hollis" in n for n in names)
+
+
+def test_a_rank_title_with_a_full_name_is_the_same_person_as_title_and_surname() -> None:
+    text = """\
+Dr. Anselm Quarry kept his surgery above the chemist's shop. Dr. Quarry was a tall man, and he stooped through every door.
+
+"Sit down," said Dr. Quarry.
+
+"Thank you," said Mrs. Fell. She sat.
+"""
+    result = run(text)
+    doctors = [c for c in result.characters if "Quarry" in c.name]
+    assert len(doctors) == 1
+    assert {"Dr. Quarry", "Dr. Anselm Quarry"} <= {doctors[0].name, *doctors[0].aliases}
+
+
+def test_a_family_title_with_a_given_name_is_not_the_title_and_surname() -> None:
+    # "Miss Pinkerton" is the elder sister; "Miss Delia Pinkerton" the younger one.
+    text = """\
+Miss Delia Pinkerton ran to the window of the school. Her elder sister sat at the desk.
+
+"The carriage has come, sister," said Miss Delia Pinkerton.
+
+"Then ring the bell," said Miss Pinkerton. She did not look up.
+"""
+    result = run(text)
+    assert (
+        by_text(result, "The carriage has come").speaker != by_text(result, "ring the bell").speaker
+    )
+    assert by_text(result, "ring the bell").speaker == "Miss Pinkerton"
+
+
+def test_a_name_only_ever_spoken_to_is_still_a_person_who_can_speak() -> None:
+    # Ysolde is named in narration once and then only addressed; she is the woman in
+    # the room, so the pronoun tags are hers and not the queen the narration mentions.
+    text = """\
+Ysolde had once been presented to Queen Adelheid, and she never let anyone forget it. Her son grew up on the story.
+
+"Ysolde."
+
+"Yes, Tamas?"
+
+"Why did you go to court?"
+
+"Because I was beautiful, Tamas, and it was expected," she said.
+
+"Are you still beautiful, Ysolde?"
+
+"Go to sleep," she said.
+"""
+    result = run(text)
+    assert by_text(result, "Because I was beautiful").speaker == "Ysolde"
+    assert by_text(result, "Go to sleep").speaker == "Ysolde"
