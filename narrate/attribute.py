@@ -48,7 +48,8 @@ FEMALE_TITLES = _words(
 )
 NEUTRAL_TITLES = _words(
     "Dr Dr. Doctor Professor Prof Prof. Captain Capt Capt. Colonel Col Major General Lieutenant "
-    "Sergeant Judge Reverend Rev Rev. Saint St St."
+    "Sergeant Corporal Inspector Constable Detective Admiral Commander Parson Judge Reverend "
+    "Rev Rev. Saint St St."
 )
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
 HONORIFICS = ("sensei", "sama", "san", "kun", "chan", "senpai", "sempai", "dono", "hime", "shishou")
@@ -137,7 +138,8 @@ _GAP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"
 _CAP_RUN = re.compile(
     r"(?<![\w'’-])(?:(?P<title>(?:Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Rev|Mme|Mlle)\.?|Miss|Sir|Lady|Lord|"
     r"Madam|Madame|Mister|Doctor|Professor|Captain|Colonel|Major|General|Aunt|Uncle|King|Queen|"
-    r"Prince|Princess|Father|Mother|Brother|Sister|Master|Mistress|Judge|Reverend|Monsieur)"
+    r"Prince|Princess|Father|Mother|Brother|Sister|Master|Mistress|Judge|Reverend|Monsieur|"
+    r"Lieutenant|Sergeant|Corporal|Inspector|Constable|Detective|Admiral|Commander|Parson)"
     rf"{_GAP})?"
     rf"(?P<name>[A-Z][a-z\w'’]*(?:-[A-Za-z]+)?(?:{_GAP}(?:[A-Z][a-z\w'’]*(?:-[A-Za-z]+)?))*)"
 )
@@ -233,6 +235,7 @@ _SELF_VERBS = (
     "|scratched|rubbed|ran|tilted|cocked|bowed|hung|lowered|pursed|licked|clenched|shrugged"
     "|squared|straightened|folded|averted|tucked|set|held|cleared|wiped|dropped|pushed|put"
     "|shifted|turned|covered|pressed|took|made|found|kept|gave|spread|stretched"
+    "|stamped|waved|drummed|flexed|hunched|buttoned|swung|adjusted|smoothed|puffed"
 )
 _OWN_PRONOUN = re.compile(
     rf"(?:\s+(?:[a-z]+ly\s+)?(?:{_SELF_VERBS})\s+(?P<own>his|her)\b"
@@ -462,6 +465,10 @@ class _Names:
                     break  # "Big Medicine", "Happy Jack": the word is part of the name
                 start_word += 1
                 title = None
+            title_word = 0
+            if start_word > 0 and words[start_word - 1] in TITLES and start_word < len(words):
+                # "Tonight Sergeant Brisk": the run began before the title
+                title, title_word = words[start_word - 1], 1
             words = words[start_word:]
             end_word = len(words)
             while end_word > 0 and not is_name_word(words[end_word - 1]):
@@ -474,7 +481,11 @@ class _Names:
             form = " ".join([title, *words] if title else words)
             # The mention starts at its first kept word: in "Like Sasuke, she" the name
             # is not the subject, and what comes before it must say so.
-            begin = m.start() if title else m.start("name") + spans[start_word][0]
+            begin = (
+                m.start()
+                if title and not title_word
+                else m.start("name") + spans[start_word - title_word][0]
+            )
             mentions.append((begin, m.start("name") + spans[start_word + end_word - 1][1], form))
             forms[form] += 1
         self._merge(forms)
@@ -633,8 +644,11 @@ def _first_person(work: Work, lines: Sequence[Line]) -> bool:
 _TITLE_WORD = (
     r"(?:(?:Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Rev|Mme|Mlle)\.?|Miss|Sir|Lady|Lord|Madam|Madame|"
     r"Mister|Doctor|Professor|Captain|Colonel|Major|General|Aunt|Uncle|King|Queen|Prince|"
-    r"Princess|Father|Brother|Sister|Master|Mistress|Judge|Reverend|Monsieur|Parson|Old|Little|Young)"
+    r"Princess|Father|Brother|Sister|Master|Mistress|Judge|Reverend|Monsieur|Parson|Old|Little|Young|"
+    r"old|little|young|poor|big)"
 )
+# "said old Cotter", "cried poor Mrs. Gale": a fond or familiar word, not part of the name
+_NAME_ADJECTIVES = _words("old little young poor big")
 _NAME_RE = rf"(?:{_TITLE_WORD}\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}"
 _DETERMINER = (
     r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Yy]our|[Aa]nother|[Tt]his|[Tt]hat|"
@@ -648,7 +662,8 @@ _NP_STOP = _words(
     he she it they we i you him her them us me his its their our my your was were is are had
     has have did does do would could should will shall might must may can not no so just
     still only even very quite rather once when while where how what why if than a an the
-    half""".replace("\n", " ")
+    half through across along down up out outside inside toward towards round around
+    beyond past""".replace("\n", " ")
 )
 _PRONOUN_SUBJECTS = _words("he she i they we He She I They We")
 _NP_WORD = (
@@ -738,6 +753,9 @@ def _np_subject(name: str | None) -> _Subject | None:
     words = name.split()
     if len(words) == 2 and words[0].lower() in {"his", "her"} and words[1].lower() in _OWN_PARTS:
         return _Subject("pron", "he" if words[0].lower() == "his" else "she")
+    if len(words) > 2 and words[-1].lower() in _OWN_PARTS and _POSSESSIVE.search(words[-2]):
+        # "his mother's voice interrupted": his mother speaks
+        return _Subject("np", " ".join([*words[:-2], _POSSESSIVE.sub("", words[-2])]))
     return _Subject("np", name)
 
 
@@ -747,6 +765,8 @@ def _subject(m: re.Match[str]) -> _Subject | None:
     if m.group("np"):
         return _np_subject(_np_name(m.group("np")))
     name = m.group("name")
+    if name and name.split()[0] in _NAME_ADJECTIVES and len(name.split()) > 1:
+        name = name.split(None, 1)[1]
     if (name and name.split()[0] not in NOT_NAMES | _PRONOUN_SUBJECTS) or (
         name and len(name.split()) > 1 and re.match(_TITLE_WORD + r"\s", name)
     ):
@@ -828,7 +848,14 @@ _ANY_VERB_TAG = re.compile(
 
 def _tag_before(text: str) -> _Subject | None:
     tail = text[-160:]
-    m = _TAG_BEFORE_RE.search(tail)
+    # The last clause's subject: "Nobody spoke for a minute; then Meg said," is Meg's.
+    m = None
+    found = _TAG_BEFORE_RE.search(tail)
+    while found is not None:
+        m = found
+        # search on after this subject, so "Mrs. Bennet said" never yields "Bennet said"
+        subject_end = max(found.end(g) for g in ("pron", "np", "name") if found.group(g))
+        found = _TAG_BEFORE_RE.search(tail, subject_end + 1)
     return _subject(m) if m is not None else None
 
 
@@ -1159,6 +1186,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         definite = name.lower().startswith(("the ", "his ", "her ", "their "))
         if entity is None and definite and head in RANK_TITLES:
             titled = [e for e in names.entities if not e.epithet and head in _titles_of(e)]
+            if len(titled) > 1:
+                # two sergeants in the book: the one most recently in this scene
+                titled = [e for e in reversed(salient) if e in titled][:1]
             if len(titled) == 1:
                 return titled[0]  # "the doctor" is Dr. Archie
         if entity is None and name.lower().startswith(("his ", "her ")) and head in KIN:
@@ -1394,9 +1424,18 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":
                 found = _tag_after(lines[para[pos + 1]].text, lines[i].text)
             if found is None and pos > 0 and lines[para[pos - 1]].kind == "narration":
-                found = _tag_before(lines[para[pos - 1]].text) or _introduces_quote(
-                    lines[para[pos - 1]].text
-                )
+                interrupter = lines[para[pos - 1]].text
+                if (
+                    pos >= 2
+                    and lines[para[pos - 2]].kind == "dialogue"
+                    and not re.search(r"[.!?]", interrupter)
+                ):
+                    # '"Soon," he promised, smiling as she groaned, "I want …"': one
+                    # sentence between the pieces is the first piece's tag, whatever
+                    # other clause it ends with.
+                    found = _tag_after(interrupter, lines[para[pos - 2]].text)
+                if found is None:
+                    found = _tag_before(interrupter) or _introduces_quote(interrupter)
             if (
                 found is None
                 and pos == 0

@@ -835,3 +835,71 @@ Ysolde had once been presented to Queen Adelheid, and she never let anyone forge
     result = run(text)
     assert by_text(result, "Because I was beautiful").speaker == "Ysolde"
     assert by_text(result, "Go to sleep").speaker == "Ysolde"
+
+
+def test_a_fond_adjective_before_a_name_in_a_tag_is_not_part_of_the_name() -> None:
+    text = """\
+Old Varrick was sitting by the stove when the boy came in. Nella was darning.
+
+"The frost will hold till Friday," said old Varrick.
+
+"It always does," said Nella.
+"""
+    result = run(text)
+    assert by_text(result, "The frost will hold").speaker == "Varrick"
+    assert by_text(result, "The frost will hold").rule == "tag"
+
+
+def test_the_sergeant_is_the_sergeant_in_the_scene_when_the_book_has_two() -> None:
+    text = """\
+Years ago Sergeant Holm had kept the north gate, and everyone still talked of him.
+
+Tonight Sergeant Brisk kept it. Brisk stamped his feet against the cold while the corporal held the lantern.
+
+"Nobody passes after dark," said the sergeant.
+
+"Not even the carter?" asked the corporal.
+"""
+    result = run(text)
+    assert by_text(result, "Nobody passes").speaker in {"Brisk", "Sergeant Brisk"}
+
+
+def test_a_tag_before_a_quote_belongs_to_the_last_clause_subject() -> None:
+    text = """\
+Wenna and Ruth sat by the stove with their mending.
+
+Nobody spoke for a while; then Ruth said in a low voice, "We could sell the clock."
+
+"Never," said Wenna.
+"""
+    result = run(text)
+    assert by_text(result, "We could sell the clock").speaker == "Ruth"
+
+
+def test_someones_voice_in_a_tag_is_that_person_speaking() -> None:
+    text = """\
+Mrs. Aldous was dressing in the next room while Teddy waited in the hall.
+
+"Wear the blue coat," called his mother's voice through the door. Teddy groaned.
+
+"It itches," said Teddy.
+
+"Then wear it and itch," his mother's voice answered.
+"""
+    result = run(text)
+    assert by_text(result, "Then wear it and itch").speaker == "Mrs. Aldous"
+    assert by_text(result, "Then wear it and itch").rule == "tag-epithet"
+    assert by_text(result, "Wear the blue coat").speaker == "Mrs. Aldous"
+
+
+def test_an_interrupted_quote_keeps_its_tag_even_when_another_clause_follows() -> None:
+    text = """\
+Petra and Ivo waited at the ferry while the rain came down. Ivo shook his head at the sky, and Petra crossed her arms.
+
+"Is it coming?" asked Petra.
+
+"Soon," he said, watching as she pulled her hood tighter, "the bell has rung twice."
+"""
+    result = run(text)
+    assert by_text(result, "Soon").speaker == "Ivo"
+    assert by_text(result, "the bell has rung twice").speaker == "Ivo"
