@@ -604,6 +604,17 @@ class _Names:
                 between = text[e : m.start()]
                 if '"' in between or "“" in between or "”" in between or "\n\n" in between:
                     continue  # across a quote or a paragraph break: someone else's pronoun
+                if re.fullmatch(r"\s*,\s*", between):
+                    continue  # "As for Sasuke, she seemed content": the name was fronted
+                word = m.group(1).lower()
+                if word in ("him", "her") and not re.search(r"[.!?;:,—–]", between):
+                    after = text[m.end() : m.end() + 12]
+                    if word == "him" or re.match(
+                        r"\s*(?:[.,;:!?—–]|(?:to|at|with|for|and|as|in|on|from|into|by)\b)", after
+                    ):
+                        # "Sasuke turned and looked at her.": in the name's own clause,
+                        # him/her (not his, not herself) is somebody else.
+                        continue
                 entity.gender_votes[PRONOUN_GENDER[m.group(1).lower()]] += 1
 
     def lookup(self, form: str) -> _Entity | None:
