@@ -1055,6 +1055,12 @@ def _titles_of(entity: _Entity) -> set[str]:
     return out
 
 
+def _head_gender(head: str) -> Gender | None:
+    """The sex a description's head noun gives: "step-son", "sister-in-law"."""
+    head = re.sub(r"-in-law$", "", head.lower())
+    return EPITHET_GENDER.get(head.split("-")[-1])
+
+
 def _epithet_key(name: str) -> str:
     words = name.lower().split()
     if words and words[0] in {"the", "a", "an", "this", "that", "another"}:
@@ -1222,7 +1228,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         ):
             # "said his step-son", "the blonde replied": a description of someone
             # already in the scene when exactly one person there fits it.
-            gender = EPITHET_GENDER.get(head.split("-")[-1])
+            gender = _head_gender(head)
             present = [
                 e
                 for e in reversed(salient)
@@ -1251,12 +1257,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 names.entities.append(entity)
                 entity.forms[intro] += 1
                 epithets[_epithet_key(intro)] = entity
-                gender = EPITHET_GENDER.get(head)
+                gender = _head_gender(head)
                 if gender:
                     entity.fixed_gender = gender
         if entity is None:
             entity = _Entity(name=name, epithet=True, first=para_start)
-            gender = EPITHET_GENDER.get(head)
+            gender = _head_gender(head)
             if gender:
                 entity.fixed_gender = gender
             names.entities.append(entity)
@@ -1801,7 +1807,14 @@ def _greeted_as(
             who.name.lower().startswith(("my ", "his ", "her ", "our ", "their ", "your "))
             and said.rule not in ("tag", "tag-epithet")
         )
-        or any(d.speaker is who and lines[j].scene != lines[i].scene for j, d in decisions.items())
+        or (
+            # the same description in another scene may be someone else; "my brother's
+            # wife" is always the same person
+            not who.name.lower().startswith(("my ", "his ", "her ", "our ", "their ", "your "))
+            and any(
+                d.speaker is who and lines[j].scene != lines[i].scene for j, d in decisions.items()
+            )
+        )
     ):
         return None
     for j in range(i + 1, min(len(lines), i + 8)):

@@ -36,7 +36,7 @@ MALE = _names(
     Sam Sammy Samuel Saul Sebastian Seth Sidney Silas Simon Solomon Stanley Stephen Steve
     Steven Stuart Teddy Terence Theo Theodore Thomas Tim Timothy Toby Tom Tommy Tony Ulysses
     Victor Vincent Wallace Walter Warren Wilbur Wilfred Will Willie William Willy Zachary
-    Zeke"""
+    Zeke Sid"""
 )
 
 FEMALE = _names(
@@ -57,5 +57,6 @@ FEMALE = _names(
     Olivia Pamela Patience Pauline Peggy Penelope Phoebe Phyllis Polly Priscilla Prudence
     Rachel Rebecca Rhoda Rosa Rosalind Rosamond Rosie Ruth Sally Sarah Sophia Sophie Susan
     Susanna Susie Sybil Sylvia Teresa Tess Theresa Tilly Victoria Vera Viola Virginia
-    Winifred Winnie"""
+    Winifred Winnie Rose Lily Violet Ruby Iris Pearl Ivy Olive Stella Effie Patty Letty
+    Lizzy"""
 )

@@ -903,3 +903,29 @@ Petra and Ivo waited at the ferry while the rain came down. Ivo shook his head a
     result = run(text)
     assert by_text(result, "Soon").speaker == "Ivo"
     assert by_text(result, "the bell has rung twice").speaker == "Ivo"
+
+
+def test_an_in_law_description_has_the_sex_of_its_head_noun() -> None:
+    text = """\
+I was reading by the window. Across the room my brother Piers argued with the coal merchant about the bill, and neither noticed me.
+
+"You read too much," said my sister-in-law.
+"""
+    result = run(text)
+    speaker = by_text(result, "You read too much").speaker
+    assert speaker is not None and speaker not in {"Piers", "Narrator"}
+    cast = {c.name: c for c in result.characters}
+    assert cast[speaker].gender == "female"
+
+
+def test_a_common_given_name_that_is_also_a_word_still_gives_a_sex() -> None:
+    text = """\
+The kettle had boiled twice before anyone moved. At last Rose set out the cups, and Tobias watched Rose pour.
+
+"Sugar?" asked Rose.
+
+"Two," said Tobias.
+"""
+    result = run(text)
+    cast = {c.name: c for c in result.characters}
+    assert cast["Rose"].gender == "female"
