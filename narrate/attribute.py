@@ -1799,18 +1799,16 @@ def _greeted_as(
     """ "'Kakashi,' the dark avenger greets. ¶ 'Sasuke.'": a described speaker whom the
     reply greets by name is that person, when all their lines are in this one scene."""
     said = decisions[i]
+    # "my uncle", "my brother's wife": a lasting description of one person, relative to
+    # someone, not a stranger described in passing
+    relative = who.name.lower().startswith(("my ", "his ", "her ", "our ", "their ", "your "))
     if (
         not who.epithet
-        # "my uncle" is a lasting description of someone: renamed only from a line of
-        # its own tag, never from a guess that may be wrong
+        # renamed only from a line of its own tag, never from a guess that may be wrong
+        or (relative and said.rule not in ("tag", "tag-epithet"))
+        # the same passing description in another scene may be someone else
         or (
-            who.name.lower().startswith(("my ", "his ", "her ", "our ", "their ", "your "))
-            and said.rule not in ("tag", "tag-epithet")
-        )
-        or (
-            # the same description in another scene may be someone else; "my brother's
-            # wife" is always the same person
-            not who.name.lower().startswith(("my ", "his ", "her ", "our ", "their ", "your "))
+            not relative
             and any(
                 d.speaker is who and lines[j].scene != lines[i].scene for j, d in decisions.items()
             )
