@@ -535,8 +535,8 @@ def build_cast(
             if final_of_entry[e.key] == final:
                 aliases.extend((e.key, e.name, *e.aliases))
         gender: Gender = "unknown"
-        if entry and entry.gender:
-            gender = entry.gender
+        if entry and entry.gender in ("female", "male"):
+            gender = entry.gender  # "unknown" in the file lets narrate decide
         else:
             known = [m for m in sorted(members, key=lambda m: -m.lines) if m.gender != "unknown"]
             if known:

@@ -347,3 +347,15 @@ PROFILES_FOR_TESTS = {
         VoiceProfile("m2", "espeak", "en-gb+m2", pitch=40, gender="male"),
     ]
 }
+
+
+def test_unknown_gender_in_the_cast_file_lets_narrate_decide(inn: Path) -> None:
+    path = write_cast(inn)
+    table = path.read_text(encoding="utf-8")
+    jory = table[table.index("[characters.Jory]") :].split("\n\n")[0]
+    assert 'gender = "male"' in jory
+    unknown = jory.replace('gender = "male"', 'gender = "unknown"')
+    edit(path, jory, unknown)
+    assert cast_json(inn)["Jory"]["gender"] == "male"  # what the text says
+    edit(path, unknown, jory.replace('gender = "male"', 'gender = "female"'))
+    assert cast_json(inn)["Jory"]["gender"] == "female"  # the user's word wins
