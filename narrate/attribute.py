@@ -1055,10 +1055,22 @@ def _titles_of(entity: _Entity) -> set[str]:
     return out
 
 
-def _head_gender(head: str) -> Gender | None:
-    """The sex a description's head noun gives: "step-son", "sister-in-law"."""
+def _head_gender(head: str, phrase: str = "") -> Gender | None:
+    """The sex a description gives: its head noun ("step-son", "sister-in-law"), or a
+    word in front of it ("a female voice", "a man's voice")."""
     head = re.sub(r"-in-law$", "", head.lower())
-    return EPITHET_GENDER.get(head.split("-")[-1])
+    found = EPITHET_GENDER.get(head.split("-")[-1])
+    if found is None:
+        words = set(re.findall(r"[\w'’]+", phrase.lower()))
+        if words & _FEMALE_WORDS and not words & _MALE_WORDS:
+            return "female"
+        if words & _MALE_WORDS and not words & _FEMALE_WORDS:
+            return "male"
+    return found
+
+
+_FEMALE_WORDS = _words("female feminine woman's woman’s girl's girl’s lady's lady’s")
+_MALE_WORDS = _words("male masculine man's man’s boy's boy’s")
 
 
 def _epithet_key(name: str) -> str:
@@ -1257,12 +1269,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 names.entities.append(entity)
                 entity.forms[intro] += 1
                 epithets[_epithet_key(intro)] = entity
-                gender = _head_gender(head)
+                gender = _head_gender(head, intro)
                 if gender:
                     entity.fixed_gender = gender
         if entity is None:
             entity = _Entity(name=name, epithet=True, first=para_start)
-            gender = _head_gender(head)
+            gender = _head_gender(head, name)
             if gender:
                 entity.fixed_gender = gender
             names.entities.append(entity)

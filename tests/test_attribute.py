@@ -929,3 +929,19 @@ The kettle had boiled twice before anyone moved. At last Rose set out the cups, 
     result = run(text)
     cast = {c.name: c for c in result.characters}
     assert cast["Rose"].gender == "female"
+
+
+def test_a_described_voice_takes_the_sex_its_words_give() -> None:
+    text = """\
+The corridor was dark, and Brann could see nobody at all.
+
+"Stop there," said a female voice.
+
+"Who is that?" Brann asked.
+
+"Keep walking," said a man's voice from the other end.
+"""
+    result = run(text)
+    cast = {c.name: c for c in result.characters}
+    assert cast[str(by_text(result, "Stop there").speaker)].gender == "female"
+    assert cast[str(by_text(result, "Keep walking").speaker)].gender == "male"
