@@ -153,6 +153,11 @@ _SUBJECT_LEAD = re.compile(
 _FOLLOWED_BY_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:" + "|".join(SPEECH_VERBS) + r")\b")
 _PRECEDED_BY_VERB = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")$")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
+# "surprised to see Hinata there": someone seen or met is in the scene, though not acting
+_PERCEIVED = re.compile(
+    r"\b(?:see|sees|saw|seeing|spot|spots|spotted|notice|notices|noticed|greet|greets|greeted|"
+    r"find|finds|found)\s+$"
+)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _HONORIFIC = re.compile(r"-(?:" + "|".join(HONORIFICS) + r")$", re.IGNORECASE)
 _VERB = r"(?:" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")"
@@ -956,6 +961,7 @@ def _introduces_quote(text: str) -> _Subject | None:
 
 
 TAG_RULES = {"name": "tag", "pron": "tag-pronoun", "np": "tag-epithet"}
+RECENT_PARAGRAPHS = 2  # this one and the two before it
 OTHER_PARTY = _words("other")  # keys, see _epithet_key
 _TITLE_ALIASES = {
     "dr": "doctor",
@@ -1146,17 +1152,23 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             names.entities.append(group)
         return group
 
+    touched_at: dict[_Entity, int] = {}  # paragraph number each person last acted in
+    para_no = 0
+
     def touch(entity: _Entity) -> None:
+        touched_at[entity] = para_no
         weak.discard(entity)
         if entity in salient:
             salient.remove(entity)
         salient.append(entity)
 
-    def mention(entity: _Entity) -> None:
+    def mention(entity: _Entity, at: int) -> None:
         """A person named outside subject position ("my friend, Master John Rolfe, was
         without", "gave Tom the letter") is present, but less salient than whoever acts:
         added only when absent, before this paragraph's subjects are touched."""
-        if entity.person and entity not in salient:
+        if entity.person and _PERCEIVED.search(text, max(0, at - 12), at):
+            touch(entity)
+        elif entity.person and entity not in salient:
             salient.append(entity)
             weak.add(entity)
 
@@ -1254,6 +1266,11 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             present = [e for e in present if e not in weak]  # named in passing: absent
             if len(present) == 1:
                 return present[0]
+            # of several people in the scene, the one other person in the last few
+            # paragraphs ("the Hyuuga" while Sakura talks to Hinata at a crowded party)
+            recent = [e for e in present if touched_at.get(e, -9) >= para_no - RECENT_PARAGRAPHS]
+            if len(recent) == 1:
+                return recent[0]
         if entity is None and not name.lower().startswith(("a ", "an ", "another")):
             # "the man" after "a white man": the same person when the head matches.
             for candidate in reversed(salient):
@@ -1339,6 +1356,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     chapter_speakers: list[_Entity] = []  # who has spoken in this chapter, latest last
     chapter = 0
     for para in paragraphs:
+        para_no += 1
         first = lines[para[0]]
         if first.chapter != chapter:
             chapter, chapter_speakers = first.chapter, []
@@ -1386,7 +1404,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             introduced_by = _introduces_quote(lines[para[-1]].text)
             for s, entity in narration_mentions:
                 if not _is_subject(text, s):
-                    mention(entity)
+                    mention(entity, s)
             for s, entity in narration_mentions:
                 if _is_subject(text, s) and entity.person:
                     touch(entity)
@@ -1422,7 +1440,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         present: list[_Entity] = []
         for s, entity in narration_mentions:
             if s < first_quote and not _is_subject(text, s):
-                mention(entity)
+                mention(entity, s)
         for s, entity in narration_mentions:
             if entity.person and _is_subject(text, s):
                 if s < first_quote:

@@ -945,3 +945,28 @@ The corridor was dark, and Brann could see nobody at all.
     cast = {c.name: c for c in result.characters}
     assert cast[str(by_text(result, "Stop there").speaker)].gender == "female"
     assert cast[str(by_text(result, "Keep walking").speaker)].gender == "male"
+
+
+CROWDED_SCENE = """\
+The bell rang for supper, and the hall filled. Old Tamsin carried in the bread, and Selwyn followed her with the wine. Brannoch told Odile a long story about his boat, and Odile laughed at every part of it. Marisol had not been seen since noon, when she left the kitchen with her basket. Marisol hated crowds, and she hated supper bells more.
+
+"Sit down, all of you," said Tamsin.
+
+Nell waited until the plates were passed, then slipped out to the garden. She was surprised to see Marisol there, alone by the wall.
+
+"I thought you had gone home," Nell said.
+
+"Not yet," the Ardent said lightly, turning a leaf in her fingers. "The music is too good."
+
+"Then stay for the dancing."
+"""
+
+
+def test_a_description_of_the_one_other_person_in_the_last_paragraphs_is_them() -> None:
+    """A crowded scene, then two people alone: "the Ardent" (a family name used as an
+    epithet) is the person just seen, not a new character, though she only appeared
+    as the object of "see"."""
+    result = run(CROWDED_SCENE)
+    assert by_text(result, "Not yet").speaker == "Marisol"
+    assert by_text(result, "I thought you").speaker == "Nell"
+    assert not any(c.name == "the Ardent" for c in result.characters)
