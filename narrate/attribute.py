@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -153,6 +153,8 @@ _SUBJECT_LEAD = re.compile(
 _FOLLOWED_BY_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:" + "|".join(SPEECH_VERBS) + r")\b")
 _PRECEDED_BY_VERB = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")$")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
+# "her and Sasuke", "Naruto and then Sasuke": the second of two people named together
+_JOINED_SUBJECT = re.compile(r"(?:\b(?:her|him|me|them|us)|\b[A-Z][\w'’-]*)\s+and(?:\s+then)?\s+$")
 # "surprised to see Hinata there": someone seen or met is in the scene, though not acting
 _PERCEIVED = re.compile(
     r"\b(?:see|sees|saw|seeing|spot|spots|spotted|notice|notices|noticed|greet|greets|greeted|"
@@ -251,6 +253,7 @@ OWN_VOTES = 3  # such a pronoun outweighs a few that merely follow the name
 GENDER_PRONOUNS = r"\b(he|him|his|himself|she|her|hers|herself)\b"
 GROUP = "Everyone"  # the speaker of '"Yes!" they shouted.'
 THE_SHARE = 4  # at least one use in this many after "the": not a personal name
+CROSS_SENTENCE_VOTE = 0.5
 PERSON_VOTES = 2  # pronouns agreeing with a name that make it a person
 
 
@@ -258,7 +261,9 @@ PERSON_VOTES = 2  # pronouns agreeing with a name that make it a person
 class _Entity:
     name: str
     forms: Counter[str] = field(default_factory=Counter)
-    gender_votes: Counter[str] = field(default_factory=Counter)
+    # pronoun votes by sex, weighted (a pronoun past a full stop counts for less)
+    gender_votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    pronouns: int = 0  # pronouns that voted, whatever their weight: evidence of a person
     fixed_gender: Gender | None = None
     speech: int = 0  # times named as the subject of a speech verb: a person, not a place
     known: bool = False
@@ -279,7 +284,7 @@ class _Entity:
             or self.group
             or self.fixed_gender is not None
             or self.speech > 0
-            or sum(self.gender_votes.values()) + self.called >= PERSON_VOTES
+            or self.pronouns + self.called >= PERSON_VOTES
         )
 
     @property
@@ -287,9 +292,9 @@ class _Entity:
         if self.fixed_gender and self.fixed_gender != "unknown":
             return self.fixed_gender
         male, female = self.gender_votes["male"], self.gender_votes["female"]
-        if male > 1.5 * female and male >= 1:
+        if male > 1.5 * female and male > 0:
             return "male"
-        if female > 1.5 * male and female >= 1:
+        if female > 1.5 * male and female > 0:
             return "female"
         return self.name_gender or "unknown"  # pronouns undecided: "William" is a boy
 
@@ -589,6 +594,8 @@ class _Names:
                 entity.speech += 1
             if head and head[-1] not in '.!?"“”‘’\n—;:' and not _SUBJECT_LEAD.search(head):
                 continue
+            if _JOINED_SUBJECT.search(text, max(0, s - 40), s):
+                continue  # "Naruto and Sasuke relax. She…": the pronoun is neither of them
             limit = self.mentions[k + 1][0] if k + 1 < len(self.mentions) else e + 120
             window_end = min(limit, e + 120)
             own = _OWN_PRONOUN.match(text, e, window_end)
@@ -597,6 +604,7 @@ class _Names:
                 entity.gender_votes[
                     PRONOUN_GENDER[(own.group("own") or own.group("self")).lower()]
                 ] += OWN_VOTES
+                entity.pronouns += OWN_VOTES
                 continue
             m = pronoun.search(text, e, window_end)
             if (
@@ -620,7 +628,9 @@ class _Names:
                         # "Sasuke turned and looked at her.": in the name's own clause,
                         # him/her (not his, not herself) is somebody else.
                         continue
-                entity.gender_votes[PRONOUN_GENDER[m.group(1).lower()]] += 1
+                weight = CROSS_SENTENCE_VOTE if re.search(r"[.!?]", between) else 1.0
+                entity.gender_votes[PRONOUN_GENDER[m.group(1).lower()]] += weight
+                entity.pronouns += 1
 
     def lookup(self, form: str) -> _Entity | None:
         form = _clean(form)
@@ -1516,6 +1526,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         ):
             # "Holmes rose. 'Quite so,' he said.": the pronoun agrees with the name.
             lead_subject.gender_votes[next(iter(turn.pronoun.values()))] += 1
+            lead_subject.pronouns += 1
         if turn.own:
             turn.speaker = Counter(turn.own.values()).most_common(1)[0][0]
             turn.anchor, turn.confidence, turn.rule = True, 0.9, "tag"

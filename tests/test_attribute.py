@@ -970,3 +970,22 @@ def test_a_description_of_the_one_other_person_in_the_last_paragraphs_is_them() 
     assert by_text(result, "Not yet").speaker == "Marisol"
     assert by_text(result, "I thought you").speaker == "Nell"
     assert not any(c.name == "the Ardent" for c in result.characters)
+
+
+VOTES_ACROSS_SENTENCES = """\
+Corin waited by the gate until he grew cold. Corin watched the road as he stamped his feet. Corin counted the carts while he waited.
+
+Mara came at last, and Corin stood. She was out of breath. Corin said nothing. She pushed back her hood. Corin was not smiling. Her face fell.
+
+"You are late," said Corin.
+
+"The ferry was late," said Mara.
+"""
+
+
+def test_pronouns_across_a_sentence_or_after_two_names_weigh_less_for_gender() -> None:
+    """A man in a woman's point of view: every "She" that starts the next sentence after
+    his name is hers, and "Mara and Corin" is two people. His own clauses say he is a man."""
+    result = run(VOTES_ACROSS_SENTENCES)
+    genders = {c.name: c.gender for c in result.characters}
+    assert genders["Corin"] == "male"
