@@ -86,6 +86,7 @@ PRONOUN_GENDER: dict[str, Gender] = {
     "hers": "female",
     "herself": "female",
 }
+# Hair colours are not here: "the blonde" is as often a man as a woman in today's fiction.
 EPITHET_GENDER: dict[str, Gender] = {
     **{
         w: "male"
@@ -122,9 +123,7 @@ EPITHET_GENDER: dict[str, Gender] = {
             "aunt",
             "queen",
             "princess",
-            "blonde",
             "brunette",
-            "redhead",
             "maid",
             "mistress",
         ]
@@ -1819,7 +1818,9 @@ def _self_introductions(
             if asker is not None and asker.speaker is not who:
                 m = _NAME_ANSWER.match(lines[i].text)
         if m is None:
-            greeted = _greeted_as(lines, decisions, names, i, who)
+            greeted = _greeted_as(lines, decisions, names, i, who) or _revealed_as(
+                lines, decisions, names, i, who
+            )
             if greeted is not None:
                 renames[who] = greeted
             continue
@@ -1886,6 +1887,80 @@ def _greeted_as(
         ):
             return greeted[0]
         return None
+    return None
+
+
+def _same_paragraph(a: Line, b: Line) -> bool:
+    return (a.chapter, a.scene, a.paragraph) == (b.chapter, b.scene, b.paragraph)
+
+
+REVEAL_WINDOW = 6  # quotes after a stranger's first line in which their name may come
+
+
+def _revealed_as(
+    lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names, i: int, who: _Entity
+) -> _Entity | None:
+    """ "'Looks good,' a dark-haired man said." … "'Obito,' he murmured.": someone
+    brought in by a description and named a few quotes later is that person, when the
+    name is new to the scene (not anyone there before the stranger spoke)."""
+    if not who.epithet or not who.name.lower().startswith(("a ", "an ")):
+        return None
+    scene = (lines[i].chapter, lines[i].scene)
+    if any(
+        d.speaker is who and (lines[j].chapter, lines[j].scene) != scene
+        for j, d in decisions.items()
+    ):
+        return None  # the same passing description in another scene may be someone else
+    start = i
+    while start > 0 and (lines[start - 1].chapter, lines[start - 1].scene) == scene:
+        start -= 1
+    before = {e for _, _, e in names.in_range(lines[start].start, lines[i].start)}
+    before |= {d.speaker for j, d in decisions.items() if start <= j < i and d.speaker}
+
+    def _newcomer(e: _Entity) -> bool:
+        return not (
+            e is who
+            or e.epithet
+            or e.narrator
+            or not e.person
+            or e in before
+            or (who.fixed_gender is not None and e.gender not in ("unknown", who.fixed_gender))
+        )
+
+    quotes = 0
+    talking = {who}  # the stranger and whoever answers them
+    replier: _Entity | None = None
+    for j in range(i + 1, len(lines)):
+        if (lines[j].chapter, lines[j].scene) != scene or quotes >= REVEAL_WINDOW:
+            return None
+        if lines[j].kind == "narration" and lines[j].paragraph == lines[i].paragraph + 1:
+            # "… a soft voice says behind her." ¶ "Sakura turns, surprised to see Hinata."
+            for at, _, e in names.in_range(lines[j].start, lines[j].end):
+                if _PERCEIVED.search(names.text, max(0, at - 12), at) and _newcomer(e):
+                    return e
+        if lines[j].kind != "dialogue" or lines[j].paragraph == lines[i].paragraph:
+            continue
+        quotes += 1
+        d = decisions.get(j)
+        if quotes == 1 and d is not None and d.speaker is not None:
+            before.add(d.speaker)  # who answers the stranger was spoken to, not revealed
+            talking.add(d.speaker)
+            replier = d.speaker
+        if d is not None and d.speaker is not None and d.rule == "tag" and _newcomer(d.speaker):
+            return d.speaker  # "'Keeper for a week!' Pell exclaimed"
+        prev = _previous_quote(lines, j)
+        asked = prev >= 0 and _ASKS_NAME.search(lines[prev].text) is not None
+        for e in [] if asked else _vocatives(lines[j].text, names):
+            if _newcomer(e):
+                if d is not None and d.speaker is who and replier is not None:
+                    # "'Obito,' he murmured" was taken for the stranger: it is the
+                    # one who answered him, naming him (the only change made here)
+                    for k, other in decisions.items():
+                        if other.speaker is who and _same_paragraph(lines[k], lines[j]):
+                            other.speaker = replier
+                return e
+        if d is not None and d.speaker is not None and d.speaker not in talking:
+            return None  # a third voice joined: a crowd, where names come and go
     return None
 
 

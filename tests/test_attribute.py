@@ -989,3 +989,59 @@ def test_pronouns_across_a_sentence_or_after_two_names_weigh_less_for_gender() -
     result = run(VOTES_ACROSS_SENTENCES)
     genders = {c.name: c.gender for c in result.characters}
     assert genders["Corin"] == "male"
+
+
+STRANGER_NAMED_BY_TAG = """\
+The stairs to the archive were steep, and Tamsin was out of breath when she knocked. Tamsin pulled her scarf tighter; she expected no answer, and she was already turning away when the door opened.
+
+"Tamsin!" an ever-cheerful redhead called as she came in. "What brings you up here at dawn?"
+
+"I need the harbour ledgers," she said. "Are you…?"
+
+"Keeper of the archive for a week!" Pell exclaimed, grinning. "The old keeper has a cold."
+"""
+
+STRANGER_NAMED_BY_THE_OTHER = """\
+At the end of the quay, Dorrin sat on the sea wall and watched the boats. Dorrin rubbed his eyes; he had not slept, and he did not care who knew it.
+
+"They look fine from up here," a grey-bearded man said, sitting down beside him.
+
+"Fine?"
+
+"Fine enough." His companion pointed at the harbour. "Better than last year."
+
+"Ansel," he murmured, "you always say that."
+
+Ansel laughed. "And I am always right."
+"""
+
+STRANGER_SEEN = """\
+The fog was thick, and Mirren waited under the bridge and counted the lamps. Mirren pulled her coat close; she hated waiting, and she hated bridges more.
+
+"You came," a low voice said behind her.
+
+Mirren turned and was relieved to see Corvin there, his hat pulled low. She had begun to think he would not come.
+
+"I said I would," Corvin said.
+"""
+
+
+def test_a_stranger_named_a_few_quotes_later_is_that_person() -> None:
+    """A stranger brought in by a description ("an ever-cheerful redhead", "a grey-
+    bearded man", "a low voice") and named soon after by a tag, by the other speaker or
+    by the narration is one character, not two. '"Ansel," he murmured' is Dorrin naming
+    him, not Ansel naming himself."""
+    cases = [
+        (STRANGER_NAMED_BY_TAG, "What brings you", "Pell", "an ever-cheerful redhead"),
+        (STRANGER_NAMED_BY_THE_OTHER, "They look fine", "Ansel", "a grey-bearded man"),
+        (STRANGER_SEEN, "You came", "Corvin", "a low voice"),
+    ]
+    for text, snippet, named, description in cases:
+        result = run(text)
+        names = {c.name for c in result.characters}
+        assert named in names and description not in names, names
+        assert by_text(result, snippet).speaker == named
+    other = run(STRANGER_NAMED_BY_THE_OTHER)
+    assert by_text(other, "Better than last year").speaker == "Ansel"
+    assert by_text(other, "you always say").speaker == "Dorrin"
+    assert by_text(run(STRANGER_NAMED_BY_TAG), "I need the harbour").speaker == "Tamsin"
