@@ -149,8 +149,12 @@ _SUBJECT_LEAD = re.compile(
     r"(?:^|\W)(?:and|but|then|when|as|while|so|until|" + "|".join(SPEECH_VERBS) + r")$",
     re.IGNORECASE,
 )
-_FOLLOWED_BY_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:" + "|".join(SPEECH_VERBS) + r")\b")
+_FOLLOWED_BY_VERB = re.compile(
+    r"\s+(?:(?:had|has|have|would|will)\s+)?(?:[a-z]+ly\s+)?(?:" + "|".join(SPEECH_VERBS) + r")\b"
+)
 _PRECEDED_BY_VERB = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")$")
+# '", said Tom', '" asked old Cotter': a tag after a quote, not "I thought Vessary would"
+_INVERTED_TAG = re.compile(r"[\"”’',!?—]\s*(?:" + "|".join(SPEECH_VERBS) + r")\s+(?:[a-z]+\s+)?$")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
 # "her and Sasuke", "Naruto and then Sasuke": the second of two people named together
 _JOINED_SUBJECT = re.compile(r"(?:\b(?:her|him|me|them|us)|\b[A-Z][\w'’-]*)\s+and(?:\s+then)?\s+$")
@@ -246,6 +250,15 @@ _SELF_VERBS = (
 _OWN_PRONOUN = re.compile(
     rf"(?:\s+(?:[a-z]+ly\s+)?(?:{_SELF_VERBS})\s+(?P<own>his|her)\b"
     r"|[^.!?;:\"“”\n—]{0,50}?\b(?P<self>himself|herself)\b)",
+    re.IGNORECASE,
+)
+_ONLY_ONE_THERE = re.compile(r"(?:\s+[a-z]+){0,3}[.!?]\s+(He|She)\b")
+# the sentence's subject is "they", "we" or "I": no one else it could be about
+_PLURAL_SUBJECT = re.compile(r"(?:^|[.!?\n]\s*)(?:They|We|I)\b[^.!?\n\"“”]*$")
+_AUXILIARY_AFTER = re.compile(r"\s+(?:was|had|is|has|did|would|could|will|must)\b")
+_KIN_BEFORE = re.compile(
+    r"\b(?:my|his|her|our|their|your)\s+(?:(?:elder|older|younger|little|big|twin)\s+)?"
+    r"(brother|sister|mother|father|uncle|aunt|wife|husband|son|daughter)\s+$",
     re.IGNORECASE,
 )
 OWN_VOTES = 3  # such a pronoun outweighs a few that merely follow the name
@@ -589,9 +602,27 @@ class _Names:
             # laughed") is what the next "he"/"she" refers back to; places and
             # objects of prepositions would pick up stray pronouns.
             head = text[max(0, s - 16) : s].rstrip(" \t")
-            if _FOLLOWED_BY_VERB.match(text, e) or _PRECEDED_BY_VERB.search(head):
+            if _FOLLOWED_BY_VERB.match(text, e) or _INVERTED_TAG.search(text, max(0, s - 24), s):
                 entity.speech += 1
-            if head and head[-1] not in '.!?"“”‘’\n—;:' and not _SUBJECT_LEAD.search(head):
+            kin = _KIN_BEFORE.search(text, max(0, s - 24), s)
+            if kin is not None:
+                # "her brother Piet", "my aunt Polly": the relation says the sex outright
+                entity.gender_votes[EPITHET_GENDER[kin.group(1).lower()]] += OWN_VOTES
+                entity.pronouns += OWN_VOTES
+            if (
+                head
+                and head[-1] not in '.!?"“”‘’\n—;:'
+                and not _SUBJECT_LEAD.search(head)
+                and not _AUXILIARY_AFTER.match(text, e)  # "On Saturday Emrys was waiting"
+            ):
+                only = _ONLY_ONE_THERE.match(text, e)
+                if only is not None and _PLURAL_SUBJECT.search(text, max(0, s - 80), s):
+                    # "They all looked at Corwin. He looked back": the one person the
+                    # sentence names is who the next one's "He" is
+                    entity.gender_votes[PRONOUN_GENDER[only.group(1).lower()]] += (
+                        CROSS_SENTENCE_VOTE
+                    )
+                    entity.pronouns += 1
                 continue
             if _JOINED_SUBJECT.search(text, max(0, s - 40), s):
                 continue  # "Naruto and Sasuke relax. She…": the pronoun is neither of them
@@ -1507,6 +1538,15 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 listener = names.lookup(to_whom.group("name")) if to_whom else None
                 if listener is not None and listener not in turn.addressed:
                     turn.addressed.append(listener)
+                if found.kind == "pron":
+                    # '"Salt keeps," he said, when Piet complained': a name later in the
+                    # pronoun's own sentence is never the one the pronoun means
+                    tag = lines[para[pos + 1]]
+                    stop = re.search(r"[.!?]", tag.text)
+                    end = tag.start + (stop.start() if stop else len(tag.text))
+                    for _, _, other in names.in_range(tag.start, end):
+                        if other.person and other not in turn.addressed:
+                            turn.addressed.append(other)
             gender = PRONOUN_GENDER.get(found.text.lower()) if found.kind == "pron" else None
             who = resolve(found)
             if gender is not None:
@@ -1946,7 +1986,12 @@ def _revealed_as(
             before.add(d.speaker)  # who answers the stranger was spoken to, not revealed
             talking.add(d.speaker)
             replier = d.speaker
-        if d is not None and d.speaker is not None and d.rule == "tag" and _newcomer(d.speaker):
+        if (
+            d is not None
+            and d.speaker is not None
+            and d.rule in ("tag", "beat")
+            and _newcomer(d.speaker)
+        ):
             return d.speaker  # "'Keeper for a week!' Pell exclaimed"
         prev = _previous_quote(lines, j)
         asked = prev >= 0 and _ASKS_NAME.search(lines[prev].text) is not None
@@ -2217,6 +2262,7 @@ LEAD = 3.0  # the person acting just before a pronoun-tagged quote
 LEAD_UNTAGGED = 1.5  # the person acting in the narration just before an untagged quote
 REFERENT = 0.5  # where the running pronoun resolution pointed
 RANK = -0.8  # per place down the list of participants
+NOT_YET_TAGGED = -4.0
 NOT_YET = -2.0  # the text has not named or described them yet: not on stage
 
 
@@ -2267,7 +2313,9 @@ def _decide_sequence(
             continue
         if turn.speaker is not None and (turn.speaker.gender == g or _may_be(turn.speaker, g)):
             add(turn.speaker)  # where the running pronoun resolution pointed
-        pool = [*states, *participants]
+        # only people already on stage: Wenlo, named a paragraph later, cannot be the
+        # "he" of the toll-keeper's tag
+        pool = [e for e in [*states, *participants] if e.epithet or e.first <= turn.end]
         if any(e.gender == g and e not in turn.addressed for e in pool) or any(
             _may_be(e, g) and e not in turn.addressed for e in pool
         ):
@@ -2299,10 +2347,10 @@ def _decide_sequence(
         if turn.anchor and turn.speaker is not None:
             return 0.0 if p is turn.speaker else _IMPOSSIBLE
         score = RANK * rank.get(p, len(participants))
-        if p.first > turn.end and turn.gender is None:
+        if p.first > turn.end:
             # Mr. Knightley, introduced two paragraphs later, cannot be the one
-            # talking with Emma now.
-            score += NOT_YET
+            # talking with Emma now; still less the "he" of a tag.
+            score += NOT_YET if turn.gender is None else NOT_YET_TAGGED
         if p in turn.addressed:
             score += ADDRESSED
         elif p in turn.mentioned:

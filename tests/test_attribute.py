@@ -1045,3 +1045,33 @@ def test_a_stranger_named_a_few_quotes_later_is_that_person() -> None:
     assert by_text(other, "Better than last year").speaker == "Ansel"
     assert by_text(other, "you always say").speaker == "Dorrin"
     assert by_text(run(STRANGER_NAMED_BY_TAG), "I need the harbour").speaker == "Tamsin"
+
+
+SEX_FROM_RELATION = """\
+Her cousin drove the cart, and her brother Jory sat on the sacks. On the third day Tamar was tired of both of them.
+
+There was a toll-keeper at the bridge, a thin man who would take only copper.
+
+"Copper or nothing," he said, when Jory argued. "Silver bends."
+
+On Monday Wenlo was waiting at the far side with a lantern and a sling on his arm.
+
+"You took your time," said Wenlo.
+
+"The toll-keeper took it," said Jory.
+
+They all looked at Brask. He only shrugged.
+
+"Not my toll," said Brask.
+"""
+
+
+def test_a_relation_or_an_auxiliary_shows_the_sex_and_a_tag_pronoun_is_not_a_later_name() -> None:
+    """ "her brother Jory" is a man; "On Monday Wenlo was waiting … his arm" votes though
+    the name does not start its clause; '"Copper," he said, when Jory argued' is not Jory."""
+    result = run(SEX_FROM_RELATION)
+    genders = {c.name: c.gender for c in result.characters}
+    assert genders["Jory"] == "male"
+    assert genders["Wenlo"] == "male"
+    assert genders["Brask"] == "male"  # "They all looked at Brask. He …"
+    assert by_text(result, "Copper or nothing").speaker not in ("Jory", "Wenlo", "Tamar")
