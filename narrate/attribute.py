@@ -1734,8 +1734,9 @@ def _introduction(text: str, start: int, end: int, head: str) -> str | None:
 # Heads that introduce an unnamed person of one sex ("a tall man", "a young girl");
 # kinship and rank words name a relation, not a newcomer.
 _NEWCOMER_HEADS: dict[Gender, tuple[str, ...]] = {
-    "male": ("man", "boy", "gentleman", "lad", "fellow", "youth", "stranger"),
-    "female": ("woman", "girl", "lady", "lass", "maid"),
+    # "a ferryman", "a washerwoman": trades named by a compound are people too
+    "male": (r"[a-z]*(?<!wo)(?<!hu)man", "boy", "gentleman", "lad", "fellow", "youth", "stranger"),
+    "female": (r"[a-z]*woman", "girl", "lady", "lass", "maid"),
 }
 
 

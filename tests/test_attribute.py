@@ -1075,3 +1075,13 @@ def test_a_relation_or_an_auxiliary_shows_the_sex_and_a_tag_pronoun_is_not_a_lat
     assert genders["Wenlo"] == "male"
     assert genders["Brask"] == "male"  # "They all looked at Brask. He …"
     assert by_text(result, "Copper or nothing").speaker not in ("Jory", "Wenlo", "Tamar")
+
+
+def test_an_unnamed_speaker_is_called_by_a_compound_trade_noun() -> None:
+    """ "There was a ferryman … '…,' he said": the speaker is "a ferryman", not "the man"."""
+    text = (
+        "The bridge was gone, and Nessa and her brother Piet stood at the edge.\n\n"
+        "There was a ferryman, though he wanted salt, not coin.\n\n"
+        '"Salt keeps," he said, when Piet grumbled.\n'
+    )
+    assert by_text(run(text), "Salt keeps").speaker == "a ferryman"
