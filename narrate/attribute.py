@@ -152,7 +152,6 @@ _SUBJECT_LEAD = re.compile(
 _FOLLOWED_BY_VERB = re.compile(
     r"\s+(?:(?:had|has|have|would|will)\s+)?(?:[a-z]+ly\s+)?(?:" + "|".join(SPEECH_VERBS) + r")\b"
 )
-_PRECEDED_BY_VERB = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")$")
 # '", said Tom', '" asked old Cotter': a tag after a quote, not "I thought Vessary would"
 _INVERTED_TAG = re.compile(r"[\"”’',!?—]\s*(?:" + "|".join(SPEECH_VERBS) + r")\s+(?:[a-z]+\s+)?$")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
@@ -1834,6 +1833,7 @@ def _self_introductions(
 ) -> dict[_Entity, _Entity]:
     """An unnamed speaker who says "I am Jack Durbeyfield" is Jack Durbeyfield."""
     renames: dict[_Entity, _Entity] = {}
+    first_lines: set[_Entity] = set()  # strangers whose first line has been looked past
     for i, d in decisions.items():
         who = d.speaker
         if who is None or not (who.epithet or (who.narrator and not who.known)) or who in renames:
@@ -1859,9 +1859,10 @@ def _self_introductions(
             if asker is not None and asker.speaker is not who:
                 m = _NAME_ANSWER.match(lines[i].text)
         if m is None:
-            greeted = _greeted_as(lines, decisions, names, i, who) or _revealed_as(
-                lines, decisions, names, i, who
-            )
+            greeted = _greeted_as(lines, decisions, names, i, who)
+            if greeted is None and who not in first_lines:
+                first_lines.add(who)  # named after their first line, or not at all
+                greeted = _revealed_as(lines, decisions, names, i, who)
             if greeted is not None:
                 renames[who] = greeted
             continue
