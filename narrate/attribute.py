@@ -1587,6 +1587,23 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 # "Kakashi interrupted with a sigh. ¶ “Want to cut to the chase?”"
                 turn.speaker, turn.anchor = carried, True
                 turn.confidence, turn.rule = 0.6, "beat-before"
+        if (
+            turn.gender is not None
+            and not turn.anchor
+            and lead_subject is not None
+            and lines[dialogue[0]].start > p_start
+            and lead_subject not in addressed
+            and lead_subject.gender == turn.gender
+            and not any(
+                e is not lead_subject and e.person and e.gender != _OPPOSITE[turn.gender]
+                for s, e in narration_mentions
+                if s < first_quote
+            )
+        ):
+            # "Kakashi watches her. … He walks over and kneels. 'Let me.'": the only
+            # person of that sex named in the paragraph before the quote is its "he",
+            # however much someone else has talked in this conversation.
+            turn.speaker, turn.anchor = lead_subject, True
         if turn.speaker is not None and turn.speaker not in present:
             present.append(turn.speaker)
         if turn.speaker is None and len(history) >= 2 and history[-2] is not prev_speaker:
@@ -2342,13 +2359,20 @@ def _decide_sequence(
     if not states:
         return
     rank = {e: i for i, e in enumerate(participants)}
+    # a pronoun tag's speaker is ranked only among the people of its sex: a woman who
+    # talks a lot does not push back a man who has just arrived
+    gender_rank = {
+        g: {e: i for i, e in enumerate(p for p in participants if p.gender == g or _may_be(p, g))}
+        for g in ("male", "female")
+    }
     n, size = len(conversation), len(states)
 
     def emission(k: int, p: _Entity) -> float:
         turn = conversation[k]
         if turn.anchor and turn.speaker is not None:
             return 0.0 if p is turn.speaker else _IMPOSSIBLE
-        score = RANK * rank.get(p, len(participants))
+        ranks = gender_rank.get(turn.gender, rank) if turn.gender else rank
+        score = RANK * ranks.get(p, len(participants))
         if p.first > turn.end:
             # Mr. Knightley, introduced two paragraphs later, cannot be the one
             # talking with Emma now; still less the "he" of a tag.

@@ -1085,3 +1085,49 @@ def test_an_unnamed_speaker_is_called_by_a_compound_trade_noun() -> None:
         '"Salt keeps," he said, when Piet grumbled.\n'
     )
     assert by_text(run(text), "Salt keeps").speaker == "a ferryman"
+
+
+NEWCOMER = """\
+The yard was full of smoke when Wren found the basket of bandages. Corran had carried her out of the mill himself, and he was still scowling at it.
+
+"You froze," Corran said.
+
+"I know," Wren said.
+
+"You froze twice," said Corran. "Next time, run."
+
+"Next time I will," said Wren.
+
+"See that you do," said Corran, and he went back to the pump.
+
+Wren sat down on an upturned crate to bind her arm. Her hands shook too much to tie the knot.
+
+Ostrey had been watching from the pump. He put down his bucket when she dropped the bandage a third time, walked over and knelt beside the crate. "Let me."
+
+"I can manage," she said.
+
+"I know you can," he said gently.
+
+"They saw us," she whispered.
+
+His thumb moved over her wrist. "They guessed."
+
+She sat very still, afraid to break the moment.
+
+"All they have is guesses," he said. "Stay near Corran and they will stay guesses."
+
+She held still while Ostrey tied it, his head bent low over her arm.
+
+"There," he said. "It will heal clean."
+"""
+
+
+def test_a_man_who_arrives_mid_conversation_keeps_the_he_of_the_tags_after_him() -> None:
+    """Corran talked most, but once Ostrey walks over and speaks, the "he said" lines
+    answering Wren are his: a pronoun tag's speaker is ranked among the men only, so
+    Wren's many lines do not push the newcomer down to third place."""
+    result = run(NEWCOMER)
+    assert by_text(result, "See that you do").speaker == "Corran"
+    for snippet in ("Let me", "I know you can", "They guessed", "All they have", "There"):
+        assert by_text(result, snippet).speaker == "Ostrey", snippet
+    assert by_text(result, "They saw us").speaker == "Wren"
