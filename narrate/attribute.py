@@ -153,6 +153,13 @@ _FOLLOWED_BY_VERB = re.compile(
     r"\s+(?:(?:had|has|have|would|will)\s+)?(?:[a-z]+ly\s+)?(?:" + "|".join(SPEECH_VERBS) + r")\b"
 )
 # '", said Tom', '" asked old Cotter': a tag after a quote, not "I thought Vessary would"
+# "William, a boy of seven,"
+_APPOSITIVE = re.compile(r",\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\b(?:\s+of\s+[\w-]+)?,")
+# what follows a name that only ever opens sentences: a description, or a verb of action
+_OPENER_EVIDENCE = re.compile(
+    r",\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}(?:boy|girl|man|woman|lad|lass|child|youth|fellow|gentleman|lady)\b"
+    r"|\s+(?:[a-z]+ly\s+)?(?:appeared|went|came|looked|turned|smiled|laughed|nodded|sat|stood|walked|ran|felt|knew|thought|had|was)\b"
+)
 _INVERTED_TAG = re.compile(r"[\"”’',!?—]\s*(?:" + "|".join(SPEECH_VERBS) + r")\s+(?:[a-z]+\s+)?$")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
 # "her and Sasuke", "Naruto and then Sasuke": the second of two people named together
@@ -413,6 +420,25 @@ class _Names:
                     cap_mid[_clean(word)] += 2  # "Mr. Bennet": a title, not a sentence end
 
         first_names: set[str] = set()
+        # "William, a boy of seven, fled …", "William appeared at half-past twelve":
+        # a word that only ever opens sentences, is never written in lower case and is
+        # once followed by a description of a person or a past-tense verb is a name.
+        openers_only: set[str] = set()
+        for word, count in capitalised.items():
+            if (
+                count < 2
+                or cap_mid[word]
+                or lower[word.lower()]
+                or not_person[word]
+                or after_the[word]
+                or word in NOT_NAMES
+                or len(word) < 3
+                or word.isupper()
+                or word.endswith("ly")
+            ):
+                continue
+            if re.search(rf"\b{re.escape(word)}(?:{_OPENER_EVIDENCE.pattern})", text):
+                openers_only.add(word)
 
         def is_name_word(word: str) -> bool:
             if word in NOT_NAMES or len(word) < 2 or not word[0].isupper() or word.endswith("ly"):
@@ -421,7 +447,7 @@ class _Names:
                 return False  # an acronym ("ANBU") or a shouted word, not someone's name
             if after_the[word] >= 2 and after_the[word] * THE_SHARE >= capitalised[word]:
                 return False
-            if word in first_names:
+            if word in first_names or word in openers_only:
                 return True
             mid = cap_mid[word]
             return mid >= 1 and lower[word.lower()] <= mid // 3 and not_person[word] * 2 <= mid
@@ -608,6 +634,12 @@ class _Names:
                 # "her brother Piet", "my aunt Polly": the relation says the sex outright
                 entity.gender_votes[EPITHET_GENDER[kin.group(1).lower()]] += OWN_VOTES
                 entity.pronouns += OWN_VOTES
+            appositive = _APPOSITIVE.match(text, e)
+            if appositive is not None and appositive.group(1).lower() in EPITHET_GENDER:
+                # "William, a boy of seven,": the description says the sex outright
+                entity.gender_votes[EPITHET_GENDER[appositive.group(1).lower()]] += OWN_VOTES
+                entity.pronouns += OWN_VOTES
+                continue
             if (
                 head
                 and head[-1] not in '.!?"“”‘’\n—;:'

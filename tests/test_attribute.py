@@ -1131,3 +1131,33 @@ def test_a_man_who_arrives_mid_conversation_keeps_the_he_of_the_tags_after_him()
     for snippet in ("Let me", "I know you can", "They guessed", "All they have", "There"):
         assert by_text(result, snippet).speaker == "Ostrey", snippet
     assert by_text(result, "They saw us").speaker == "Wren"
+
+
+OPENS_SENTENCES_ONLY = """\
+Long ago, when the valley was still all orchards, the old Lady Orrin had the first bridge built over the river, and the village grew up around it.
+
+Fair week came at the end of August. Tamsin, a girl of nine, ran off straight after breakfast to watch the horses being shod, and left the washing to her mother.
+
+Tamsin came back at noon with straw in her hair.
+
+"Can I have my dinner now?" she cried from the doorway.
+
+"When it's cooked," said Maren.
+
+"But the races start at one!"
+
+"Then the races will start without you."
+"""
+
+
+def test_a_name_that_only_opens_sentences_is_found_and_its_appositive_gives_the_sex() -> None:
+    """ "Tamsin, a girl of nine, ran off": Tamsin is never mid-sentence, but a word that
+    is never written in lower case and is followed by a description of a person is a
+    name, and the description makes her a woman; so "she cried" is Tamsin, not the
+    Lady Orrin of the valley's history."""
+    result = run(OPENS_SENTENCES_ONLY)
+    genders = {c.name: c.gender for c in result.characters}
+    assert genders.get("Tamsin") == "female", genders
+    assert by_text(result, "Can I have my dinner").speaker == "Tamsin"
+    assert by_text(result, "races start at one").speaker == "Tamsin"
+    assert by_text(result, "When it's cooked").speaker == "Maren"
