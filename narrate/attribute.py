@@ -424,7 +424,11 @@ class _Names:
         # a word that only ever opens sentences, is never written in lower case and is
         # once followed by a description of a person or a past-tense verb is a name.
         openers_only: set[str] = set()
-        for word, count in capitalised.items():
+        evidenced = {
+            m.group(1) for m in re.finditer(rf"\b([A-Z][a-z]+)(?:{_OPENER_EVIDENCE.pattern})", text)
+        }
+        for word in evidenced:
+            count = capitalised[word]
             if (
                 count < 2
                 or cap_mid[word]
@@ -437,8 +441,7 @@ class _Names:
                 or word.endswith("ly")
             ):
                 continue
-            if re.search(rf"\b{re.escape(word)}(?:{_OPENER_EVIDENCE.pattern})", text):
-                openers_only.add(word)
+            openers_only.add(word)
 
         def is_name_word(word: str) -> bool:
             if word in NOT_NAMES or len(word) < 2 or not word[0].isupper() or word.endswith("ly"):
