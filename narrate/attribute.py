@@ -1713,6 +1713,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     for old, new in renames.items():
         if old.narrator:
             new.narrator = True
+        if new.gender == "unknown" and old.fixed_gender in ("male", "female") and not new.known:
+            new.fixed_gender = old.fixed_gender  # "my sister-in-law" is a woman
         if old in names.entities:
             names.entities.remove(old)
         for decision in decisions.values():
@@ -1966,10 +1968,14 @@ def _greeted_as(
             if not e.epithet
             and not e.narrator
             and e.person
-            # someone already speaking in the scene is not the newcomer described
-            and not any(
-                d.speaker is e and lines[k].scene == lines[i].scene and k < i
-                for k, d in decisions.items()
+            # someone already speaking in the scene is not the newcomer described; but
+            # "my sister-in-law" may well be the Rose who spoke a page ago
+            and (
+                relative
+                or not any(
+                    d.speaker is e and lines[k].scene == lines[i].scene and k < i
+                    for k, d in decisions.items()
+                )
             )
         ]
         if (

@@ -1161,3 +1161,33 @@ def test_a_name_that_only_opens_sentences_is_found_and_its_appositive_gives_the_
     assert by_text(result, "Can I have my dinner").speaker == "Tamsin"
     assert by_text(result, "races start at one").speaker == "Tamsin"
     assert by_text(result, "When it's cooked").speaker == "Maren"
+
+
+SISTER_IN_LAW = """\
+Breakfast at the Hollins house was never quiet when Edda was in it.
+
+"You have slept until nine again," said Edda, pouring the tea.
+
+"It was a long night at the harbour," I said.
+
+"It is always a long night at the harbour."
+
+I let that pass. The toast was cold, and Edda had already moved on to my coat.
+
+"You cannot go to the Mayor's dinner in that," said my sister-in-law.
+
+"My dear Edda," I answered, "the Mayor has seen this coat four times and liked it every time."
+
+"Then he is a man of very low standards," she said.
+"""
+
+
+def test_a_relation_greeted_by_name_is_that_person_even_if_she_spoke_before() -> None:
+    """ "said my sister-in-law" answered by "My dear Edda" is Edda, though Edda has
+    already spoken in the scene (a stranger would not be), and she is a woman."""
+    result = run(SISTER_IN_LAW)
+    assert by_text(result, "Mayor's dinner").speaker == "Edda"
+    assert by_text(result, "very low standards").speaker == "Edda"
+    cast = {c.name: c.gender for c in result.characters}
+    assert "my sister-in-law" not in cast
+    assert cast["Edda"] == "female"
