@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Literal
 
 from narrate import given_names
@@ -158,7 +159,7 @@ _APPOSITIVE = re.compile(r",\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\b(?:\s+of
 # what follows a name that only ever opens sentences: a description, or a verb of action
 _OPENER_EVIDENCE = re.compile(
     r",\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}(?:boy|girl|man|woman|lad|lass|child|youth|fellow|gentleman|lady)\b"
-    r"|\s+(?:[a-z]+ly\s+)?(?:appeared|went|came|looked|turned|smiled|laughed|nodded|sat|stood|walked|ran|felt|knew|thought|had|was)\b"
+    r"|\s+(?:[a-z]+ly\s+)?(?:[a-z]{2,}ed|went|came|sat|stood|ran|felt|knew|thought|had|was)\b"
 )
 _INVERTED_TAG = re.compile(r"[\"”’',!?—]\s*(?:" + "|".join(SPEECH_VERBS) + r")\s+(?:[a-z]+\s+)?$")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
@@ -444,8 +445,10 @@ class _Names:
             openers_only.add(word)
 
         def is_name_word(word: str) -> bool:
-            if word in NOT_NAMES or len(word) < 2 or not word[0].isupper() or word.endswith("ly"):
+            if word in NOT_NAMES or len(word) < 2 or not word[0].isupper():
                 return False
+            if word.endswith("ly") and (lower[word.lower()] or cap_mid[word] < 2):
+                return False  # "Suddenly", "Slowly"; but Polly, Emily and Sally are names
             if word.isupper() and len(word) > 1:
                 return False  # an acronym ("ANBU") or a shouted word, not someone's name
             if after_the[word] >= 2 and after_the[word] * THE_SHARE >= capitalised[word]:
@@ -1706,6 +1709,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         last = decisions[turn.lines[-1]].speaker
         spoken.append((last, turn.addressed))
     renames = _self_introductions(lines, decisions, names)
+    for old_entity, new_entity in _described_as(lines, decisions, names).items():
+        renames.setdefault(old_entity, new_entity)
     if narrator is not None and not narrator.known and narrator not in renames:
         named = _narrator_name(narrator, spoken)
         if named is not None:
@@ -1988,6 +1993,55 @@ def _greeted_as(
             return greeted[0]
         return None
     return None
+
+
+def _described_as(
+    lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names
+) -> dict[_Entity, _Entity]:
+    """ "said the old lady" in a scene whose narration names one woman, Aunt Polly, who
+    never answers the old lady: the description is Aunt Polly's."""
+    by_speaker: dict[_Entity, list[int]] = {}
+    for i, d in decisions.items():
+        if d.speaker is not None:
+            by_speaker.setdefault(d.speaker, []).append(i)
+    scene_bounds: dict[tuple[int, int], tuple[int, int]] = {}
+    for k, line in enumerate(lines):
+        key = (line.chapter, line.scene)
+        lo, hi = scene_bounds.get(key, (k, k))
+        scene_bounds[key] = (min(lo, k), max(hi, k))
+    out: dict[_Entity, _Entity] = {}
+    for who, said in by_speaker.items():
+        name = who.name.lower()
+        if (
+            not who.epithet
+            or who.fixed_gender not in ("male", "female")
+            or not name.startswith("the ")
+        ):
+            continue
+        scenes = {(lines[i].chapter, lines[i].scene) for i in said}
+        if len(scenes) != 1:
+            continue
+        lo, hi = scene_bounds[next(iter(scenes))]
+        named = {
+            e
+            for k in range(lo, hi + 1)
+            if lines[k].kind == "narration"
+            for _, _, e in names.in_range(lines[k].start, lines[k].end)
+            if e.person and not e.epithet and not e.narrator and e.gender == who.fixed_gender
+        }
+        if len(named) != 1:
+            continue
+        (person,) = named
+        # two people who answer each other are two people
+        talking = [
+            decisions[i].speaker
+            for i in sorted(decisions)
+            if lo <= i <= hi and decisions[i].speaker is not None
+        ]
+        if any({a, b} == {who, person} for a, b in pairwise(talking)):
+            continue
+        out[who] = person
+    return out
 
 
 def _same_paragraph(a: Line, b: Line) -> bool:

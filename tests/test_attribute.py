@@ -1191,3 +1191,47 @@ def test_a_relation_greeted_by_name_is_that_person_even_if_she_spoke_before() ->
     cast = {c.name: c.gender for c in result.characters}
     assert "my sister-in-law" not in cast
     assert cast["Edda"] == "female"
+
+
+DESCRIBED_THEN_NAMED = """\
+"BRAM!"
+
+No answer came from the orchard.
+
+"Bram! Where has that boy got to?"
+
+The old woman put down her basket and looked along the row of trees. There was nobody under them but the geese. She had hardly turned her back when the branches shook, and a boy dropped out of the nearest tree and ran for the fence.
+
+"Stop!" cried the old woman. "Stop this minute!"
+
+Bram stopped, with one leg over the fence and his pockets full.
+
+"I was only looking, Gran," he said.
+
+His grandmother, Old Hesper, had raised him since he was four, and she knew that look. Hesper shook her head and held out her hand for the apples.
+
+"Looking," she said. "With your pockets."
+
+Her neighbour Molly leaned over the wall, laughing, and Hesper waved Molly off.
+"""
+
+
+def test_a_description_is_the_one_person_of_its_sex_the_scene_names() -> None:
+    """ "cried the old woman", in a scene whose narration names one woman who never
+    answers her, is Hesper; Bram, named only at the start of sentences, is found; and
+    a name ending in -ly (Molly) is a name, not an adverb."""
+    result = run(DESCRIBED_THEN_NAMED)
+    cast = {c.name: c.gender for c in result.characters}
+    assert "the old woman" not in cast, cast
+    assert by_text(result, "Stop this minute").speaker == "Hesper"
+    assert by_text(result, "With your pockets").speaker == "Hesper"
+    assert by_text(result, "only looking").speaker == "Bram"
+    assert cast["Bram"] == "male"
+    names = attribute_names(DESCRIBED_THEN_NAMED)
+    assert "Molly" in names and "Bram" in names
+
+
+def attribute_names(text: str) -> set[str]:
+    from narrate.attribute import _Names
+
+    return {entity.name for entity in _Names(make_work(text), ()).entities}
