@@ -172,7 +172,18 @@ _PERCEIVED = re.compile(
 )
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _HONORIFIC = re.compile(r"-(?:" + "|".join(HONORIFICS) + r")$", re.IGNORECASE)
-_VERB = r"(?:" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")"
+# "went" and "began" are speech verbs in "she went on" and "he began, '…'", not in
+# "Alexandra went into the store" or "Carl began to laugh"
+_VERB_SENSE = {
+    "went": r"went(?=\s+on\b)",
+    "began": r"began(?!\s+to\b)",
+    "begins": r"begins(?!\s+to\b)",
+}
+_VERB = (
+    r"(?:"
+    + "|".join(_VERB_SENSE.get(v, v) for v in sorted(SPEECH_VERBS, key=len, reverse=True))
+    + r")"
+)
 _ADV = r"(?:[a-z]+ly\s+)?"
 _SUBJ = (
     r"(?P<subj>(?:(?:Mr|Mrs|Ms|Dr|St)\.?\s+|Miss\s+|Sir\s+|Lady\s+|Lord\s+|Aunt\s+|Uncle\s+)?"

@@ -1235,3 +1235,19 @@ def attribute_names(text: str) -> set[str]:
     from narrate.attribute import _Names
 
     return {entity.name for entity in _Names(make_work(text), ()).entities}
+
+
+def test_went_and_began_are_tags_only_as_went_on_and_began_without_to() -> None:
+    """ "… he said, 'I'll see to the horses.' Wenna went into the shop": Wenna did not
+    say it; "went on" and "began, '…'" still tag."""
+    text = (
+        "Dacey and Wenna stood a while at the corner, not speaking, and then Dacey"
+        ' turned away. When Dacey had gone a step he said, "I\'ll see to the horses."'
+        " Wenna went into the shop to pay for the flour, and she was glad of the stove.\n\n"
+        '"There is snow coming," Wenna went on, when she came out again.\n\n'
+        '"Then we go now," Dacey began, "before it comes."\n'
+    )
+    result = run(text)
+    assert by_text(result, "see to the horses").speaker == "Dacey"
+    assert by_text(result, "snow coming").speaker == "Wenna"
+    assert by_text(result, "before it comes").speaker == "Dacey"
