@@ -284,6 +284,7 @@ GENDER_PRONOUNS = r"\b(he|him|his|himself|she|her|hers|herself)\b"
 GROUP = "Everyone"  # the speaker of '"Yes!" they shouted.'
 THE_SHARE = 4  # at least one use in this many after "the": not a personal name
 CROSS_SENTENCE_VOTE = 0.5
+NAME_PRIOR = 1.0  # votes a common given name is worth ("Eliza" is a woman)
 PERSON_VOTES = 2  # pronouns agreeing with a name that make it a person
 
 
@@ -322,6 +323,11 @@ class _Entity:
         if self.fixed_gender and self.fixed_gender != "unknown":
             return self.fixed_gender
         male, female = self.gender_votes["male"], self.gender_votes["female"]
+        # a given name says something too: one stray "him" does not make Eliza a man
+        if self.name_gender == "male":
+            male += NAME_PRIOR
+        elif self.name_gender == "female":
+            female += NAME_PRIOR
         if male > 1.5 * female and male > 0:
             return "male"
         if female > 1.5 * male and female > 0:

@@ -1251,3 +1251,17 @@ def test_went_and_began_are_tags_only_as_went_on_and_began_without_to() -> None:
     assert by_text(result, "see to the horses").speaker == "Dacey"
     assert by_text(result, "snow coming").speaker == "Wenna"
     assert by_text(result, "before it comes").speaker == "Dacey"
+
+
+def test_one_stray_pronoun_does_not_outvote_a_given_name() -> None:
+    """ "… and she (Eliza, that is) will beg to accompany him": one "him" after the
+    name is someone else's, and Eliza is a woman's name."""
+    text = (
+        "Rowan came home late.\n\n"
+        '"The vicar will be at church on Sunday," said Rowan, "and Eliza, that is, will'
+        ' beg to accompany him."\n\n'
+        "Nobody answered. Later Eliza Pell came to the door with a basket of eggs.\n\n"
+        '"For your mother," said Eliza.\n'
+    )
+    genders = {c.name: c.gender for c in run(text).characters}
+    assert genders.get("Eliza Pell", genders.get("Eliza")) == "female", genders
