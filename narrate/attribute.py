@@ -999,6 +999,14 @@ def _without_adverbs(subject: _Subject | None) -> _Subject | None:
     return _Subject("name", rest)
 
 
+# "All he said was:", "The first words she said to him … was,": the quote is what
+# the subject of "said" said
+_WORDS_WERE = re.compile(
+    rf"\b(?:(?P<pron>he|she|I|they|we)|(?P<name>{_NAME_RE}))\s+(?:had\s+|ever\s+)?"
+    r"(?:said|spoke|asked|told\s+\w+|whispered|wrote)\b[^.!?\"“”]{0,80}?\b(?:was|were|is)\s*[,:—–-]*\s*$"
+)
+
+
 def _introduces_quote(text: str) -> _Subject | None:
     """Who a narration paragraph ending in a colon (or a comma or dash after a speech
     verb) hands the floor to: "He came over to the gunrest and, thrusting a hand into
@@ -1015,6 +1023,14 @@ def _introduces_quote(text: str) -> _Subject | None:
     inverted = re.match(rf"^[^\w]*(?i:{_VERB})\s+(?P<pron>he|she|I|they|we)\b", sentence)
     if inverted is not None:
         return _Subject("pron", inverted.group("pron"))  # "Said she:"
+    words_were = _WORDS_WERE.search(sentence)
+    if words_were is not None:
+        # "The first words she said to him as she handed the dog back were,"
+        if words_were.group("pron"):
+            return _Subject("pron", words_were.group("pron"))
+        named = [w for w in words_were.group("name").split() if w not in NOT_NAMES]
+        if named:
+            return _Subject("name", " ".join(named))  # "All Tom said was:"
     # "Nasty Roche had asked:" is as good as "Nasty Roche asked:"
     plain = re.sub(rf"\s(?:had|has|then)\s+(?=(?:[a-z]+ly\s+)?{_VERB}\b)", " ", sentence)
     found = _without_adverbs(_tag_before(plain))

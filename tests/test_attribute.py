@@ -1265,3 +1265,19 @@ def test_one_stray_pronoun_does_not_outvote_a_given_name() -> None:
     )
     genders = {c.name: c.gender for c in run(text).characters}
     assert genders.get("Eliza Pell", genders.get("Eliza")) == "female", genders
+
+
+def test_the_words_she_said_were_introduces_her_quote() -> None:
+    """ "The first words she said to him as she handed the dog back were," makes the
+    next quote hers, though the paragraph around it is about him."""
+    text = (
+        "Corwin opened the door. His new neighbour stood on the step with his dog under"
+        " her arm, and Corwin waited for her to speak.\n\n"
+        "The first words she said to him as she handed the dog back were,\n\n"
+        '"Keep it out of my garden."\n\n'
+        "Corwin decided there and then that he did not like her.\n"
+    )
+    result = run(text)
+    line = by_text(result, "Keep it out")
+    assert line.speaker != "Corwin"
+    assert line.rule == "tag-pronoun"
