@@ -208,7 +208,10 @@ _TAG_BEFORE = re.compile(
 )
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*[\"”’']*\s*")
 _VOCATIVE = re.compile(
-    r"(?:^[\"“”‘'—–-]*|,\s+|\b(?:[Hh]ey|[Oo]h|[Yy]es|[Nn]o|[Tt]hanks|[Dd]ear|[Mm]y dear)\s*,?\s+)"
+    r"(?:^[\"“”‘'—–-]*|,\s+|\b(?:[Hh]ey|[Oo]h|[Yy]es|[Nn]o|[Tt]hanks|[Dd]ear|[Mm]y dear)\s*,?\s+"
+    # "Okay… Kakashi.", "Sweet dreams, Kakashi.", "Goodnight Hinata!"
+    r"|\b(?:Okay|OK|Alright|All right|Well|Hi|Hello|Goodnight|Good night|Goodbye|Sweet dreams|"
+    r"Thank you|Sorry|Please|Come on|Morning|Night)\s*(?:[,…]|\.\.\.)?\s+)"
     r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+|Miss\s+)?[A-Z][\w'’-]+)(?=\s*[,!?.]|\s*[\"”’']?$)"
 )
 

@@ -1281,3 +1281,20 @@ def test_the_words_she_said_were_introduces_her_quote() -> None:
     line = by_text(result, "Keep it out")
     assert line.speaker != "Corwin"
     assert line.rule == "tag-pronoun"
+
+
+def test_a_name_after_okay_or_goodnight_is_someone_spoken_to() -> None:
+    """ "Okay… Orrin." addresses Orrin, so it is not his line, even right after he was
+    the one acting in the narration."""
+    text = (
+        "The fire was low when Tamsin came in from the yard, and Orrin was already rolled"
+        " up in his blankets by the hearth.\n\n"
+        '"Are you awake?" asked Tamsin.\n\n'
+        '"Barely," said Orrin.\n\n'
+        "Orrin turned over and pulled the blanket up to his ears.\n\n"
+        '"Okay… Orrin."\n\n'
+        '"Sweet dreams, Orrin."\n'
+    )
+    result = run(text)
+    assert by_text(result, "Okay").speaker == "Tamsin"
+    assert by_text(result, "Sweet dreams").speaker == "Tamsin"
