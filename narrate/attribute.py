@@ -1147,6 +1147,15 @@ def _kin(
     ]
     if len(married) == 1:
         return married[0]
+    # "said her mother" with only Mr. Bennet here yet: the Mrs. Bennet named elsewhere
+    here = {_surname(o) for o in salient if not o.epithet and _titles_of(o) & partners}
+    spouses = [
+        e
+        for e in names.entities
+        if not e.epithet and _titles_of(e) & aliased and _surname(e) in here
+    ]
+    if len(spouses) == 1:
+        return spouses[0]
     present = [e for e in reversed(salient) if not e.epithet and _titles_of(e) & aliased]
     present = [e for e in present if e not in weak] or present
     talkers = [e for e in present if e.lines_here]

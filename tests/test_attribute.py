@@ -1298,3 +1298,31 @@ def test_a_name_after_okay_or_goodnight_is_someone_spoken_to() -> None:
     result = run(text)
     assert by_text(result, "Okay").speaker == "Tamsin"
     assert by_text(result, "Sweet dreams").speaker == "Tamsin"
+
+
+KIN_FROM_EARLIER_CHAPTER = """\
+Chapter 1
+
+Mrs. Vell had five daughters and one ambition, and Mr. Vell had a library with a lock on the door.
+
+Chapter 2
+
+Mr. Vell was among the first to call on Mr. Astley. He said nothing of it at home until the evening after, when he found his second daughter trimming a hat.
+
+"I hope Mr. Astley will like it, Nell," he said.
+
+"We are not likely to know what Mr. Astley likes," said her mother, "since we are not to visit."
+"""
+
+
+def test_her_mother_is_the_wife_of_the_man_in_the_scene_named_chapters_ago(
+    tmp_path: Path,
+) -> None:
+    """ "said her mother" with only Mr. Vell in the scene is the one Mrs. Vell the
+    book has named, though she is not in this chapter yet."""
+    path = tmp_path / "vells.txt"
+    path.write_text(KIN_FROM_EARLIER_CHAPTER, encoding="utf-8")
+    work = load(path)
+    result = attribute(work, split_lines(work))
+    assert by_text(result, "not likely to know").speaker == "Mrs. Vell"
+    assert by_text(result, "not to visit").speaker == "Mrs. Vell"
