@@ -153,7 +153,6 @@ _SUBJECT_LEAD = re.compile(
 _FOLLOWED_BY_VERB = re.compile(
     r"\s+(?:(?:had|has|have|would|will)\s+)?(?:[a-z]+ly\s+)?(?:" + "|".join(SPEECH_VERBS) + r")\b"
 )
-# '", said Tom', '" asked old Cotter': a tag after a quote, not "I thought Vessary would"
 # "William, a boy of seven,"
 _APPOSITIVE = re.compile(r",\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\b(?:\s+of\s+[\w-]+)?,")
 # what follows a name that only ever opens sentences: a description, or a verb of action
@@ -161,6 +160,7 @@ _OPENER_EVIDENCE = re.compile(
     r",\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}(?:boy|girl|man|woman|lad|lass|child|youth|fellow|gentleman|lady)\b"
     r"|\s+(?:[a-z]+ly\s+)?(?:[a-z]{2,}ed|went|came|sat|stood|ran|felt|knew|thought|had|was)\b"
 )
+# '", said Tom', '" asked old Cotter': a tag after a quote, not "I thought Vessary would"
 _INVERTED_TAG = re.compile(r"[\"”’',!?—]\s*(?:" + "|".join(SPEECH_VERBS) + r")\s+(?:[a-z]+\s+)?$")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
 # "her and Sasuke", "Naruto and then Sasuke": the second of two people named together
