@@ -1498,6 +1498,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         para_start = p_start
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
         mentions = names.in_range(p_start, p_end)
+        epithet_actor: tuple[int, _Entity] | None = None  # "The doctor bent down."
         narration_mentions = [
             (s, e)
             for s, _, e in mentions
@@ -1520,9 +1521,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                         for candidate in reversed(salient):
                             if candidate.epithet and candidate.name.lower().split()[-1] == head:
                                 touch(candidate)
+                                s = lines[i].start + m.start()
+                                if _EPITHET_ACTS.match(text, lines[i].start + m.end()):
+                                    epithet_actor = (s, candidate)
                                 break
         if not dialogue:
-            carried_lead = None  # only the paragraph just before a quote counts
+            carried_lead, lead_at = None, -1  # only the paragraph just before a quote counts
             introduced_by = _introduces_quote(lines[para[-1]].text)
             for s, entity in narration_mentions:
                 if not _is_subject(text, s):
@@ -1533,7 +1537,15 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 if entity.person and _acting(text, s) and _still_acting(text, s, p_end):
                     # The last person acting in narration just before a quote is who a
                     # following "he said" (or an untagged quote) most likely belongs to.
-                    carried_lead = entity
+                    carried_lead, lead_at = entity, s
+            if epithet_actor is not None and _still_acting(text, epithet_actor[0], p_end):
+                # "She shook her head. The doctor bent down. ¶ 'Let me take him.'"
+                carried_lead, lead_at = epithet_actor[1], epithet_actor[0]
+            if first_person:
+                for m in _I_ACTS.finditer(text, p_start, p_end):
+                    if m.start() > lead_at and _still_acting(text, m.start(), p_end):
+                        # "… such a ring in his voice that I glanced up. ¶ 'How can you…?'"
+                        carried_lead, lead_at = get_narrator(), m.start()
             gap += 1
             open_quote_speaker = None
             continue
@@ -1819,7 +1831,7 @@ PERSON_NOUNS = frozenset(EPITHET_GENDER) | _words(
 _PERSON_NP = re.compile(
     r"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
     + "|".join(sorted(PERSON_NOUNS))
-    + r")\b(?!['’-])"
+    + r"|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman)\b(?!['’-])"
 )
 
 
@@ -1912,7 +1924,15 @@ _ACTOR = re.compile(
 _CLAUSE_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
 _IRREGULAR_PAST = _words(
     "said saw took gave came went stood sat ran felt knew thought made held kept left began spoke rose "
-    "was had did could would"
+    "was had did could would bent broke brought caught drew drove fell found got grew hung hid led "
+    "lay lit met put rode rang shook shot shut sang sank slid sprang struck swept swung told tore "
+    "threw woke wore wrote"
+)
+_I_ACTS = re.compile(
+    r"\bI\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
+)
+_EPITHET_ACTS = re.compile(
+    r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
 )
 
 

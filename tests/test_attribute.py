@@ -1326,3 +1326,71 @@ def test_her_mother_is_the_wife_of_the_man_in_the_scene_named_chapters_ago(
     result = attribute(work, split_lines(work))
     assert by_text(result, "not likely to know").speaker == "Mrs. Vell"
     assert by_text(result, "not to visit").speaker == "Mrs. Vell"
+
+
+SOLE_LEAD = """\
+Brann and Tolly had been arguing about the gate all morning, and Nell had stopped listening \
+to them. Brann kicked the post. Tolly folded his arms.
+
+"You broke it," said Brann.
+
+"I did not," said Tolly.
+
+"You did. You always lean on it."
+
+"I never lean on anything."
+
+"You lean on everything, Tolly."
+
+Nell picked up her basket and went past them to the barn. Old Dunmore was mending a harness \
+in the doorway, and Dunmore raised his head when he heard the shouting. He got up slowly, \
+walked over to the gate and looked at the hinge. "It was the wind," he said.
+"""
+
+
+def test_a_pronoun_tag_belongs_to_the_only_man_named_before_it_in_its_paragraph() -> None:
+    result = run(SOLE_LEAD)
+    # Tolly has talked most among the men, but Dunmore is the only man this
+    # paragraph names before "he said"
+    assert by_text(result, "It was the wind").speaker == "Dunmore"
+
+
+EPITHET_BEAT = """\
+The old ferryman leaned on his pole while Maren counted out her coins. The river was high and \
+brown, and Maren did not like the look of it.
+
+"How much is it?" asked Maren.
+
+"Two pence," said the ferryman.
+
+"That is robbery."
+
+"It is the price."
+
+Maren looked away across the water, and her shoulders sank. The ferryman laughed softly.
+
+"Keep one penny, then."
+"""
+
+NARRATOR_BEAT = """\
+Hollis sat by the stove with his boots off, and I could see that Hollis had been waiting for \
+me a long time.
+
+"You are late," said Hollis.
+
+"The road was flooded."
+
+He turned the map toward the lamp and tapped a place on it. I leaned closer.
+
+"Is that the mill?"
+"""
+
+
+def test_a_described_person_or_the_narrator_acting_last_speaks_the_untagged_quote() -> None:
+    # turn-taking alone would give both of these to the other speaker
+    ferry = run(EPITHET_BEAT)
+    assert by_text(ferry, "Keep one penny").speaker == "the ferryman"
+    assert by_text(ferry, "Keep one penny").rule == "beat-before"
+    mill = run(NARRATOR_BEAT)
+    assert by_text(mill, "Is that the mill").speaker == "Narrator"
+    assert by_text(mill, "Is that the mill").rule == "beat-before"
