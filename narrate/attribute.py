@@ -1260,6 +1260,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     prev_speaker: _Entity | None = None
     lead_subject: _Entity | None = None
     carried_lead: _Entity | None = None  # the last person acting in the narration before
+    unanswered = False  # narration since the last quote said nobody answered it
     introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
     last_said = ""  # the previous dialogue paragraph's last quote
     scene_start = para_start = 0
@@ -1494,6 +1495,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             gap = CONVERSATION_GAP
             carried_lead = None
             introduced_by = None
+            unanswered = False
         p_start, p_end = first.start, lines[para[-1]].end
         para_start = p_start
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
@@ -1534,10 +1536,20 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             for s, entity in narration_mentions:
                 if _is_subject(text, s) and entity.person:
                     touch(entity)
-                if entity.person and _acting(text, s) and _still_acting(text, s, p_end):
+                if (
+                    entity.person
+                    and _acting(text, s)
+                    and _still_acting(text, s, p_end)
+                    and not _SILENT.search(text, s, p_end)
+                ):
                     # The last person acting in narration just before a quote is who a
                     # following "he said" (or an untagged quote) most likely belongs to.
                     carried_lead, lead_at = entity, s
+            if carried_lead is None:
+                actors = [(s, e) for s, e in narration_mentions if e.person and _acting(text, s)]
+                if actors and _pronoun_chain(text, *actors[-1], p_end, narration_mentions):
+                    # "But Tom did not wait. As he went out at the door he said: ¶ '…'"
+                    carried_lead, lead_at = actors[-1][1], actors[-1][0]
             if epithet_actor is not None and _still_acting(text, epithet_actor[0], p_end):
                 # "She shook her head. The doctor bent down. ¶ 'Let me take him.'"
                 carried_lead, lead_at = epithet_actor[1], epithet_actor[0]
@@ -1547,6 +1559,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                         # "… such a ring in his voice that I glanced up. ¶ 'How can you…?'"
                         carried_lead, lead_at = get_narrator(), m.start()
             gap += 1
+            unanswered = unanswered or bool(_NO_ANSWER.search(text, p_start, p_end))
             open_quote_speaker = None
             continue
         prev_speaker = history[-1] if history else None
@@ -1590,6 +1603,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
 
         turn = _Turn(lines=dialogue, start=p_start, scene=scene_key, gap=gap, addressed=addressed)
         turn.end = p_end
+        turn.unanswered, unanswered = unanswered, False
         turn.address_gender = _address_gender(quote_text)
         turn.mentioned = [e for e in _mentions(quote_text, names) if e not in addressed]
         turn.opens = lines[dialogue[0]].start == p_start
@@ -1916,6 +1930,44 @@ def _still_acting(text: str, start: int, end: int) -> bool:
         return False  # another sentence follows: the point of view may have moved on
     sentence = text[max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1 : end]
     return re.search(r"\b(?:voices?|sound|heard|hear|listened)\b", sentence) is None
+
+
+# "Kakashi lay back and closed his eyes. He said nothing.": whoever speaks next, not him
+_SILENT = re.compile(
+    r"\b(?:said nothing|made no (?:answer|reply)|(?:did not|didn['’]t|does not|doesn['’]t) "
+    r"(?:answer|reply|respond|speak)|(?:was|is|remained|kept) silent|into sleep|fell asleep)\b"
+)
+_NO_ANSWER = re.compile(r"(?i)\bno (?:answer|reply|response)\b")  # "TOM!" ¶ No answer.
+_SUBJECT_PRONOUN = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[Ss]he\b")}
+
+
+def _pronoun_chain(
+    text: str, start: int, entity: _Entity, end: int, mentions: list[tuple[int, _Entity]]
+) -> bool:
+    """After the sentence where the entity acts, the paragraph goes on about them alone:
+    no one else is named or described, and every "he"/"she" is of their sex."""
+    gender = entity.gender
+    if gender not in _SUBJECT_PRONOUN:
+        return False
+    stop = re.compile(r"[.!?…]+[\"”’')]*\s+").search(text, start, end)
+    if stop is None:
+        return False  # the entity acts in the last sentence: _still_acting's case
+    rest = text[stop.end() : end]
+    if _SILENT.search(text, start, end):
+        return False
+    if any(s > start and e is not entity for s, e in mentions):
+        return False
+    if _PERSON_NP.search(rest) or re.search(r"\b(?:I|we|they|We|They)\b", rest):
+        return False
+    pronouns = {p.lower() for p in re.findall(GENDER_PRONOUNS, rest, re.IGNORECASE)}
+    own = _GENDER_WORDS[gender]
+    return bool(pronouns) and pronouns <= own and _SUBJECT_PRONOUN[gender].search(rest) is not None
+
+
+_GENDER_WORDS = {
+    "male": {"he", "him", "his", "himself"},
+    "female": {"she", "her", "hers", "herself"},
+}
 
 
 _ACTOR = re.compile(
@@ -2325,6 +2377,7 @@ class _Turn:
     scene: tuple[int, int] | None
     gap: int  # narration-only paragraphs since the previous dialogue paragraph
     addressed: list[_Entity]  # named in a vocative: not the speaker
+    unanswered: bool = False  # the narration before says "No answer."
     mentioned: list[_Entity] = field(default_factory=list)  # named in the quote otherwise
     address_gender: Gender | None = None  # "Yes, sir.": the addressee's sex
     opens: bool = True  # its paragraph opens with the quote (no narration before it)
@@ -2437,6 +2490,7 @@ UNSETTLED_GENDER = -1.5  # a person whose gender the text has not settled
 ADDRESSED = -6.0  # named in the quote: rarely its speaker
 MENTIONED = -2.0  # named in the quote otherwise: "Miss Watkin will be cross with you"
 ANSWERS = 1.5  # the person the previous quote addressed, answering
+ANSWERS_AFTER_NARRATION = 1.0  # ... after a paragraph of narration
 LEAD = 3.0  # the person acting just before a pronoun-tagged quote
 LEAD_UNTAGGED = 1.5  # the person acting in the narration just before an untagged quote
 REFERENT = 0.5  # where the running pronoun resolution pointed
@@ -2554,10 +2608,10 @@ def _decide_sequence(
                 score += LEAD
             elif p is turn.speaker:
                 score += REFERENT
-        if k > 0 and turn.gap == 0:
+        if k > 0 and turn.gap <= 1:
             before = conversation[k - 1]
-            if p in before.addressed and p is not before.speaker:
-                score += ANSWERS
+            if p in before.addressed and p is not before.speaker and not turn.unanswered:
+                score += ANSWERS if turn.gap == 0 else ANSWERS_AFTER_NARRATION
         return score
 
     def transition(a: int, b: int, c: int, k: int) -> float:

@@ -1394,3 +1394,54 @@ def test_a_described_person_or_the_narrator_acting_last_speaks_the_untagged_quot
     mill = run(NARRATOR_BEAT)
     assert by_text(mill, "Is that the mill").speaker == "Narrator"
     assert by_text(mill, "Is that the mill").rule == "beat-before"
+
+
+CROSSROADS = """\
+Pell and Annis waited at the crossroads while Roan saw to the horses. Pell kicked a stone into \
+the ditch, and Annis watched the road.
+
+"He is late," said Annis.
+
+"He is always late," said Pell.
+
+"Then we go without him."
+
+"We cannot."
+
+Roan came back from the horses and looked down the empty road. He rubbed his neck and frowned. \
+When he spoke at last his voice was low.
+
+"We wait one more hour."
+
+"Is it far to the ford, Roan?" asked Annis.
+
+Pell looked up at the sky and said nothing.
+
+"Far enough."
+"""
+
+
+def test_a_paragraph_that_follows_one_person_by_pronoun_hands_them_the_next_quote() -> None:
+    result = run(CROSSROADS)
+    # Roan acts in the first sentence; every later "he" is still Roan
+    assert by_text(result, "one more hour").speaker == "Roan"
+    # Pell "said nothing": the question to Roan is answered by Roan, across the narration
+    assert by_text(result, "Far enough").speaker == "Roan"
+
+
+CALLING = """\
+Mother Abery came to the door of the cottage and wiped her hands on her apron. Mother Abery \
+looked up and down the lane, and then at the orchard, where Wick liked to hide when there were \
+chores. Wick never came the first time he was called.
+
+"Wick!" she called.
+
+No answer.
+
+"You come in this minute, or there will be no supper for you!"
+"""
+
+
+def test_after_no_answer_the_caller_speaks_again() -> None:
+    result = run(CALLING)
+    assert by_text(result, "come in this minute").speaker == "Mother Abery"
