@@ -1971,7 +1971,7 @@ _GENDER_WORDS = {
 
 
 _ACTOR = re.compile(
-    r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\b"
+    r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+(?:-[a-z]+)?)\b"
 )
 _CLAUSE_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
 _IRREGULAR_PAST = _words(

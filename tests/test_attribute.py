@@ -1445,3 +1445,23 @@ No answer.
 def test_after_no_answer_the_caller_speaks_again() -> None:
     result = run(CALLING)
     assert by_text(result, "come in this minute").speaker == "Mother Abery"
+
+
+HYPHENATED_VERB = """\
+Tansy came home late and found Wenna already in the kitchen. Tansy dropped her bag by the door, \
+and Wenna waved a spoon at her.
+
+"You're late," said Wenna.
+
+"The ferry was slow," said Tansy.
+
+An hour later, Tansy re-entered the kitchen. She was surprised to find her friend reading a \
+letter at the table, and she suddenly wanted to shout.
+
+"Is that mine?"
+"""
+
+
+def test_a_hyphenated_verb_still_makes_its_name_the_one_acting() -> None:
+    # "Tansy re-entered": Tansy acts, and the paragraph stays with her
+    assert by_text(run(HYPHENATED_VERB), "Is that mine").speaker == "Tansy"
