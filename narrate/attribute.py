@@ -309,6 +309,7 @@ class _Entity:
     name_gender: Gender | None = None  # what the given name says, when the text does not
     first: int = -1  # where the text first names or describes them (-1: unknown)
     called: int = 0  # times a quote addresses them by name
+    bodily: int = 0  # times the text names a part of their body: "Yamato's hands"
 
     @property
     def person(self) -> bool:
@@ -318,6 +319,7 @@ class _Entity:
             or self.group
             or self.fixed_gender is not None
             or self.speech > 0
+            or self.bodily > 0
             or self.pronouns + self.called >= PERSON_VOTES
         )
 
@@ -384,6 +386,7 @@ class _Names:
         self.text = work.text
         self.entities: list[_Entity] = []
         self.by_key: dict[str, _Entity] = {}
+        self._holders: dict[str, _Entity | None] = {}
         for character in known:
             entity = _Entity(name=character.name, known=True, narrator=character.narrator)
             if character.gender != "unknown":
@@ -655,6 +658,9 @@ class _Names:
             head = text[max(0, s - 16) : s].rstrip(" \t")
             if _FOLLOWED_BY_VERB.match(text, e) or _INVERTED_TAG.search(text, max(0, s - 24), s):
                 entity.speech += 1
+            body = _BODY_OF.match(text, e)
+            if body is not None and (body.group(1) or text[e - 2 : e] in ("'s", "’s")):
+                entity.bodily += 1  # "Yamato's hands": a person, not a place
             kin = _KIN_BEFORE.search(text, max(0, s - 24), s)
             if kin is not None:
                 # "her brother Piet", "my aunt Polly": the relation says the sex outright
@@ -727,6 +733,21 @@ class _Names:
             if len(words) > 1 and words[0].rstrip(".") in {t.rstrip(".") for t in TITLES}:
                 entity = self.by_key.get(_key(" ".join(words[1:])))
         return entity
+
+    def role_holder(self, role: str) -> _Entity | None:
+        """The one person the text gives this role as a title or honorific ("Captain
+        Yamato", "Kakashi-sensei"), so that "her former sensei" can only be him."""
+        if role not in self._holders:
+            pattern = re.compile(
+                rf"\b(?P<before>[A-Z][\w'’]+)-{role}\b|\b{role.capitalize()}\s+(?P<after>[A-Z][\w'’]+)"
+            )
+            holders = {
+                self.lookup(m.group("before") or m.group("after"))
+                for m in pattern.finditer(self.text)
+            }
+            people = [e for e in holders if e is not None and e.person]
+            self._holders[role] = people[0] if len(people) == 1 else None
+        return self._holders[role]
 
     def in_range(self, start: int, end: int) -> list[tuple[int, int, _Entity]]:
         return self.mentions[bisect_left(self.starts, start) : bisect_right(self.starts, end - 1)]
@@ -855,6 +876,10 @@ _LY_NOUNS = _words("bully family ally lily holly sully belly jelly folly")
 
 
 # "his voice is thick", "her lips curved": the owner speaks, as with "he said".
+_BODY_OF = re.compile(
+    r"(['’]s)?\s+(?:[a-z]+\s+)?(?:hands?|eyes|face|arms?|shoulders?|fingers|lips|mouth|brows?|"
+    r"forehead|cheeks?|chin|hair|knees|legs)\b"
+)
 _OWN_PARTS = _words(
     "voice throat lips mouth tone words reply answer response breath smile expression face eyes"
 )
@@ -1255,6 +1280,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     history: list[_Entity | None] = []  # speakers of recent dialogue paragraphs in this scene
     open_quote_speaker: _Entity | None = None
     scene_key: tuple[int, int] | None = None
+    context: tuple[int, int] | None = None  # the scene whose people are on stage
+    reset_for: tuple[int, int] | None = None
     gap = 0  # narration-only paragraphs since the last dialogue paragraph
     addressed: list[_Entity] = []  # people addressed in the current paragraph's speech
     prev_speaker: _Entity | None = None
@@ -1484,7 +1511,20 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         if first.chapter != chapter:
             chapter, chapter_speakers = first.chapter, []
         if (first.chapter, first.scene) != scene_key:
+            opening = _CONTINUED_SCENE.match(text, first.start)
+            continued = (
+                scene_key is not None
+                and scene_key[0] == first.chapter
+                and opening is not None
+                and not names.in_range(first.start, opening.end())
+            )
             scene_key = (first.chapter, first.scene)
+            if not continued:
+                # "She couldn't quite meet his gaze.": a scene that opens on pronouns alone
+                # goes on with the people of the one before
+                context = scene_key
+        if context != reset_for:
+            reset_for = context
             scene_start = first.start
             history = []
             for entity in salient:
@@ -1508,6 +1548,14 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 lines[i].kind == "narration" and lines[i].start <= s < lines[i].end for i in para
             )
         ]
+        for i in para:
+            if lines[i].kind == "narration":
+                for m in _ROLE_REFERENCE.finditer(text, lines[i].start, lines[i].end):
+                    holder = names.role_holder(m.group("role").lower())
+                    if holder is not None and holder.person:
+                        # "Her former sensei offered …": Kakashi-sensei, acting
+                        narration_mentions.append((m.start(), holder))
+        narration_mentions.sort(key=lambda pair: pair[0])
         for i in para:
             if lines[i].kind == "narration":
                 for m in _PERSON_NP.finditer(lines[i].text):
@@ -1535,7 +1583,13 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                     mention(entity, s)
             for s, entity in narration_mentions:
                 if _is_subject(text, s) and entity.person:
-                    touch(entity)
+                    if _hypothetical(text, s):
+                        # "Ino would've laughed": talked about, not here
+                        if entity not in salient:
+                            salient.insert(0, entity)
+                            weak.add(entity)
+                    else:
+                        touch(entity)
                 if (
                     entity.person
                     and _acting(text, s)
@@ -1601,7 +1655,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             lead_subject = carried
         carried_lead = None
 
-        turn = _Turn(lines=dialogue, start=p_start, scene=scene_key, gap=gap, addressed=addressed)
+        turn = _Turn(lines=dialogue, start=p_start, scene=context, gap=gap, addressed=addressed)
         turn.end = p_end
         turn.unanswered, unanswered = unanswered, False
         turn.address_gender = _address_gender(quote_text)
@@ -1938,6 +1992,23 @@ _SILENT = re.compile(
     r"(?:answer|reply|respond|speak)|(?:was|is|remained|kept) silent|into sleep|fell asleep)\b"
 )
 _NO_ANSWER = re.compile(r"(?i)\bno (?:answer|reply|response)\b")  # "TOM!" ¶ No answer.
+_COUNTERFACTUAL = re.compile(
+    r"\b(?:would|could|might|should)(?:['’]ve|\s+have|\s+not\s+have|n['’]t\s+have)\b"
+)
+
+
+def _hypothetical(text: str, at: int) -> bool:
+    """The sentence around a mention says what would have happened, not what does."""
+    start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at), text.rfind(";", 0, at)) + 1
+    stop = re.compile(r"[.;!?\n]").search(text, at)
+    return _COUNTERFACTUAL.search(text, start, stop.start() if stop else len(text)) is not None
+
+
+_ROLE_REFERENCE = re.compile(
+    r"\b(?:[Hh]er|[Hh]is|[Tt]heir)\s+(?:(?:former|old|beloved|dear)\s+)?"
+    r"(?P<role>sensei|senpai|sempai|captain|taichou|teacher|master|mistress|doctor)\b"
+)
+_CONTINUED_SCENE = re.compile(r"[\"“‘']?(?:He|She|His|Her|Him)\b[^.!?\n]*")
 _SUBJECT_PRONOUN = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[Ss]he\b")}
 
 
@@ -2129,23 +2200,46 @@ def _described_as(
     out: dict[_Entity, _Entity] = {}
     for who, said in by_speaker.items():
         name = who.name.lower()
-        if (
-            not who.epithet
-            or who.fixed_gender not in ("male", "female")
-            or not name.startswith("the ")
-        ):
+        if not who.epithet or not name.startswith("the "):
             continue
         scenes = {(lines[i].chapter, lines[i].scene) for i in said}
         if len(scenes) != 1:
             continue
         lo, hi = scene_bounds[next(iter(scenes))]
-        named = {
-            e
-            for k in range(lo, hi + 1)
-            if lines[k].kind == "narration"
-            for _, _, e in names.in_range(lines[k].start, lines[k].end)
-            if e.person and not e.epithet and not e.narrator and e.gender == who.fixed_gender
-        }
+        if who.fixed_gender in ("male", "female"):
+            named = {
+                e
+                for k in range(lo, hi + 1)
+                if lines[k].kind == "narration"
+                for _, _, e in names.in_range(lines[k].start, lines[k].end)
+                if e.person and not e.epithet and not e.narrator and e.gender == who.fixed_gender
+            }
+        else:
+            # "… lands beside Yamato. ¶ 'Hold it,' the former captain explains": a
+            # description of no sex is the one person named just before it who has no
+            # line of their own in the scene
+            # (not the point-of-view character, the one the scene's narration names most)
+            first = min(said)
+            speaking = {d.speaker for i, d in decisions.items() if lo <= i <= hi}
+            in_scene = Counter(
+                e
+                for k in range(lo, hi + 1)
+                if lines[k].kind == "narration"
+                for _, _, e in names.in_range(lines[k].start, lines[k].end)
+            )
+            viewpoint = in_scene.most_common(1)[0][0] if in_scene else None
+            named = {
+                e
+                for k in range(lo, first)
+                if lines[k].kind == "narration" and lines[first].paragraph - lines[k].paragraph <= 1
+                for _, _, e in names.in_range(lines[k].start, lines[k].end)
+                if e.person
+                and not e.epithet
+                and not e.narrator
+                and not e.group
+                and e not in speaking
+                and e is not viewpoint
+            }
         if len(named) != 1:
             continue
         (person,) = named
