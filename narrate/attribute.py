@@ -1368,6 +1368,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             for candidate in [*reversed(history), *reversed(salient)]:
                 if (
                     candidate is not None
+                    and not candidate.group
                     and candidate is not prev_speaker
                     and candidate not in addressed
                 ):
@@ -1392,6 +1393,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             if entity is None and definite
             else None
         )
+        if intro is None and entity is None and definite and head in _GENERIC_HEADS:
+            # "a small boy came walking along the path … ¶ 'I'm an American boy,' said
+            # the child": a word for anyone is whoever the scene last brought in
+            intro = _latest_introduction(text, scene_start, para_start)
         if (
             entity is None
             and intro is None
@@ -1408,6 +1413,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 for e in reversed(salient)
                 if not e.epithet
                 and not e.narrator
+                and not e.group
                 and e.person
                 and e is not prev_speaker
                 and e not in addressed
@@ -1436,7 +1442,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 names.entities.append(entity)
                 entity.forms[intro] += 1
                 epithets[_epithet_key(intro)] = entity
-                gender = _head_gender(head, intro)
+                gender = _head_gender(head, intro) or _head_gender(intro.split()[-1], intro)
                 if gender:
                     entity.fixed_gender = gender
         if entity is None:
@@ -1948,6 +1954,21 @@ def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> s
     if found is not None and found.split()[0] == "An":
         found = "an " + found.split(" ", 1)[1]
     return found
+
+
+_GENERIC_HEADS = _words("child infant youngster figure person")
+
+
+def _latest_introduction(text: str, start: int, end: int) -> str | None:
+    """The last "a [young] man|woman|boy|girl…" that brought someone into text[start:end]."""
+    found: tuple[int, str] | None = None
+    for gender in ("male", "female"):
+        intro = _gendered_introduction(text, start, end, gender)
+        if intro is not None:
+            at = text.rfind(intro.split(" ", 1)[1], start, end)
+            if found is None or at > found[0]:
+                found = (at, intro)
+    return found[1] if found else None
 
 
 def _indefinite(name: str) -> bool:

@@ -1547,3 +1547,30 @@ def test_a_description_of_no_sex_is_the_silent_person_named_just_before_it(
     assert by_text(result, "children across").speaker == "Vell"
     assert by_text(result, "hold this much longer").speaker == "Vell"
     assert "the old captain" not in {c.name for c in result.characters}
+
+
+SMALL_BOY = """\
+Hollin sat on the bench outside the inn with his coffee while the carters loaded their wagons \
+across the yard.
+
+"Mind the wheel!" they shouted to one another.
+
+Presently a small boy came along the path, dragging a long stick behind him. Hollin watched \
+him come.
+
+"Where are you going with that?" asked Hollin.
+
+"Up the mountain," said the child.
+
+"It is a long way."
+
+"I'm used to long ways," said the child.
+"""
+
+
+def test_the_child_is_the_small_boy_the_scene_brought_in_not_the_crowd() -> None:
+    result = run(SMALL_BOY)
+    for snippet in ("Up the mountain", "used to long ways"):
+        assert by_text(result, snippet).speaker == "a small boy"
+    boy = next(c for c in result.characters if c.name == "a small boy")
+    assert boy.gender == "male"
