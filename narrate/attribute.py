@@ -1290,6 +1290,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     unanswered = False  # narration since the last quote said nobody answered it
     introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
     last_said = ""  # the previous dialogue paragraph's last quote
+    previous_quotes = ""  # and all its quotes
     scene_start = para_start = 0
 
     group: _Entity | None = None
@@ -1509,6 +1510,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     # descriptions in tags, same-paragraph beats by a named person and speech run
     # on from an open quote are anchors; pronoun tags and beats only give a gender.
     turns: list[_Turn] = []
+    narrated = {
+        e
+        for line in lines
+        if line.kind == "narration"
+        for _, _, e in names.in_range(line.start, line.end)
+    }
     chapter_speakers: list[_Entity] = []  # who has spoken in this chapter, latest last
     chapter = 0
     for para in paragraphs:
@@ -1630,7 +1637,17 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             re.search(r"\bname\b|^\W*who\b", last_said, re.IGNORECASE)
         )
         addressed = _vocatives(quote_text, names, asked_name)
+        if (
+            first_person
+            and not asked_name
+            and not _ASKS_NAME.search(previous_quotes)  # "What do they call you?" "Tam, sir."
+            and any(e not in narrated and e.called >= 2 for e in addressed)
+        ):
+            # "Don't move, I beg you, Watson.": a name the narration never uses for
+            # anyone is most likely what people call the narrator
+            addressed.append(get_narrator())
         last_said = lines[dialogue[-1]].text
+        previous_quotes = quote_text
         snapshot = [
             e
             for e in reversed(salient)
@@ -2003,8 +2020,10 @@ def _still_acting(text: str, start: int, end: int) -> bool:
     stop = re.compile(r"[.!?…]+[\"”’')]*\s+").search(text, start, end)
     if stop is not None and text[stop.end() : end].strip():
         return False  # another sentence follows: the point of view may have moved on
-    sentence = text[max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1 : end]
-    return re.search(r"\b(?:voices?|sound|heard|hear|listened)\b", sentence) is None
+    opening = max(text.rfind(mark, 0, start) for mark in (".", "!", "?", "\n\n"))
+    sentence = text[opening + 1 : end]
+    # "his voice that I glanced up" is not someone else heard speaking
+    return re.search(r"\b(?:voices|a voice|sound|heard|hear|listened)\b", sentence) is None
 
 
 # "Kakashi lay back and closed his eyes. He said nothing.": whoever speaks next, not him
@@ -2393,7 +2412,7 @@ def _narrator_name(
         for j in (k - 1, k + 1):
             if 0 <= j < len(spoken) and spoken[j][0] is not narrator:
                 for entity in spoken[j][1]:
-                    if entity is not spoken[j][0]:
+                    if entity is not spoken[j][0] and not entity.narrator:
                         votes[entity] += 1
     if not votes:
         return None

@@ -1574,3 +1574,29 @@ def test_the_child_is_the_small_boy_the_scene_brought_in_not_the_crowd() -> None
         assert by_text(result, snippet).speaker == "a small boy"
     boy = next(c for c in result.characters if c.name == "a small boy")
     assert boy.gender == "male"
+
+
+CALLED_BY_NAME = """\
+I had been at the window an hour when Ferrand looked up from his papers. I knew that look, \
+and I knew Ferrand. He had a way of looking up that made me feel counted.
+
+"You have been watching the street again, Pell," said Ferrand.
+
+"Only the carriages," I said.
+
+"And how many went by?"
+
+"Eleven."
+
+I turned from the window and sat down across from him.
+
+"Don't sit, I beg you, Pell. Someone is on the stair."
+"""
+
+
+def test_a_name_only_ever_spoken_to_is_the_narrators_and_not_their_line() -> None:
+    result = run(CALLED_BY_NAME)
+    # the narration never calls anyone "Pell": the narrator is the one addressed,
+    # though "I turned" acts just before the quote
+    assert by_text(result, "I beg you, Pell").speaker == "Ferrand"
+    assert by_text(result, "Only the carriages").speaker == "Pell"
