@@ -1600,3 +1600,15 @@ def test_a_name_only_ever_spoken_to_is_the_narrators_and_not_their_line() -> Non
     # though "I turned" acts just before the quote
     assert by_text(result, "I beg you, Pell").speaker == "Ferrand"
     assert by_text(result, "Only the carriages").speaker == "Pell"
+
+
+def test_the_narrator_looking_up_at_a_voice_still_speaks_next() -> None:
+    """ "such a ring in his voice that I looked up": the narrator reacts to the man who
+    just spoke; that is not the narrator hearing someone else arrive."""
+    text = NARRATOR_BEAT.split("He turned the map")[0] + (
+        '"It always is in spring. The mill race comes over the lane."\n\n'
+        "He paced the room as he spoke. There was such a ring of anger in his voice that I"
+        " looked up in surprise.\n\n"
+        '"Why does it matter so much to you?"\n'
+    )
+    assert by_text(run(text), "Why does it matter").speaker == "Narrator"
