@@ -1695,6 +1695,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             found: _Subject | None = None
             if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":
                 found = _tag_after(lines[para[pos + 1]].text, lines[i].text)
+                if i == dialogue[0] and _CONTINUATION.match(lines[para[pos + 1]].text):
+                    turn.continues = True  # '"You are burnt," he added': still the last speaker
             if found is None and pos > 0 and lines[para[pos - 1]].kind == "narration":
                 interrupter = lines[para[pos - 1]].text
                 if (
@@ -2049,6 +2051,10 @@ _ROLE_REFERENCE = re.compile(
     r"(?P<role>sensei|senpai|sempai|captain|taichou|teacher|master|mistress|doctor)\b"
 )
 _CONTINUED_SCENE = re.compile(r"[\"“‘']?(?:He|She|His|Her|Him)\b[^.!?\n]*")
+_CONTINUATION = re.compile(
+    r"\s*(?:(?:he|she|I)\s+(?:[a-z]+ly\s+)?(?:added|continued|went on|resumed|pursued|persisted)"
+    r"|(?:added|continued|went on|resumed|pursued|persisted)\s+(?:he|she|I)\b)\b"
+)
 _SUBJECT_PRONOUN = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[Ss]he\b")}
 
 
@@ -2512,6 +2518,7 @@ class _Turn:
     gap: int  # narration-only paragraphs since the previous dialogue paragraph
     addressed: list[_Entity]  # named in a vocative: not the speaker
     unanswered: bool = False  # the narration before says "No answer."
+    continues: bool = False  # its tag says "he added", "she went on": the last speaker again
     mentioned: list[_Entity] = field(default_factory=list)  # named in the quote otherwise
     address_gender: Gender | None = None  # "Yes, sir.": the addressee's sex
     opens: bool = True  # its paragraph opens with the quote (no narration before it)
@@ -2616,6 +2623,7 @@ _IMPOSSIBLE = -1e9
 SEQUENCE_STATES = 6  # people considered per conversation, most involved first
 SAME_AGAIN = -2.5  # the next paragraph is the same speaker, nothing between
 SAME_AFTER_NARRATION = -0.4  # ... with narration between
+CONTINUES = 2.0  # "he added", "she went on" after the same person's quote
 THIRD_VOICE = -2.0  # someone other than the last two speaks
 THIRD_AFTER_NARRATION = -0.5
 AFTER_REPEAT = -1.0  # anyone but the speaker after someone spoke twice running
@@ -2751,6 +2759,8 @@ def _decide_sequence(
     def transition(a: int, b: int, c: int, k: int) -> float:
         """Speaker c at turn k after b at k-1 and a at k-2 (a = -1: none)."""
         gap = conversation[k].gap
+        if c == b and conversation[k].continues:
+            return CONTINUES
         if c == b:
             return SAME_AGAIN if gap == 0 and conversation[k].opens else SAME_AFTER_NARRATION
         if a < 0 or c == a:

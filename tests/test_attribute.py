@@ -1612,3 +1612,20 @@ def test_the_narrator_looking_up_at_a_voice_still_speaks_next() -> None:
         '"Why does it matter so much to you?"\n'
     )
     assert by_text(run(text), "Why does it matter").speaker == "Narrator"
+
+
+HE_ADDED = """\
+Osk and Harl sat on the harbour wall. Osk was mending a net, and Harl shaded his eyes to \
+watch the boats come round the point.
+
+"Are they all out?" asked Harl.
+
+"The tide is late," said Osk. He had been watching the water since before dawn, and his eyes \
+ached from it.
+
+"It will be dark before they come in," he added.
+"""
+
+
+def test_he_added_is_the_man_who_spoke_last() -> None:
+    assert by_text(run(HE_ADDED), "dark before they come in").speaker == "Osk"
