@@ -1288,6 +1288,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     lead_subject: _Entity | None = None
     carried_lead: _Entity | None = None  # the last person acting in the narration before
     unanswered = False  # narration since the last quote said nobody answered it
+    sleeping: list[_Entity] = []  # people the narration since the last quote put to sleep
     introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
     last_said = ""  # the previous dialogue paragraph's last quote
     previous_quotes = ""  # and all its quotes
@@ -1549,6 +1550,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             carried_lead = None
             introduced_by = None
             unanswered = False
+            sleeping = []
         p_start, p_end = first.start, lines[para[-1]].end
         para_start = p_start
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
@@ -1627,6 +1629,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                         carried_lead, lead_at = get_narrator(), m.start()
             gap += 1
             unanswered = unanswered or bool(_NO_ANSWER.search(text, p_start, p_end))
+            for m in _ASLEEP.finditer(text, p_start, p_end):
+                # "… and watched him succumb to sleep.": he is not the next to speak
+                who = m.group("pron")
+                sleeper = resolve_pronoun("he" if who.lower() in ("he", "him") else "she")
+                if sleeper is not None and sleeper.person and sleeper not in sleeping:
+                    sleeping.append(sleeper)
             open_quote_speaker = None
             continue
         prev_speaker = history[-1] if history else None
@@ -1681,6 +1689,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         turn = _Turn(lines=dialogue, start=p_start, scene=context, gap=gap, addressed=addressed)
         turn.end = p_end
         turn.unanswered, unanswered = unanswered, False
+        turn.sleeping, sleeping = sleeping, []
         turn.address_gender = _address_gender(quote_text)
         turn.mentioned = [e for e in _mentions(quote_text, names) if e not in addressed]
         turn.opens = lines[dialogue[0]].start == p_start
@@ -2031,7 +2040,7 @@ def _still_acting(text: str, start: int, end: int) -> bool:
 # "Kakashi lay back and closed his eyes. He said nothing.": whoever speaks next, not him
 _SILENT = re.compile(
     r"\b(?:said nothing|made no (?:answer|reply)|(?:did not|didn['’]t|does not|doesn['’]t) "
-    r"(?:answer|reply|respond|speak)|(?:was|is|remained|kept) silent|into sleep|fell asleep)\b"
+    r"(?:answer|reply|respond|speak)|(?:was|is|remained|kept) silent|to sleep|into sleep|asleep|dozed off)\b"
 )
 _NO_ANSWER = re.compile(r"(?i)\bno (?:answer|reply|response)\b")  # "TOM!" ¶ No answer.
 _COUNTERFACTUAL = re.compile(
@@ -2051,6 +2060,10 @@ _ROLE_REFERENCE = re.compile(
     r"(?P<role>sensei|senpai|sempai|captain|taichou|teacher|master|mistress|doctor)\b"
 )
 _CONTINUED_SCENE = re.compile(r"[\"“‘']?(?:He|She|His|Her|Him)\b[^.!?\n]*")
+_ASLEEP = re.compile(
+    r"\b(?P<pron>he|she|him|her|He|She)\s+(?:[a-z]+\s+){0,3}?"
+    r"(?:asleep|to sleep|into sleep|off to sleep|dozed off)\b"
+)
 _CONTINUATION = re.compile(
     r"\s*(?:(?:he|she|I)\s+(?:[a-z]+ly\s+)?(?:added|continued|went on|resumed|pursued|persisted)"
     r"|(?:added|continued|went on|resumed|pursued|persisted)\s+(?:he|she|I)\b)\b"
@@ -2519,6 +2532,7 @@ class _Turn:
     addressed: list[_Entity]  # named in a vocative: not the speaker
     unanswered: bool = False  # the narration before says "No answer."
     continues: bool = False  # its tag says "he added", "she went on": the last speaker again
+    sleeping: list[_Entity] = field(default_factory=list)  # fell asleep just before
     mentioned: list[_Entity] = field(default_factory=list)  # named in the quote otherwise
     address_gender: Gender | None = None  # "Yes, sir.": the addressee's sex
     opens: bool = True  # its paragraph opens with the quote (no narration before it)
@@ -2733,7 +2747,7 @@ def _decide_sequence(
             # Mr. Knightley, introduced two paragraphs later, cannot be the one
             # talking with Emma now; still less the "he" of a tag.
             score += NOT_YET if turn.gender is None else NOT_YET_TAGGED
-        if p in turn.addressed:
+        if p in turn.addressed or p in turn.sleeping:
             score += ADDRESSED
         elif p in turn.mentioned:
             score += MENTIONED

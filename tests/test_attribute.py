@@ -1629,3 +1629,25 @@ ached from it.
 
 def test_he_added_is_the_man_who_spoke_last() -> None:
     assert by_text(run(HE_ADDED), "dark before they come in").speaker == "Osk"
+
+
+FELL_ASLEEP = """\
+The fire was low when Tamsin came in from the yard, and Orrin was already stretched out by the \
+hearth with his boots off.
+
+"Are you tired?" asked Tamsin.
+
+Orrin yawned. "Always. I carried stone all day, and tomorrow I carry more."
+
+"Then rest."
+
+Tamsin sat down across from him. Orrin rolled onto his side on the bench and drifted off to \
+sleep.
+
+"For a man who works so little, you sleep a great deal."
+"""
+
+
+def test_someone_who_just_fell_asleep_does_not_speak_next() -> None:
+    # Orrin acts last, but what he does is fall asleep
+    assert by_text(run(FELL_ASLEEP), "you sleep a great deal").speaker == "Tamsin"
