@@ -835,6 +835,10 @@ _BEAT_RE = re.compile(
     + _NAME_RE
     + r"))(?:['’]s\s+[a-z]+)?\s+(?:[a-z]+ly\s+)?(?:[a-z]+)"
 )
+_I_SEE = re.compile(
+    r"I\s+(?:can\s+|could\s+|still\s+)?(?:see|saw|watched|noticed|observed|remember)\s+"
+    r"(?P<name>" + _NAME_RE + r")\b(?!['’])"
+)
 _SELF_INTRO = re.compile(
     r"\b(?:I\s+am|I['’]m|I\s+be|[Mm]y\s+name(?:\s|[.…,—–-])*\s[Ii]s|[Cc]all\s+me)\s+(?:plain\s+|only\s+|just\s+)?"
     r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+|Miss\s+|Parson\s+|Captain\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
@@ -2493,6 +2497,13 @@ def _beat_subject(
         candidates.extend(_SENTENCE.findall(lines[para[first_dialogue + 1]].text))
     for sentence in candidates[:3]:
         s = sentence.strip().lstrip("\"“”'‘’,.—–- ")
+        seen = _I_SEE.match(s)
+        if seen is not None and seen.group("name").split()[0] not in NOT_NAMES:
+            # "I can see Douglas there before the fire, … 'Nobody but me …'": the
+            # one watched is the one acting
+            entity = resolve(_Subject("name", seen.group("name")), False)
+            if entity is not None:
+                return entity, None
         m = _BEAT_RE.match(s)
         if m is None:
             continue

@@ -1651,3 +1651,18 @@ sleep.
 def test_someone_who_just_fell_asleep_does_not_speak_next() -> None:
     # Orrin acts last, but what he does is fall asleep
     assert by_text(run(FELL_ASLEEP), "you sleep a great deal").speaker == "Tamsin"
+
+
+I_CAN_SEE = """\
+We had been talking of ghosts all evening, and I had said more than I meant to. Harrow had \
+said almost nothing, and Harrow was the one I wanted to hear.
+
+"Tell it, then," I said.
+
+I can see Harrow now, standing before the fire with his hands behind him. "Nobody has heard \
+it but me. It is too ugly."
+"""
+
+
+def test_i_can_see_harrow_makes_harrow_the_one_acting() -> None:
+    assert by_text(run(I_CAN_SEE), "Nobody has heard it").speaker == "Harrow"
