@@ -2029,10 +2029,13 @@ def _acting(text: str, start: int) -> bool:
     return not head or head[-1] in '.!?"“”‘’\n—;:' or _CLAUSE_LEAD.search(head) is not None
 
 
+_SENTENCE_STOP = re.compile(r"[.!?…]+[\"”’')]*\s+")
+
+
 def _still_acting(text: str, start: int, end: int) -> bool:
     """The name acts in the paragraph's last sentence, and that sentence is not about
     hearing someone else ("Kakashi awoke to the sound of voices.")."""
-    stop = re.compile(r"[.!?…]+[\"”’')]*\s+").search(text, start, end)
+    stop = _SENTENCE_STOP.search(text, start, end)
     if stop is not None and text[stop.end() : end].strip():
         return False  # another sentence follows: the point of view may have moved on
     opening = max(text.rfind(mark, 0, start) for mark in (".", "!", "?", "\n\n"))
@@ -2052,10 +2055,13 @@ _COUNTERFACTUAL = re.compile(
 )
 
 
+_CLAUSE_STOP = re.compile(r"[.;!?\n]")
+
+
 def _hypothetical(text: str, at: int) -> bool:
     """The sentence around a mention says what would have happened, not what does."""
     start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at), text.rfind(";", 0, at)) + 1
-    stop = re.compile(r"[.;!?\n]").search(text, at)
+    stop = _CLAUSE_STOP.search(text, at)
     return _COUNTERFACTUAL.search(text, start, stop.start() if stop else len(text)) is not None
 
 
@@ -2083,7 +2089,7 @@ def _pronoun_chain(
     gender = entity.gender
     if gender not in _SUBJECT_PRONOUN:
         return False
-    stop = re.compile(r"[.!?…]+[\"”’')]*\s+").search(text, start, end)
+    stop = _SENTENCE_STOP.search(text, start, end)
     if stop is None:
         return False  # the entity acts in the last sentence: _still_acting's case
     rest = text[stop.end() : end]
@@ -2098,10 +2104,7 @@ def _pronoun_chain(
     return bool(pronouns) and pronouns <= own and _SUBJECT_PRONOUN[gender].search(rest) is not None
 
 
-_GENDER_WORDS = {
-    "male": {"he", "him", "his", "himself"},
-    "female": {"she", "her", "hers", "herself"},
-}
+_GENDER_WORDS = {g: {p for p, pg in PRONOUN_GENDER.items() if pg == g} for g in ("male", "female")}
 
 
 _ACTOR = re.compile(
