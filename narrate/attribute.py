@@ -77,6 +77,9 @@ NOT_NAMES = _words(
     )
 )
 
+# Words in NOT_NAMES that are also family names ("Captain John Good", "Brigham Young").
+_WORD_SURNAMES = _words("Good Young Little Long Dear Poor Great English French")
+
 PRONOUN_GENDER: dict[str, Gender] = {
     "he": "male",
     "him": "male",
@@ -175,7 +178,7 @@ _HONORIFIC = re.compile(r"-(?:" + "|".join(HONORIFICS) + r")$", re.IGNORECASE)
 # "went" and "began" are speech verbs in "she went on" and "he began, '…'", not in
 # "Alexandra went into the store" or "Carl began to laugh"
 _VERB_SENSE = {
-    "went": r"went(?=\s+on\b)",
+    "went": r"went\s+on\b",  # "went on Sir Henry": the whole phrase is the verb
     "began": r"began(?!\s+to\b)",
     "begins": r"begins(?!\s+to\b)",
 }
@@ -467,7 +470,24 @@ class _Names:
                 continue
             openers_only.add(word)
 
+        # "Captain John Good", then "said Good": an ordinary word that ends a full name
+        # and stands capitalised mid-sentence again is that person's surname.
+        surnames: set[str] = set()
+        for m in _CAP_RUN.finditer(text):
+            words = [_clean(w) for w in m.group("name").split()]
+            for k in range(1, len(words)):
+                word, first = words[k], words[k - 1]
+                if (
+                    word in _WORD_SURNAMES
+                    and cap_mid[word] >= 2
+                    and first not in NOT_NAMES
+                    and not lower[first.lower()]
+                ):
+                    surnames.add(word)
+
         def is_name_word(word: str) -> bool:
+            if word in surnames:
+                return True
             if word in NOT_NAMES or len(word) < 2 or not word[0].isupper():
                 return False
             if word.endswith("ly") and (lower[word.lower()] or cap_mid[word] < 2):
@@ -909,7 +929,7 @@ def _subject(m: re.Match[str]) -> _Subject | None:
     name = m.group("name")
     if name and name.split()[0] in _NAME_ADJECTIVES and len(name.split()) > 1:
         name = name.split(None, 1)[1]
-    if (name and name.split()[0] not in NOT_NAMES | _PRONOUN_SUBJECTS) or (
+    if (name and name.split()[0] not in (NOT_NAMES - _WORD_SURNAMES) | _PRONOUN_SUBJECTS) or (
         name and len(name.split()) > 1 and re.match(_TITLE_WORD + r"\s", name)
     ):
         return _Subject("name", name)
@@ -1494,6 +1514,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         if subject.kind == "np":
             return epithet(subject.text)
         entity = names.lookup(subject.text)
+        if entity is None and subject.text in _WORD_SURNAMES:
+            return None  # "Good" is only a name when the text has someone called Good
         if entity is None:
             words = [w for w in subject.text.split() if w not in NOT_NAMES]
             for word in ((words[-1:] + words[:1]) if create else words[:1]) if words else []:
@@ -2432,13 +2454,15 @@ def _narrator_name(
 ) -> _Entity | None:
     """The first-person narrator's name: what the people answering them call them."""
     votes: Counter[_Entity] = Counter()
+    # Someone with lines of their own is a person the narrator talks to, not the narrator.
+    speakers = {speaker for speaker, _ in spoken}
     for k, (speaker, _) in enumerate(spoken):
         if speaker is not narrator:
             continue
         for j in (k - 1, k + 1):
             if 0 <= j < len(spoken) and spoken[j][0] is not narrator:
                 for entity in spoken[j][1]:
-                    if entity is not spoken[j][0] and not entity.narrator:
+                    if entity not in speakers and not entity.narrator:
                         votes[entity] += 1
     if not votes:
         return None

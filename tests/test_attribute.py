@@ -1666,3 +1666,58 @@ it but me. It is too ugly."
 
 def test_i_can_see_harrow_makes_harrow_the_one_acting() -> None:
     assert by_text(run(I_CAN_SEE), "Nobody has heard it").speaker == "Harrow"
+
+
+WORD_SURNAME = """\
+The wagon stopped at the ford, and Captain Elias Long climbed down to look at the water. \
+Marta Vell stayed on the box with the reins.
+
+"It is higher than last week," said Long. "We wait."
+
+"We cannot wait," said Marta. "The flour will spoil."
+
+"Then it spoils," said Long. He threw a stick into the river and watched it go.
+
+Marta sighed, and Long did not look back at her.
+
+"You are a hard man, Long," said Marta.
+
+"Long is a careful man," went on Captain Elias Long. "That is not the same thing."
+"""
+
+
+def test_an_ordinary_word_that_ends_a_full_name_is_a_surname() -> None:
+    result = run(WORD_SURNAME)
+    # "Long" is an ordinary word, but "Captain Elias Long" makes it his name
+    assert by_text(result, "higher than last week").speaker == "Long"
+    assert by_text(result, "Then it spoils").speaker == "Long"
+    assert by_text(result, "not the same thing").rule == "tag"
+    assert [c.name for c in result.characters if c.name.endswith("Long")] == ["Long"]
+
+
+def test_an_ordinary_word_is_not_a_name_without_someone_called_by_it() -> None:
+    text = WORD_SURNAME.replace("Captain Elias Long", "Captain Elias Hart").replace("Long", "Hart")
+    text += '\n"Long live the wagon," said Marta.\n'
+    result = run(text)
+    assert not any(c.name == "Long" for c in result.characters)
+    assert by_text(result, "Long live").speaker == "Marta"
+
+
+WENT_ON = """\
+Ada Fenn and Piers Colley sat on the harbour wall while the boats came in.
+
+"I have a plan," said Ada.
+
+"You always have a plan," said Piers.
+
+"Listen, old friend," went on Ada, with a gleam in her eye. "We buy the old ferry."
+
+"And then?"
+
+"And then we run it ourselves."
+"""
+
+
+def test_went_on_before_a_name_is_a_speech_tag() -> None:
+    line = by_text(run(WENT_ON), "Listen, old friend")
+    assert (line.speaker, line.rule) == ("Ada", "tag")
