@@ -1648,6 +1648,27 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             if epithet_actor is not None and _still_acting(text, epithet_actor[0], p_end):
                 # "She shook her head. The doctor bent down. ¶ 'Let me take him.'"
                 carried_lead, lead_at = epithet_actor[1], epithet_actor[0]
+            if carried_lead is None and p_end - p_start <= SHORT_BEAT:
+                beat = _PRONOUN_BEAT.match(text, p_start, p_end)
+                if beat is not None:
+                    gender = PRONOUN_GENDER[beat.group("pron").lower()]
+                    others = {
+                        PRONOUN_GENDER[w.lower()]
+                        for w in _GENDER_WORD.findall(text, p_start, p_end)
+                    }
+                    same = [
+                        e
+                        for e in salient
+                        if e.person
+                        and not e.group
+                        and not e.narrator
+                        and e not in weak
+                        and e.gender == gender
+                    ]
+                    if others == {gender} and len(same) == 1:
+                        # "Now she was ready. ¶ 'Your mamma is quite well.'": the one woman
+                        # in the scene, readying herself, speaks next
+                        carried_lead, lead_at = same[0], p_start + beat.start("pron")
             if first_person:
                 for m in _I_ACTS.finditer(text, p_start, p_end):
                     if m.start() > lead_at and _still_acting(text, m.start(), p_end):
@@ -2138,6 +2159,11 @@ _IRREGULAR_PAST = _words(
     "was had did could would bent broke brought caught drew drove fell found got grew hung hid led "
     "lay lit met put rode rang shook shot shut sang sank slid sprang struck swept swung told tore "
     "threw woke wore wrote"
+)
+SHORT_BEAT = 160  # characters: a paragraph of one short beat between quotes
+_PRONOUN_BEAT = re.compile(r"\s*(?:(?:Now|Then|At last|Again)\s+)?(?P<pron>[Hh]e|[Ss]he)\s+[a-z]")
+_GENDER_WORD = re.compile(
+    r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself)\b"
 )
 _I_ACTS = re.compile(
     r"\bI\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"

@@ -1721,3 +1721,29 @@ Ada Fenn and Piers Colley sat on the harbour wall while the boats came in.
 def test_went_on_before_a_name_is_a_speech_tag() -> None:
     line = by_text(run(WENT_ON), "Listen, old friend")
     assert (line.speaker, line.rule) == ("Ada", "tag")
+
+
+SHE_WAS_READY = """\
+Nell Ashby came up the stairs slowly and found Robin sitting on the bed with his boots on.
+
+"Hullo, Nell!" said Robin.
+
+"I've come to take you home," said Nell.
+
+"Is it far?"
+
+"Not far."
+
+Now she was ready.
+
+"Your father is waiting downstairs."
+
+"Oh, good."
+"""
+
+
+def test_a_short_pronoun_beat_is_the_one_person_of_that_sex() -> None:
+    result = run(SHE_WAS_READY)
+    # "Now she was ready.": Nell is the only woman, and she speaks next
+    assert by_text(result, "Your father is waiting").speaker == "Nell"
+    assert by_text(result, "Oh, good").speaker == "Robin"
