@@ -1649,9 +1649,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 # "She shook her head. The doctor bent down. ¶ 'Let me take him.'"
                 carried_lead, lead_at = epithet_actor[1], epithet_actor[0]
             if carried_lead is None and p_end - p_start <= SHORT_BEAT:
-                beat = _PRONOUN_BEAT.match(text, p_start, p_end)
-                if beat is not None:
-                    gender = PRONOUN_GENDER[beat.group("pron").lower()]
+                pronoun_beat = _PRONOUN_BEAT.match(text, p_start, p_end)
+                if pronoun_beat is not None:
+                    lead_gender = PRONOUN_GENDER[pronoun_beat.group("pron").lower()]
                     others = {
                         PRONOUN_GENDER[w.lower()]
                         for w in _GENDER_WORD.findall(text, p_start, p_end)
@@ -1663,12 +1663,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                         and not e.group
                         and not e.narrator
                         and e not in weak
-                        and e.gender == gender
+                        and e.gender == lead_gender
                     ]
-                    if others == {gender} and len(same) == 1:
+                    if others == {lead_gender} and len(same) == 1:
                         # "Now she was ready. ¶ 'Your mamma is quite well.'": the one woman
                         # in the scene, readying herself, speaks next
-                        carried_lead, lead_at = same[0], p_start + beat.start("pron")
+                        carried_lead, lead_at = same[0], pronoun_beat.start("pron")
             if first_person:
                 for m in _I_ACTS.finditer(text, p_start, p_end):
                     if m.start() > lead_at and _still_acting(text, m.start(), p_end):
