@@ -219,6 +219,11 @@ _VOCATIVE = re.compile(
 )
 
 
+_KIN_VOCATIVE = re.compile(
+    r"(?:^[\"“‘'\s]*|[,;!?—]\s*|\b(?:[Dd]ear|[Mm]y)\s+)(?P<kin>[Uu]ncle|[Aa]unt|[Cc]ousin)"
+    r"(?=\s*[,.!?;:—\"”’']|\s*$)"
+)
+
 # Words a speaker calls the person they talk to ("No, papa, ...", "Yes, sir."): they name
 # no one, but they give the addressee's sex, so when one of the people talking is a man
 # and the other a woman they say who is *not* speaking.
@@ -2063,8 +2068,14 @@ def _acting(text: str, start: int) -> bool:
     """A name as the subject of a clause ("Kakashi nodded", "…, and Sakura turned"),
     not an object or a possessive ("observed Durbeyfield's name")."""
     m = _ACTOR.match(text, start, start + 80)
-    if m is None or _POSSESSIVE.search(m.group("name")):
-        return False
+    if m is not None and _POSSESSIVE.search(m.group("name")):
+        # "John Linden's face brightened": his face, so he is the one acting
+        own = _FEATURE_ACTS.match(text, start + len(_POSSESSIVE.sub("", m.group("name"))))
+        return own is not None and _subject_position(text, start)
+    if m is None:
+        # "Curtis, screened from his uncle's view, darted a glance …"
+        aside = _ACTOR_ASIDE.match(text, start, start + 120)
+        return aside is not None and _subject_position(text, start)
     verb = m.group("verb")
     if verb.endswith("ed") or verb in _IRREGULAR_PAST:
         return True
@@ -2167,6 +2178,14 @@ _GENDER_WORD = re.compile(
 )
 _I_ACTS = re.compile(
     r"\bI\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
+)
+_FEATURE_ACTS = re.compile(
+    r"['’]s\s+(?:[a-z]+\s+)?(?:face|eyes|voice|lips|mouth|brows?|expression|smile|cheeks?)\s+"
+    r"(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
+)
+_ACTOR_ASIDE = re.compile(
+    r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*,\s+[^,.;:!?\"“”‘’]{3,70},\s+(?:[a-z]+ly\s+)?"
+    r"(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
 )
 _EPITHET_ACTS = re.compile(
     r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
@@ -2515,6 +2534,11 @@ def _vocatives(quote: str, names: _Names, answering: bool = False) -> list[_Enti
         ):
             continue
         entity = names.lookup(m.group("name"))
+        if entity is not None and entity not in found:
+            found.append(entity)
+    for m in _KIN_VOCATIVE.finditer(quote):
+        # "Yes, uncle.": the one person the text calls "Uncle John"
+        entity = names.role_holder(m.group("kin").lower())
         if entity is not None and entity not in found:
             found.append(entity)
     return found

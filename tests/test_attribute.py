@@ -1747,3 +1747,67 @@ def test_a_short_pronoun_beat_is_the_one_person_of_that_sex() -> None:
     # "Now she was ready.": Nell is the only woman, and she speaks next
     assert by_text(result, "Your father is waiting").speaker == "Nell"
     assert by_text(result, "Oh, good").speaker == "Robin"
+
+
+FACE_BRIGHTENED = """\
+Uncle Amos Thorne sat by the fire, and his nephew Jasper Thorne stood at the window. \
+Lena Marsh had brought the tea.
+
+"The boy will never come back," said Jasper.
+
+"Don't say that, Jasper," said Lena. "I believe he is alive."
+
+Amos Thorne's face brightened.
+
+"You believe it too, Lena?" he said.
+"""
+
+ASIDE_ACTOR = """\
+Jasper Thorne and his uncle Amos sat over the chessboard while Lena Marsh read by the lamp.
+
+"I shall leave the house to you both," said Amos.
+
+"No, uncle," said Lena, "leave it to Jasper alone."
+
+Jasper, hidden from his uncle by the lamp, shot a furious look at her.
+
+"Is she trying to shame me?" he muttered.
+"""
+
+
+def test_a_face_or_an_aside_does_not_hide_who_is_acting() -> None:
+    # "Amos Thorne's face brightened." and "Jasper, hidden from …, shot a look": both act
+    assert by_text(run(FACE_BRIGHTENED), "You believe it too").speaker == "Uncle Amos Thorne"
+    assert by_text(run(ASIDE_ACTOR), "trying to shame me").speaker == "Jasper"
+
+
+KIN_VOCATIVE = """\
+Hester Vane kept house for her uncle, Uncle Silas Vane, and her cousin Roland Vane came to \
+dinner on Sundays. Silas was old and tired, and Roland was never tired of talking.
+
+"You look pale tonight, uncle," said Hester.
+
+"I am only old, Hester," said Silas.
+
+"Old men live for ever in this family," said Roland, laughing.
+
+"Roland, please," said Hester.
+
+"I only say what everyone knows," said Roland. "And I am hungry," said Roland.
+
+"Do you think the boy is still alive, Hester?" asked Silas.
+
+"Yes, uncle. I am sure of it."
+
+"So am I."
+"""
+
+
+def test_a_quote_calling_someone_uncle_addresses_the_one_uncle() -> None:
+    result = run(KIN_VOCATIVE)
+    # "Yes, uncle." answers Silas, and the answer to that is Silas's again
+    assert by_text(result, "Yes, uncle").speaker == "Hester"
+    assert (by_text(result, "So am I").speaker, by_text(result, "So am I").rule) == (
+        "Silas",
+        "vocative",
+    )
