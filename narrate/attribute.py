@@ -149,6 +149,10 @@ _CAP_RUN = re.compile(
 _PLACE_WORDS = _words(
     "a an the in into from near across through toward towards within inside outside around"
 )
+_OPENING_ADVERB = re.compile(
+    r"(?:^|[.!?\"”’\n]\s*)(?:Presently|Suddenly|Then|Now|Soon|Finally|Meanwhile|At last|At length)"
+    r",?$"
+)
 _SUBJECT_LEAD = re.compile(
     r"(?:^|\W)(?:and|but|then|when|as|while|so|until|" + "|".join(SPEECH_VERBS) + r")$",
     re.IGNORECASE,
@@ -1607,6 +1611,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 for m in _PERSON_NP.finditer(lines[i].text):
                     if not _subject_position(text, lines[i].start + m.start()):
                         continue
+                    if _ROLE_AS.search(lines[i].text, 0, m.start()):
+                        continue  # "claiming him as a fellow countryman": a role, not someone new
                     phrase = m.group(0)
                     if phrase.split()[0].lower() in {"a", "an"}:
                         introduced = epithets.get(_epithet_key(phrase)) or epithet(phrase)
@@ -1982,10 +1988,15 @@ PERSON_NOUNS = frozenset(EPITHET_GENDER) | _words(
     """child stranger person figure servant soldier officer clerk nurse doctor
     driver porter landlord landlady keeper waiter stranger traveller traveler visitor"""
 )
+_ROLE_AS = re.compile(r"\b(?:as|like)\s+$")
 _PERSON_NP = re.compile(
     r"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
     + "|".join(sorted(PERSON_NOUNS))
     + r"|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman)\b(?!['’-])"
+    # "a fellow countryman", "a fellow passenger": the first noun only describes the second
+    + r"(?!\s+(?:"
+    + "|".join(sorted(PERSON_NOUNS))
+    + r"|[a-z]+m[ae]n|passengers?|creatures?|students?|citizens?|lodgers?)\b)"
 )
 
 
@@ -2205,7 +2216,12 @@ def _is_subject(text: str, start: int) -> bool:
 def _subject_position(text: str, start: int) -> bool:
     """A mention that starts a sentence or clause: someone acting, not an object."""
     head = text[max(0, start - 16) : start].rstrip(" \t")
-    return not head or head[-1] in '.!?"“”‘’\n—;:' or _SUBJECT_LEAD.search(head) is not None
+    return (
+        not head
+        or head[-1] in '.!?"“”‘’\n—;:'
+        or _SUBJECT_LEAD.search(head) is not None
+        or _OPENING_ADVERB.search(head) is not None  # "Presently a small boy came …"
+    )
 
 
 def _self_introductions(
@@ -2309,7 +2325,7 @@ def _greeted_as(
             and answer is not None
             and answer.speaker is not who
             and answer.speaker is not greeted[0]
-            and reply.paragraph == lines[i].paragraph + 1
+            and reply.paragraph <= lines[i].paragraph + GREETING_REACH
         ):
             return greeted[0]
         return None
@@ -2455,6 +2471,16 @@ def _revealed_as(
         asked = prev >= 0 and _ASKS_NAME.search(lines[prev].text) is not None
         for e in [] if asked else _vocatives(lines[j].text, names):
             if _newcomer(e):
+                if (
+                    d is not None
+                    and d.speaker is who
+                    and replier is not None
+                    and replier.epithet
+                    and replier.gender in ("unknown", e.gender)
+                ):
+                    # "It is over, Mrs. Pellow." to the old woman who answered: the
+                    # name is hers, the listener's, not the stranger's
+                    return None
                 if d is not None and d.speaker is who and replier is not None:
                     # "'Obito,' he murmured" was taken for the stranger: it is the
                     # one who answered him, naming him (the only change made here)
@@ -2739,6 +2765,7 @@ LEAD = 3.0  # the person acting just before a pronoun-tagged quote
 LEAD_UNTAGGED = 1.5  # the person acting in the narration just before an untagged quote
 REFERENT = 0.5  # where the running pronoun resolution pointed
 RANK = -0.8  # per place down the list of participants
+GREETING_REACH = 3  # paragraphs: a reply greeting a described speaker by name, after narration
 NOT_YET_TAGGED = -4.0
 NOT_YET = -2.0  # the text has not named or described them yet: not on stage
 

@@ -69,7 +69,9 @@ SPEECH_VERBS = _words(
     queried queries questioned questions scolded scolds snarled snarls
     sneered sneers spoke speaks uttered utters volunteered volunteers
     wailed wails praised praises supplied supplies mocked mocks taunted taunts
-    greeted greets chimed chimes piped pipes"""
+    greeted greets chimed chimes piped pipes resumed resumes rejoined rejoins
+    faltered falters interposed interposes ejaculated remonstrated expostulated
+    lisped lisps panted pants"""
 )
 
 _ALNUM = re.compile(r"\w")

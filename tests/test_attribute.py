@@ -1811,3 +1811,66 @@ def test_a_quote_calling_someone_uncle_addresses_the_one_uncle() -> None:
         "Silas",
         "vocative",
     )
+
+
+OLD_TAG_VERBS = """\
+Rose Penhallow and her brother Fergus sat by the fire while the kettle sang.
+
+"I have news," said Rose.
+
+"Keep it," said Fergus.
+
+"Well," resumed Rose, "the old mill has a tenant."
+
+"Nonsense," rejoined Fergus. "Nobody would live there."
+"""
+
+
+def test_resumed_and_rejoined_are_speech_tags() -> None:
+    result = run(OLD_TAG_VERBS)
+    assert (by_text(result, "the old mill").speaker, by_text(result, "the old mill").rule) == (
+        "Rose",
+        "tag",
+    )
+    assert by_text(result, "Nonsense").speaker == "Fergus"
+    assert by_text(result, "Nonsense").rule == "tag"
+
+
+ROLE_AS = """\
+Presently a small boy came running along the quay, and stopped in front of Anselm Grey. \
+Anselm looked him over, and thought that he might claim him as a fellow traveller.
+
+"Where are you going?" said Anselm.
+
+"Nowhere," replied his young companion.
+"""
+
+
+def test_as_a_fellow_traveller_is_a_role_not_a_newcomer() -> None:
+    result = run(ROLE_AS)
+    # "his young companion" is the other party: the boy, not "a fellow traveller"
+    assert by_text(result, "Nowhere").speaker == "a small boy"
+
+
+GREETED_AFTER_NARRATION = """\
+The room was cold. A stout old woman sat by the bed, and a young doctor stood at the window \
+with his hands behind his back.
+
+"She will not last the night," said the doctor.
+
+"Bless her, she's stronger than she looks," said the old woman.
+
+The doctor shook his head and looked out at the rain.
+
+He turned back to the bed a long while later.
+
+"It is over, Mrs. Pellow."
+
+"Ah, so it is," said the old woman.
+"""
+
+
+def test_a_described_speaker_greeted_by_name_after_narration_takes_the_name() -> None:
+    result = run(GREETED_AFTER_NARRATION)
+    assert by_text(result, "stronger than she looks").speaker == "Mrs. Pellow"
+    assert by_text(result, "so it is").speaker == "Mrs. Pellow"
