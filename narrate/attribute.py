@@ -739,6 +739,8 @@ class _Names:
                 between = text[e : m.start()]
                 if '"' in between or "“" in between or "”" in between or "\n\n" in between:
                     continue  # across a quote or a paragraph break: someone else's pronoun
+                if _PUZZLED_BY.search(text, e, m.end()):
+                    continue  # "Philip did not know what she meant": the she is the speaker
                 if re.fullmatch(r"\s*,\s*", between):
                     continue  # "As for Sasuke, she seemed content": the name was fronted
                 word = m.group(1).lower()
@@ -2600,6 +2602,11 @@ def _beat_subject(
         candidates.extend(_SENTENCE.findall(lines[para[first_dialogue + 1]].text))
     for sentence in candidates[:3]:
         s = sentence.strip().lstrip("\"“”'‘’,.—–- ")
+        puzzled = _PUZZLED_BY.search(s)
+        if puzzled is not None:
+            # "'You won't ever see her any more.' Philip did not know what she meant.":
+            # Philip is listening; the speaker is the "she"
+            return None, PRONOUN_GENDER[puzzled.group("pron").lower()]
         seen = _I_SEE.match(s)
         if seen is not None and seen.group("name").split()[0] not in NOT_NAMES:
             # "I can see Douglas there before the fire, … 'Nobody but me …'": the
@@ -2626,6 +2633,11 @@ def _beat_subject(
             return entity, None
     return None, None
 
+
+_PUZZLED_BY = re.compile(
+    r"\b(?:did not|didn['’]t|could not|couldn['’]t|wondered|asked (?:himself|herself))\s+"
+    r"(?:(?:know|understand|guess|tell|see)\s+)?what\s+(?P<pron>he|she)\s+(?:meant|was talking about)"
+)
 
 _OPPOSITE: dict[Gender, Gender] = {"male": "female", "female": "male", "unknown": "unknown"}
 

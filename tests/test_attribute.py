@@ -1874,3 +1874,25 @@ def test_a_described_speaker_greeted_by_name_after_narration_takes_the_name() ->
     result = run(GREETED_AFTER_NARRATION)
     assert by_text(result, "stronger than she looks").speaker == "Mrs. Pellow"
     assert by_text(result, "so it is").speaker == "Mrs. Pellow"
+
+
+PUZZLED_LISTENER = """\
+Bram Keller rubbed his eyes. He was sitting on the stairs when Ada Lowe came up to fetch him.
+
+"Are we going home?" asked Bram.
+
+"Yes, we are going home," said Ada.
+
+"Your father has gone away. You won't see him for a long time." Bram did not know what \
+she meant.
+
+"Why not?"
+
+"He has gone to sea."
+"""
+
+
+def test_a_listener_puzzled_by_what_she_meant_is_not_the_speaker() -> None:
+    result = run(PUZZLED_LISTENER)
+    assert by_text(result, "Your father has gone away").speaker == "Ada Lowe"
+    assert by_text(result, "Why not").speaker == "Bram"
