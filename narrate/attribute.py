@@ -225,7 +225,7 @@ _VOCATIVE = re.compile(
 
 _KIN_VOCATIVE = re.compile(
     r"(?:^[\"“‘'\s]*|[,;!?—]\s*|\b(?:[Dd]ear|[Mm]y)\s+)(?P<kin>[Uu]ncle|[Aa]unt|[Cc]ousin)"
-    r"(?=\s*[,.!?;:—\"”’']|\s*$)"
+    r"(?![’']s\b)(?=\s*[,.!?;:—\"”’']|\s*$)"  # not "my uncle's intentions"
 )
 
 # Words a speaker calls the person they talk to ("No, papa, ...", "Yes, sir."): they name
@@ -399,6 +399,7 @@ class _Names:
         self.entities: list[_Entity] = []
         self.by_key: dict[str, _Entity] = {}
         self._holders: dict[str, _Entity | None] = {}
+        self._described: dict[str, _Entity] | None = None
         for character in known:
             entity = _Entity(name=character.name, known=True, narrator=character.narrator)
             if character.gender != "unknown":
@@ -765,6 +766,19 @@ class _Names:
                 entity = self.by_key.get(_key(" ".join(words[1:])))
         return entity
 
+    def described(self, head: str) -> _Entity | None:
+        """The one named person the text sets a description beside: "the artist himself,
+        Basil Hallward" or "Basil Hallward, the painter," makes "the artist" Basil."""
+        if self._described is None:
+            found: dict[str, set[_Entity]] = {}
+            for m in _APPOSITION.finditer(self.text):
+                entity = self.lookup(m.group("name") or m.group("name2"))
+                word = (m.group("head") or m.group("head2")).lower()
+                if entity is not None:  # the description itself says it is someone
+                    found.setdefault(word, set()).add(entity)
+            self._described = {w: next(iter(e)) for w, e in found.items() if len(e) == 1}
+        return self._described.get(head)
+
     def role_holder(self, role: str) -> _Entity | None:
         """The one person the text gives this role as a title or honorific ("Captain
         Yamato", "Kakashi-sensei"), so that "her former sensei" can only be him."""
@@ -815,6 +829,11 @@ _TITLE_WORD = (
 # "said old Cotter", "cried poor Mrs. Gale": a fond or familiar word, not part of the name
 _NAME_ADJECTIVES = _words("old little young poor big")
 _NAME_RE = rf"(?:{_TITLE_WORD}\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}"
+_APPOSITION = re.compile(
+    r"\b[Tt]he\s+(?:[a-z]+\s+){0,2}?(?P<head>[a-z]{3,})(?:\s+(?:himself|herself))?,\s+"
+    rf"(?P<name>{_NAME_RE})(?=[,.;])"
+    rf"|(?P<name2>{_NAME_RE}),\s+the\s+(?:[a-z]+\s+){{0,2}}?(?P<head2>[a-z]{{3,}})(?=[,.;])"
+)
 _DETERMINER = (
     r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Yy]our|[Aa]nother|[Tt]his|[Tt]hat|"
     r"[Oo]ne\s+of\s+(?:the\s+\w+|them|us|those|these)|[Oo]ne|[Ss]omebody|[Ss]omeone|[Ee]veryone|"
@@ -1413,6 +1432,15 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             return None
         entity = epithets.get(key)
         definite = name.lower().startswith(("the ", "his ", "her ", "their "))
+        if (
+            entity is None
+            and name.lower().startswith("the ")
+            and head not in EPITHET_GENDER
+            and head not in _GENERIC_HEADS
+        ):
+            described = names.described(head)
+            if described is not None:
+                return described  # "answered the artist": "the artist himself, Basil Hallward"
         if entity is None and definite and head in RANK_TITLES:
             titled = [e for e in names.entities if not e.epithet and head in _titles_of(e)]
             if len(titled) > 1:
@@ -1445,18 +1473,22 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             # "said his step-son", "the blonde replied": a description of someone
             # already in the scene when exactly one person there fits it.
             gender = _head_gender(head)
-            present = [
+            fitting = [
                 e
                 for e in reversed(salient)
                 if not e.epithet
                 and not e.narrator
                 and not e.group
                 and e.person
-                and e is not prev_speaker
                 and e not in addressed
                 and (gender is None or e.gender == gender)
+                and e not in weak  # named in passing: absent
             ]
-            present = [e for e in present if e not in weak]  # named in passing: absent
+            present = [e for e in fitting if e is not prev_speaker]
+            if not present and gap > 0:
+                # "I, too, can help," said Curtis. … ¶ "Florence," said her cousin: after
+                # narration, the last speaker may well be the one described
+                present = fitting
             if len(present) == 1:
                 return present[0]
             # of several people in the scene, the one other person in the last few
@@ -1644,6 +1676,13 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                             weak.add(entity)
                     else:
                         touch(entity)
+                if entity.person and _is_subject(text, s) and _LEAVES.match(text, s):
+                    # "John Linden … left the room": off stage until he acts again
+                    if entity in salient:
+                        salient.remove(entity)
+                    salient.insert(0, entity)
+                    weak.add(entity)
+                    continue
                 if (
                     entity.person
                     and _acting(text, s)
@@ -1989,6 +2028,11 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
 PERSON_NOUNS = frozenset(EPITHET_GENDER) | _words(
     """child stranger person figure servant soldier officer clerk nurse doctor
     driver porter landlord landlady keeper waiter stranger traveller traveler visitor"""
+)
+_LEAVES = re.compile(
+    r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*[^.!?;\"“”]{0,80}?\b(?:left the (?:room|house|hall|library|"
+    r"parlou?r|kitchen|table|shop)|went (?:out|away|upstairs|home|off|up to bed|to bed)|withdrew|"
+    r"departed|retired (?:to|for)|was (?:assisted|helped|carried|led) (?:to|out|up|from))\b"
 )
 _ROLE_AS = re.compile(r"\b(?:as|like)\s+$")
 _PERSON_NP = re.compile(

@@ -1896,3 +1896,41 @@ def test_a_listener_puzzled_by_what_she_meant_is_not_the_speaker() -> None:
     result = run(PUZZLED_LISTENER)
     assert by_text(result, "Your father has gone away").speaker == "Ada Lowe"
     assert by_text(result, "Why not").speaker == "Bram"
+
+
+APPOSITION = """\
+In the middle of the studio stood a tall canvas, and in front of it sat the sculptor \
+himself, Anton Varga, whose name was then on every tongue.
+
+"It is the best thing you have made," said Lord Feliks, leaning on the door.
+
+"I shall never show it," he answered.
+
+Lord Feliks raised his eyebrows. "Never show it? Why ever not?"
+
+"Because there is too much of me in it."
+
+"Too much of you! My dear fellow, you are far too modest."
+
+"You don't understand me, Feliks," answered the sculptor.
+"""
+
+LAST_SPEAKER_DESCRIBED = """\
+Tamsin Ash and her cousin Orrin Vale sat with old Mr. Ash until the clock struck ten.
+
+"I will help you up the stairs, uncle," said Orrin.
+
+Mr. Ash, supported on either side by his nephew and niece, left the room.
+
+Orrin and Tamsin went back to the library.
+
+"Tamsin," said her cousin, "we must talk about the will."
+"""
+
+
+def test_a_description_set_beside_a_name_or_worn_by_the_last_speaker() -> None:
+    # "the sculptor himself, Anton Varga": "answered the sculptor" is Anton
+    assert by_text(run(APPOSITION), "You don't understand me").speaker == "Anton Varga"
+    assert by_text(run(APPOSITION), "too much of me").speaker == "Anton Varga"
+    # after narration, "her cousin" may be the one who spoke last
+    assert by_text(run(LAST_SPEAKER_DESCRIBED), "talk about the will").speaker == "Orrin"
