@@ -1344,6 +1344,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     unanswered = False  # narration since the last quote said nobody answered it
     sleeping: list[_Entity] = []  # people the narration since the last quote put to sleep
     introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
+    introduced_objects: list[_Entity] = []  # and the people named after its pronoun
     last_said = ""  # the previous dialogue paragraph's last quote
     previous_quotes = ""  # and all its quotes
     scene_start = para_start = 0
@@ -1664,6 +1665,19 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         if not dialogue:
             carried_lead, lead_at = None, -1  # only the paragraph just before a quote counts
             introduced_by = _introduces_quote(lines[para[-1]].text)
+            introduced_objects = []
+            if introduced_by is not None and introduced_by.kind == "pron":
+                # "He beckoned Kronborg into the living-room and said sternly:": a name in
+                # the pronoun's own sentence is not who the pronoun means
+                last = lines[para[-1]]
+                stops = [m.end() for m in _SENTENCE_STOP.finditer(last.text)]
+                opening = last.start + (stops[-1] if stops else 0)
+                # only after the pronoun: in "Tom came in, and he said:" Tom is the "he"
+                pronoun_at = re.search(rf"\b{introduced_by.text}\b", text[opening : last.end])
+                opening += pronoun_at.end() if pronoun_at else len(text[opening : last.end])
+                introduced_objects = [
+                    e for _, _, e in names.in_range(opening, last.end) if e.person
+                ]
             for s, entity in narration_mentions:
                 if not _is_subject(text, s):
                     mention(entity, s)
@@ -1825,6 +1839,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 and (introduced_by.kind != "name" or resolve(introduced_by, False) is not None)
             ):
                 found = introduced_by  # "… and said to me: ¶ “Well, …”"
+                for other in introduced_objects:
+                    if other not in turn.addressed:
+                        turn.addressed.append(other)
             if found is None:
                 continue
             if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":

@@ -1934,3 +1934,21 @@ def test_a_description_set_beside_a_name_or_worn_by_the_last_speaker() -> None:
     assert by_text(run(APPOSITION), "too much of me").speaker == "Anton Varga"
     # after narration, "her cousin" may be the one who spoke last
     assert by_text(run(LAST_SPEAKER_DESCRIBED), "talk about the will").speaker == "Orrin"
+
+
+BECKONED = """\
+Dr. Halloran climbed the stairs with his bag and looked in at the children. Halloran \
+frowned at what he saw, and went down again.
+
+"Good evening, doctor," said Piet Vos.
+
+Piet Vos was sitting in the kitchen with the baby on his knee. His cheerful air annoyed the \
+doctor. He beckoned Piet into the hall and said sternly:
+
+"You have a very sick girl up there. Why did you not call me before?"
+"""
+
+
+def test_a_name_after_the_pronoun_of_an_introducing_sentence_is_not_the_speaker() -> None:
+    line = by_text(run(BECKONED), "very sick girl")
+    assert line.speaker == "Dr. Halloran"
