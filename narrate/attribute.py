@@ -1669,14 +1669,18 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             if introduced_by is not None and introduced_by.kind == "pron":
                 # "He beckoned Kronborg into the living-room and said sternly:": a name in
                 # the pronoun's own sentence is not who the pronoun means
-                last = lines[para[-1]]
-                stops = [m.end() for m in _SENTENCE_STOP.finditer(last.text)]
-                opening = last.start + (stops[-1] if stops else 0)
+                intro_line = lines[para[-1]]
+                stops = [m.end() for m in _SENTENCE_STOP.finditer(intro_line.text)]
+                intro_from = intro_line.start + (stops[-1] if stops else 0)
                 # only after the pronoun: in "Tom came in, and he said:" Tom is the "he"
-                pronoun_at = re.search(rf"\b{introduced_by.text}\b", text[opening : last.end])
-                opening += pronoun_at.end() if pronoun_at else len(text[opening : last.end])
+                pronoun_at = re.search(
+                    rf"\b{introduced_by.text}\b", text[intro_from : intro_line.end]
+                )
+                intro_from += (
+                    pronoun_at.end() if pronoun_at else len(text[intro_from : intro_line.end])
+                )
                 introduced_objects = [
-                    e for _, _, e in names.in_range(opening, last.end) if e.person
+                    e for _, _, e in names.in_range(intro_from, intro_line.end) if e.person
                 ]
             for s, entity in narration_mentions:
                 if not _is_subject(text, s):
