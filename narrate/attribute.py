@@ -2249,25 +2249,20 @@ _IRREGULAR_PAST = _words(
     "lay lit met put rode rang shook shot shut sang sank slid sprang struck swept swung told tore "
     "threw woke wore wrote"
 )
+# an optional adverb and a verb in the past tense: "bent down", "slowly turned"
+_PAST_ACT = r"(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
 SHORT_BEAT = 160  # characters: a paragraph of one short beat between quotes
 _PRONOUN_BEAT = re.compile(r"\s*(?:(?:Now|Then|At last|Again)\s+)?(?P<pron>[Hh]e|[Ss]he)\s+[a-z]")
-_GENDER_WORD = re.compile(
-    r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself)\b"
-)
-_I_ACTS = re.compile(
-    r"\bI\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
-)
+_GENDER_WORD = re.compile(GENDER_PRONOUNS, re.IGNORECASE)
+_I_ACTS = re.compile(r"\bI\s+" + _PAST_ACT)
 _FEATURE_ACTS = re.compile(
     r"['’]s\s+(?:[a-z]+\s+)?(?:face|eyes|voice|lips|mouth|brows?|expression|smile|cheeks?)\s+"
-    r"(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
+    + _PAST_ACT
 )
 _ACTOR_ASIDE = re.compile(
-    r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*,\s+[^,.;:!?\"“”‘’]{3,70},\s+(?:[a-z]+ly\s+)?"
-    r"(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
+    r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*,\s+[^,.;:!?\"“”‘’]{3,70},\s+" + _PAST_ACT
 )
-_EPITHET_ACTS = re.compile(
-    r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
-)
+_EPITHET_ACTS = re.compile(r"\s+" + _PAST_ACT)
 
 
 def _is_subject(text: str, start: int) -> bool:
