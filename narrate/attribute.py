@@ -1673,12 +1673,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 stops = [m.end() for m in _SENTENCE_STOP.finditer(intro_line.text)]
                 intro_from = intro_line.start + (stops[-1] if stops else 0)
                 # only after the pronoun: in "Tom came in, and he said:" Tom is the "he"
-                pronoun_at = re.search(
-                    rf"\b{introduced_by.text}\b", text[intro_from : intro_line.end]
+                pronoun_at = re.compile(rf"\b{re.escape(introduced_by.text)}\b").search(
+                    text, intro_from, intro_line.end
                 )
-                intro_from += (
-                    pronoun_at.end() if pronoun_at else len(text[intro_from : intro_line.end])
-                )
+                intro_from = pronoun_at.end() if pronoun_at else intro_line.end
                 introduced_objects = [
                     e for _, _, e in names.in_range(intro_from, intro_line.end) if e.person
                 ]
