@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import textwrap
 import time
 from pathlib import Path
 
@@ -495,3 +496,48 @@ def test_structure_and_coverage_with_headings_and_breaks(
         in_structure = any(a <= i < b for a, b in structural)
         if not ch.isspace():
             assert covered[i] == (0 if in_structure else 1), (i, ch)
+
+
+def test_title_line_before_the_first_chapter_heading_is_the_title(tmp_path: Path) -> None:
+    text = (
+        "The Salt Road\n\nChapter 1\n\nThe carts left before dawn.\n\n"
+        '"Keep up," said Ora.\n\nChapter 2\n\nBy noon the road was white.\n'
+    )
+    work = load_work(write(tmp_path, "salt.txt", text))
+    assert work.meta.title == "The Salt Road"
+    assert [c.heading for c in work.chapters] == ["Chapter 1", "Chapter 2"]
+    assert "The Salt Road" not in body(work)
+
+
+# Our own prose, wrapped at 52 columns with no blank line between paragraphs, as in
+# some old e-texts: only short last lines and back-to-back speeches mark paragraphs.
+# (A paragraph whose last line nearly fills the width stays joined to the next.)
+MILL_PARAGRAPHS = [
+    "The mill wheel had stopped turning by the time the carrier's cart came down the "
+    "lane, and the miller's boy ran out to meet it, cap in hand.",
+    '"The bridge is down, sir." said the boy.',
+    '"Then we go round by the ford." said the carrier, without looking at him. '
+    '"Is the water high?"',
+    '"Up to the second stone."',
+    '"That will do."',
+    "The boy climbed up beside him on the board and they went on together down the "
+    "long hill, the horse picking its way.",
+    "Neither of them spoke again until the ford.",
+]
+UNBROKEN = "CHAPTER I\n\n" + "\n".join(textwrap.fill(p, 52) for p in MILL_PARAGRAPHS) + "\n"
+
+
+def test_hard_wrapped_text_without_blank_lines_is_split_into_paragraphs(
+    tmp_path: Path,
+) -> None:
+    work = load_work(write(tmp_path, "mill.txt", UNBROKEN))
+    check_spans(work)
+    assert [" ".join(p.split()) for p in paragraphs(work)] == MILL_PARAGRAPHS
+
+
+def test_an_ordinary_wrapped_paragraph_is_not_split(tmp_path: Path) -> None:
+    # The same text as one paragraph holding one speech: a sentence may end early on a
+    # line, but with no back-to-back speeches nothing shows the block is several.
+    one = " ".join(p for p in MILL_PARAGRAPHS if not p.startswith(('"Up', '"That', '"The b')))
+    work = load_work(write(tmp_path, "one.txt", "CHAPTER I\n\n" + textwrap.fill(one, 52) + "\n"))
+    assert [" ".join(p.split()) for p in paragraphs(work)] == [one]

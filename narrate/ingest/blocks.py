@@ -94,6 +94,69 @@ def split_blocks(
     return blocks
 
 
+# The end of a sentence, perhaps closing a quote or an italic: "… the hill.\"", "… _Yes_."
+_SENTENCE_END = re.compile(r"[.!?…:]['\"”’)_*]*$|[.!?…,]?['\"”’]$")
+WRAPPED_MIN_LINES = 6  # fewer lines: a short block, nothing to gain
+WRAPPED_FULL_SHARE = 0.5  # of a wrapped block's lines, at least this many are near full width
+WRAP_SLACK = 2  # columns
+WRAPPED_MIN_SPEECHES = 2  # back-to-back speeches that show a block is several paragraphs
+_QUOTE_CLOSES = re.compile(r"[.!?,…—-]['\"”’]$")
+_QUOTE_OPENS = re.compile(r"[\"“‘'][A-Za-z]")
+
+
+def split_wrapped(text: str, block: Block) -> list[Block]:
+    """Paragraphs of a hard-wrapped block that has no blank lines between them.
+
+    Some texts (old e-texts, OCR) wrap every line at a fixed width and mark paragraphs
+    only by ending a line early. The sure sign is dialogue: a line that ends with a
+    closing quote and a next line that opens another quote are two speeches, which no
+    paragraph holds back to back. A block with several such breaks is one of these
+    texts; in it, a line that ends a sentence although the next line's first word
+    would clearly have fitted on it was also broken by the author, not the wrapper.
+    Anything else (ordinary paragraphs, verse, letters) is returned whole.
+    """
+    if block.nlines < WRAPPED_MIN_LINES:
+        return [block]
+    spans: list[tuple[int, int]] = []  # each line's stripped span
+    pos = block.start
+    for raw in text[block.start : block.end].split("\n"):
+        left = len(raw) - len(raw.lstrip())
+        spans.append((pos + left, pos + len(raw.rstrip())))
+        pos += len(raw) + 1
+    lengths = [end - start for start, end in spans]
+    width = max(lengths)
+    if width < 40 or sum(n >= 0.8 * width for n in lengths) < WRAPPED_FULL_SHARE * len(lengths):
+        return [block]
+    speeches: list[int] = []  # lines after which one speech ends and another begins
+    early: list[int] = []  # lines ending a sentence with room to spare
+    for k in range(len(spans) - 1):
+        line = text[spans[k][0] : spans[k][1]]
+        following = text[spans[k + 1][0] : spans[k + 1][1]]
+        next_word = following.split(None, 1)[0] if following else ""
+        if _QUOTE_CLOSES.search(line) and _QUOTE_OPENS.match(following):
+            speeches.append(k)
+        elif (
+            _SENTENCE_END.search(line)
+            # room for a two-space sentence gap, and for a wrapper a column or two
+            # wider than the widest line seen
+            and lengths[k] + 2 + len(next_word) + WRAP_SLACK <= width
+            and next_word[:1] in _OPENERS
+        ):
+            early.append(k)
+    if len(speeches) < WRAPPED_MIN_SPEECHES:
+        return [block]
+    out: list[Block] = []
+    first = 0
+    for k in sorted(speeches + early):
+        out.append(Block(spans[first][0], spans[k][1], block.gap if not out else 0, k + 1 - first))
+        first = k + 1
+    out.append(Block(spans[first][0], spans[-1][1], 0, len(spans) - first))
+    return out
+
+
+_OPENERS = frozenset("\"'“‘«_(—–-ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 # A separator line has no letters or digits (bar the oOo / xXx family), no quote
 # marks, and is short: "* * *", "~~~", "#", "---", "…..", ". . .", "<hr>", "❦".
 _QUOTES = set("\"'“”‘’«»„‚`")

@@ -21,6 +21,7 @@ from narrate.ingest.blocks import (
     is_separator,
     smart_title,
     split_blocks,
+    split_wrapped,
     usual_gap,
 )
 from narrate.model import Metadata, Work
@@ -246,7 +247,9 @@ def read_plain(text: str, path: Path | None) -> Work:
         m_end = _GUT_END.search(text, start)
         if m_end:
             end = m_end.start()
-    blocks = split_blocks(text, start, end)
+    blocks = [
+        part for block in split_blocks(text, start, end) for part in split_wrapped(text, block)
+    ]
 
     # Leading "Title: ..." / "Author: ..." header blocks (our own or a trimmed Gutenberg file).
     while blocks and all(_HEADER_FIELD.match(line.strip()) for line in blocks[0].lines(text)):
@@ -278,7 +281,9 @@ def read_plain(text: str, path: Path | None) -> Work:
             title = title or first.strip("_*# ")
             author = author or by["name"].strip()
             blocks = blocks[2:]
-        elif _is_lone_title(first, blocks[1], text):
+        elif _is_lone_title(first, blocks[1], text) or _is_title_before_heading(
+            first, blocks[1], text
+        ):
             title = title or smart_title(first)
             blocks = blocks[1:]
 
@@ -341,6 +346,21 @@ def _is_lone_title(first: str, following: Block, text: str) -> bool:
         and not first.endswith((".", ",", ";", ":", "!", "?"))
         and not first.startswith(_QUOTE_START)
         and following.nlines > 0
+    )
+
+
+def _is_title_before_heading(first: str, following: Block, text: str) -> bool:
+    """ "My Story" then "Chapter 1": a short line standing before the first chapter
+    heading names the work; it is not a chapter of its own."""
+    lines = following.lines(text)
+    return (
+        following.nlines == 1
+        and parse_heading(lines[0]) is not None
+        and parse_heading(first) is None
+        and len(first.split()) <= 12
+        and any(ch.isalpha() for ch in first)
+        and not first.endswith((".", ",", ";", ":", "!", "?"))
+        and not first.startswith(_QUOTE_START)
     )
 
 
