@@ -47,6 +47,8 @@ MALE_TITLES = _words("Mr Mr. Sir Lord King Prince Father Uncle Brother Master Mo
 FEMALE_TITLES = _words(
     "Mrs Mrs. Ms Ms. Miss Lady Madam Madame Mme Mme. Mlle Queen Princess Mother Aunt Sister Dame Mistress"
 )
+# Titles that, once pronouns have voted, join the one man of that surname
+JOINING_TITLES = _words("Mr Master Father Monsieur Herr Signor Señor")
 NEUTRAL_TITLES = _words(
     "Dr Dr. Doctor Professor Prof Prof. Captain Capt Capt. Colonel Col Major General Lieutenant "
     "Sergeant Corporal Inspector Constable Detective Admiral Commander Parson Judge Reverend "
@@ -608,6 +610,55 @@ class _Names:
         self._genders()
         for entity in self.entities:
             entity.name_gender = _name_gender(entity)
+        self._join_titled_surnames()
+
+    def _join_titled_surnames(self) -> None:
+        """ "Corwin Aske" is "Mr. Aske" when he is the only one of that surname and a man.
+
+        At merge time a titled surname beside a first-name holder is taken for another
+        member of the family ("Mr. Vell" and Ada Vell), since nobody's sex is known
+        yet. Once the pronouns have voted, a man's title joins the one man of that
+        surname. "Mrs." stays apart: Mrs. Lennox is as often Mary Lennox's mother.
+        """
+        for titled in list(self.entities):
+            words = titled.name.split()
+            if len(words) != 2 or titled.known or titled.narrator:
+                continue
+            title = words[0]
+            if title.rstrip(".") not in JOINING_TITLES:
+                continue
+            surname = _key(words[1])
+            holders = [
+                e
+                for e in self.entities
+                if e is not titled
+                and not e.epithet
+                and any(
+                    len(f.split()) > 1
+                    and f.split()[0] not in TITLES
+                    and _key(f.split()[-1]) == surname
+                    for f in e.forms
+                )
+            ]
+            if len(holders) != 1:
+                continue
+            full = holders[0]
+            sex = _title_gender(title)
+            if full.known or full.gender != sex or full.name_gender not in (None, sex):
+                continue  # Charlotte Temple is not Mr. Temple, whatever "his" came near her
+            for key, entity in list(self.by_key.items()):
+                if entity is titled:
+                    self.by_key[key] = full
+            self.mentions = [(s, e, full if x is titled else x) for s, e, x in self.mentions]
+            full.forms.update(titled.forms)
+            for g, votes in titled.gender_votes.items():
+                full.gender_votes[g] += votes
+            full.pronouns += titled.pronouns
+            full.speech += titled.speech
+            full.bodily += titled.bodily
+            seen = [f for f in (full.first, titled.first) if f >= 0]
+            full.first = min(seen) if seen else -1
+            self.entities.remove(titled)
 
     def _merge(self, forms: Counter[str]) -> None:
         def split(form: str) -> tuple[str | None, list[str]]:
@@ -935,7 +986,8 @@ _BODY_OF = re.compile(
     r"forehead|cheeks?|chin|hair|knees|legs)\b"
 )
 _OWN_PARTS = _words(
-    "voice throat lips mouth tone words reply answer response breath smile expression face eyes"
+    "voice throat lips mouth tone words reply answer response breath smile expression face eyes "
+    "advice question retort greeting"
 )
 
 
@@ -1745,9 +1797,15 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             gap += 1
             unanswered = unanswered or bool(_NO_ANSWER.search(text, p_start, p_end))
             for m in _ASLEEP.finditer(text, p_start, p_end):
-                # "… and watched him succumb to sleep.": he is not the next to speak
+                # "… and watched him succumb to sleep.", "Orrin rolled onto his side and
+                # drifted off to sleep.": the sleeper is not the next to speak
+                if re.search(r"\bas\s+(?:if|though)\b|pretend|feign", m.group(0)):
+                    continue  # "tried to lie quiet as if asleep"
                 who = m.group("pron")
-                sleeper = resolve_pronoun("he" if who.lower() in ("he", "him") else "she")
+                if who is None:
+                    sleeper = names.lookup(m.group("name"))
+                else:
+                    sleeper = resolve_pronoun("he" if who.lower() in ("he", "him") else "she")
                 if sleeper is not None and sleeper.person and sleeper not in sleeping:
                     sleeping.append(sleeper)
             open_quote_speaker = None
@@ -1808,10 +1866,16 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         turn.address_gender = _address_gender(quote_text)
         turn.mentioned = [e for e in _mentions(quote_text, names) if e not in addressed]
         turn.opens = lines[dialogue[0]].start == p_start
+        turn.asks = bool(re.search(r"\?[\"”’'»]*\s*$", lines[dialogue[-1]].text))
         turn.present = present
         turn.salient = snapshot
         turn.passing = passing
         turn.lead = lead_subject
+        named_before = {e for s, e in narration_mentions if s < first_quote and e.person}
+        if lead_subject is None and len(named_before) == 1:
+            # "Now it was Sakura's turn to need clarification. 'Me staring?'": the one
+            # person the paragraph names before its quote, in whatever form
+            turn.named = next(iter(named_before))
         turn.recent = [e for e in reversed(chapter_speakers) if not e.narrator][:8]
         for pos, i in enumerate(para):
             if lines[i].kind != "dialogue":
@@ -2200,9 +2264,12 @@ _ROLE_REFERENCE = re.compile(
     r"(?P<role>sensei|senpai|sempai|captain|taichou|teacher|master|mistress|doctor)\b"
 )
 _CONTINUED_SCENE = re.compile(r"[\"“‘']?(?:He|She|His|Her|Him)\b[^.!?\n]*")
+_SLEEP_WORDS = r"(?:asleep|to sleep|into sleep|off to sleep|dozed off)\b"
+# "… watched him succumb to sleep", "Orrin rolled onto his side and drifted off to sleep"
+# (a name: then only lower-case words, so "Margaret saw Edith fall asleep" is Edith)
 _ASLEEP = re.compile(
-    r"\b(?P<pron>he|she|him|her|He|She)\s+(?:[a-z]+\s+){0,3}?"
-    r"(?:asleep|to sleep|into sleep|off to sleep|dozed off)\b"
+    r"\b(?:(?P<pron>he|she|him|her|He|She)\s+(?:[a-z]+\s+){0,3}?"
+    r"|(?P<name>[A-Z][\w'’-]+)\s+(?:[a-z][\w'’-]*\s+){0,12}?)" + _SLEEP_WORDS
 )
 _CONTINUATION = re.compile(
     r"\s*(?:(?:he|she|I)\s+(?:[a-z]+ly\s+)?(?:added|continued|went on|resumed|pursued|persisted)"
@@ -2266,11 +2333,16 @@ _EPITHET_ACTS = re.compile(r"\s+" + _PAST_ACT)
 def _is_subject(text: str, start: int) -> bool:
     """A name that starts a clause or is followed by its verb ("…, Katharine Hilbery was
     pouring out tea"): someone in the scene, not only talked about."""
+    if _ABSOLUTE.match(text, start):
+        return False  # "Kakashi being too sick to come in …": said of him, not done by him
     if _subject_position(text, start):
         return True
     # only after a comma: "the eye Naruto gave him" is a relative clause about
     # someone who need not be there
     return text[max(0, start - 16) : start].rstrip()[-1:] == "," and _acting(text, start)
+
+
+_ABSOLUTE = re.compile(_NAME_RE + r"\s+(?:being|having)\b")
 
 
 def _subject_position(text: str, start: int) -> bool:
@@ -2673,8 +2745,8 @@ def _beat_subject(
             if entity is not None:
                 return entity, None
         m = _BEAT_RE.match(s)
-        if m is None:
-            continue
+        if m is None or _ABSOLUTE.match(s):
+            continue  # "Kakashi being too sick to come in was unprecedented."
         if m.group("pron") or m.group("poss"):
             word = (m.group("pron") or m.group("poss")).lower()
             pron = {"his": "he", "her": "she", "my": "i"}.get(word, word)
@@ -2720,6 +2792,7 @@ class _Turn:
     mentioned: list[_Entity] = field(default_factory=list)  # named in the quote otherwise
     address_gender: Gender | None = None  # "Yes, sir.": the addressee's sex
     opens: bool = True  # its paragraph opens with the quote (no narration before it)
+    asks: bool = False  # its last quote is a question
     own: dict[int, _Entity] = field(default_factory=dict)  # lines with a name/description tag
     kind: dict[int, str] = field(default_factory=dict)  # their rule
     pronoun: dict[int, Gender] = field(default_factory=dict)  # lines with a "he/she said" tag
@@ -2729,6 +2802,7 @@ class _Turn:
     salient: list[_Entity] = field(default_factory=list)  # people active before it, latest first
     recent: list[_Entity] = field(default_factory=list)  # who spoke earlier in the chapter
     lead: _Entity | None = None  # the person acting in the narration just before its first quote
+    named: _Entity | None = None  # else the one person named there
     speaker: _Entity | None = None
     gender: Gender | None = None  # a pronoun tag or beat: the speaker's gender only
     anchor: bool = False
@@ -2831,10 +2905,13 @@ ADDRESSED = -6.0  # named in the quote: rarely its speaker
 MENTIONED = -2.0  # named in the quote otherwise: "Miss Watkin will be cross with you"
 ANSWERS = 1.5  # the person the previous quote addressed, answering
 ANSWERS_AFTER_NARRATION = 1.0  # ... after a paragraph of narration
+ASKED = 1.0  # more when the quote before was a question
 LEAD = 3.0  # the person acting just before a pronoun-tagged quote
 LEAD_UNTAGGED = 1.5  # the person acting in the narration just before an untagged quote
+NAMED_BEFORE = 0.8  # the one person named (not acting) in the narration before an untagged quote
 REFERENT = 0.5  # where the running pronoun resolution pointed
 RANK = -0.8  # per place down the list of participants
+RECENT_ANCHOR = 3  # turns: no RANK for someone tagged this recently
 GREETING_REACH = 3  # paragraphs: a reply greeting a described speaker by name, after narration
 NOT_YET_TAGGED = -4.0
 NOT_YET = -2.0  # the text has not named or described them yet: not on stage
@@ -2927,7 +3004,10 @@ def _decide_sequence(
         if turn.anchor and turn.speaker is not None:
             return 0.0 if p is turn.speaker else _IMPOSSIBLE
         ranks = gender_rank.get(turn.gender, rank) if turn.gender else rank
-        score = RANK * ranks.get(p, len(participants))
+        place = ranks.get(p, len(participants))
+        if any(t.anchor and t.speaker is p for t in conversation[max(0, k - RECENT_ANCHOR) : k]):
+            place = 0  # tagged a turn or two ago: in this talk, however new to the book
+        score = RANK * place
         if p.first > turn.end:
             # Mr. Knightley, introduced two paragraphs later, cannot be the one
             # talking with Emma now; still less the "he" of a tag.
@@ -2938,6 +3018,8 @@ def _decide_sequence(
             score += MENTIONED
         if turn.gender is None and p is turn.lead:
             score += LEAD_UNTAGGED  # "Grey eyes twinkle. Kakashi grinned. 'You look well.'"
+        elif turn.gender is None and p is turn.named:
+            score += NAMED_BEFORE
         if turn.gender is not None:
             if p.gender == turn.gender:
                 pass
@@ -2953,6 +3035,8 @@ def _decide_sequence(
             before = conversation[k - 1]
             if p in before.addressed and p is not before.speaker and not turn.unanswered:
                 score += ANSWERS if turn.gap == 0 else ANSWERS_AFTER_NARRATION
+                if before.asks and turn.gap == 0:
+                    score += ASKED  # "Do you think so, Hester?": Hester answers
         return score
 
     def transition(a: int, b: int, c: int, k: int) -> float:

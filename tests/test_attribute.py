@@ -1952,3 +1952,111 @@ doctor. He beckoned Piet into the hall and said sternly:
 def test_a_name_after_the_pronoun_of_an_introducing_sentence_is_not_the_speaker() -> None:
     line = by_text(run(BECKONED), "very sick girl")
     assert line.speaker == "Dr. Halloran"
+
+
+NEWCOMER_REPLIES = """\
+Old Silas Penrow sat by the fire with Nell and her aunt Maud. Silas had a great deal to say \
+about the price of wool, and he said it.
+
+"Wool was worth something once," said Silas.
+
+"It still is," said Nell.
+
+"Not as it was," said Silas. "Ask anyone."
+
+"I have asked," said Maud.
+
+"Then ask again," said Silas. "Ask Penhale, ask the Tregarths, ask the whole valley."
+
+"We will, Silas," said Nell.
+
+The door opened and the new curate, Mr. Dunmore, came in out of the snow. Maud gave him the \
+chair nearest the fire.
+
+"You are very kind," said Mr. Dunmore.
+
+"Sit down, do, and get warm," said Nell. "Have you come far?"
+
+"Only from the station."
+"""
+
+NAMED_BEFORE_QUOTE = """\
+Rue Calder and Tom Fenn sat on the harbour wall with their lunch between them.
+
+"This is not what I thought you meant," said Tom.
+
+"It suits you," said Rue.
+
+Tom coughed, nearly choking on his bread, and turned to her. "I could get used to this," \
+he said at length.
+
+Now it was Rue's turn to need an explanation. "Used to what?"
+
+His mouth curled into a grin. "Eating lunch with you."
+"""
+
+
+def test_a_newcomer_just_heard_answers_although_another_talked_more() -> None:
+    # Silas has talked most, but the curate spoke two turns ago and is asked a question
+    line = by_text(run(NEWCOMER_REPLIES), "Only from the station")
+    assert line.speaker == "Mr. Dunmore"
+
+
+def test_the_one_person_named_before_an_untagged_quote_speaks_it() -> None:
+    result = run(NAMED_BEFORE_QUOTE)
+    assert by_text(result, "I could get used").speaker == "Tom"
+    assert by_text(result, "Used to what").speaker == "Rue"
+    assert by_text(result, "Eating lunch").speaker == "Tom"
+
+
+TITLED_SURNAME = """\
+Corwin Aske came up the steps of the hall with his hat in his hand. Corwin was a tall man, \
+and he smiled at everyone. Tobias Wren waited for him by the door with the ledger.
+
+"You came," said Tobias. "I did not think you would."
+
+Tobias looked him up and down. "Mr. Aske," he said. "I have read your letter."
+
+"Then you know what I am offering."
+"""
+
+ABSOLUTE_NAME = """\
+Pell Arden and Oskar Lind sat in the office over the harbour. Oskar had been away for a week.
+
+"Where is the captain?" said Pell.
+
+"Sick," said Oskar. "Since Monday."
+
+Pell rubbed his chin. Oskar being too ill to sail was unheard of. "Does his wife know?"
+"""
+
+ADVICE_TAG = """\
+Ruth Amory sat at the long table beside Mr. Calloway, the new rector. Ruth was glad to see \
+him, and said so.
+
+"You must see the river first," she told him.
+
+He asked her about the town, and was told a great deal. "Don't neglect the hills," his \
+advice concluded. "The first fine afternoon, walk up to the beacon."
+"""
+
+
+def test_a_man_titled_by_his_surname_is_the_man_of_that_name() -> None:
+    # "Mr. Aske" is Corwin Aske: he is spoken to, so Tobias says it
+    result = run(TITLED_SURNAME)
+    assert by_text(result, "I have read your letter").speaker == "Tobias"
+    askes = [c for c in result.characters if "Aske" in " ".join((c.name, *c.aliases))]
+    assert len(askes) == 1
+    assert {"Corwin Aske", "Mr. Aske"} <= {askes[0].name, *askes[0].aliases}
+    assert by_text(result, "what I am offering").speaker == askes[0].name
+
+
+def test_a_name_with_being_is_talked_about_not_acting() -> None:
+    # "Oskar being too ill to sail was unheard of": Pell, rubbing his chin, asks
+    assert by_text(run(ABSOLUTE_NAME), "Does his wife know").speaker == "Pell"
+
+
+def test_his_advice_concluded_is_his_speech() -> None:
+    result = run(ADVICE_TAG)
+    assert by_text(result, "neglect the hills").speaker == "Mr. Calloway"
+    assert by_text(result, "neglect the hills").rule == "tag-pronoun"
