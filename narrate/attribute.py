@@ -1395,6 +1395,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     carried_lead: _Entity | None = None  # the last person acting in the narration before
     unanswered = False  # narration since the last quote said nobody answered it
     sleeping: list[_Entity] = []  # people the narration since the last quote put to sleep
+    calls_narrator: Counter[_Entity] = Counter()  # names only ever called out to the narrator
     introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
     introduced_objects: list[_Entity] = []  # and the people named after its pronoun
     last_said = ""  # the previous dialogue paragraph's last quote
@@ -1827,6 +1828,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             # "Don't move, I beg you, Watson.": a name the narration never uses for
             # anyone is most likely what people call the narrator
             addressed.append(get_narrator())
+            for entity in addressed:
+                if entity not in narrated and entity.called >= 2:
+                    calls_narrator[entity] = entity.called
         last_said = lines[dialogue[-1]].text
         previous_quotes = quote_text
         snapshot = [
@@ -2053,7 +2057,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     for old_entity, new_entity in _described_as(lines, decisions, names).items():
         renames.setdefault(old_entity, new_entity)
     if narrator is not None and not narrator.known and narrator not in renames:
-        named = _narrator_name(narrator, spoken)
+        named = _narrator_name(narrator, spoken, calls_narrator)
         if named is not None:
             renames[narrator] = named
     for old, new in renames.items():
@@ -2653,7 +2657,9 @@ def _previous_quote(lines: Sequence[Line], i: int) -> int:
 
 
 def _narrator_name(
-    narrator: _Entity, spoken: list[tuple[_Entity | None, list[_Entity]]]
+    narrator: _Entity,
+    spoken: list[tuple[_Entity | None, list[_Entity]]],
+    calls_narrator: Counter[_Entity],
 ) -> _Entity | None:
     """The first-person narrator's name: what the people answering them call them."""
     votes: Counter[_Entity] = Counter()
@@ -2667,6 +2673,11 @@ def _narrator_name(
                 for entity in spoken[j][1]:
                     if entity not in speakers and not entity.narrator:
                         votes[entity] += 1
+    for entity, calls in calls_narrator.items():
+        if entity not in speakers:
+            # "it's a thousand pities you didn't go with me, Gilbert": a name the
+            # narration never uses, called out to the narrator wherever the talk stands
+            votes[entity] += calls
     if not votes:
         return None
     best, count = votes.most_common(1)[0]

@@ -16,7 +16,7 @@ neighbours), and em-dash dialogue (a paragraph that starts with a dash).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -216,6 +216,9 @@ def _single_spans(text: str) -> list[tuple[int, int]]:
         prev, nxt = prev_of(i), next_of(i)
         return text[i] != "‘" and prev in ".,!?…;:—–-" and not nxt.isalnum()
 
+    nested = _nested_single_spans(text, marks, is_opener, is_strong_closer)
+    if nested is not None:
+        return nested
     spans: list[tuple[int, int]] = []
     start: int | None = None
     for k, i in enumerate(marks):
@@ -252,6 +255,41 @@ def _single_spans(text: str) -> list[tuple[int, int]]:
     if start is not None:
         spans.append((start, n))
     return spans
+
+
+def _nested_single_spans(
+    text: str,
+    marks: list[int],
+    is_opener: Callable[[int], bool],
+    is_strong_closer: Callable[[int], bool],
+) -> list[tuple[int, int]] | None:
+    """Speech that quotes someone in the same marks: ‘… to say ‘good-by,’ than ‘how do
+    you do.’ But …, you know.’ One span, when every inner quote opens with a curly ‘
+    and closes, and the outer one closes too; otherwise None (the usual reading, in
+    which an opener inside an open quote means the first was never closed)."""
+    spans: list[tuple[int, int]] = []
+    depth, start, nested = 0, 0, False
+    n = len(text)
+    for i in marks:
+        ch = text[i]
+        prev = text[i - 1] if i > 0 else ""
+        nxt = text[i + 1] if i + 1 < n else ""
+        if depth == 0:
+            if is_opener(i):
+                depth, start = 1, i
+            continue
+        if nxt.isalnum() and not _is_space(prev) and ch != "‘":
+            continue  # an apostrophe inside a word
+        if ch == "‘" and is_opener(i) and i > start + 1:
+            depth += 1
+            nested = True
+            continue
+        # an inner quote may end on a word ('good-by'); the outer one ends a sentence
+        if is_strong_closer(i) or (depth > 1 and prev.isalnum() and not nxt.isalnum()):
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    return spans if nested and depth == 0 else None
 
 
 def _dash_spans(text: str) -> list[tuple[int, int]]:

@@ -2060,3 +2060,27 @@ def test_his_advice_concluded_is_his_speech() -> None:
     result = run(ADVICE_TAG)
     assert by_text(result, "neglect the hills").speaker == "Mr. Calloway"
     assert by_text(result, "neglect the hills").rule == "tag-pronoun"
+
+
+NARRATOR_CALLED_AFAR = """\
+I came home late from the fields, and found my mother and my sister Rose at the tea table.
+
+"You are late," said my mother.
+
+"The colt would not stand," I said.
+
+"Sit down, then," said my mother. "Rose has news."
+
+"I have been to the Wilsons," said Rose, "and you should have come with me, Gilbert."
+
+"Why should he?" said my mother.
+
+"Because Eliza was there," said Rose. "You know what Eliza is, Gilbert."
+"""
+
+
+def test_a_first_person_narrator_is_named_by_what_others_call_out_to_him() -> None:
+    # "Gilbert" is never in the narration and never speaks: it is the narrator's name,
+    # although nobody says it in the line right after his own
+    result = run(NARRATOR_CALLED_AFAR)
+    assert by_text(result, "The colt would not stand").speaker == "Gilbert"

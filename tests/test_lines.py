@@ -141,6 +141,21 @@ def test_single_quote_work_is_detected_and_apostrophes_are_not_quotes() -> None:
     assert kinds(SINGLE_WORK[2], style) == [("narration", SINGLE_WORK[2])]
 
 
+def test_single_quote_speech_quoting_in_the_same_marks_stays_one_line() -> None:
+    style = detect_style(SINGLE_WORK)
+    text = (
+        "‘She was barely civil, and would sooner say ‘good-by,’ than ‘how do you do.’ "
+        "But Nan says she can’t help it.’"
+    )
+    assert kinds(text, style) == [("dialogue", text)]
+    # an opener inside a quote that is never closed still starts a new speech
+    unclosed = "‘Hello, he said. ‘Are you well?’"
+    assert kinds(unclosed, style) == [
+        ("dialogue", "‘Hello, he said. "),
+        ("dialogue", "‘Are you well?’"),
+    ]
+
+
 def test_straight_single_quotes_with_elisions() -> None:
     paras = [
         "'We're goin' home,' said Bill. 'Tell 'em.'",
