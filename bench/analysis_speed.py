@@ -41,9 +41,7 @@ def main() -> int:
     bodies = []
     for source in sources:
         seed = load_work(source)
-        bodies.append(
-            "\n\n".join(seed.text[p.start : p.end] for _, _, p in seed.paragraphs())
-        )
+        bodies.append("\n\n".join(seed.text[p.start : p.end] for _, _, p in seed.paragraphs()))
     parts: list[str] = []
     words = 0
     chapter = 0

@@ -45,7 +45,9 @@ def run_cli(args: list[str]) -> tuple[float, int, str]:
     wall = time.monotonic() - started
     if done.returncode != 0:
         raise SystemExit(f"narrate {' '.join(args)} failed: {done.stderr[-2000:]}")
-    rss = next((int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("RSS_KB")), 0)
+    rss = next(
+        (int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("RSS_KB")), 0
+    )
     return wall, rss, done.stdout.strip().splitlines()[-1]
 
 
@@ -85,56 +87,101 @@ def main() -> None:
 
     if not opts.skip_floor:
         wall, seconds = floor(work)
-        print(f"floor (1 process, 1 voice, 1 AAC encode): {wall:.1f} s for {seconds / 3600:.2f} h of audio",
-              flush=True)
+        print(
+            f"floor (1 process, 1 voice, 1 AAC encode): {wall:.1f} s for {seconds / 3600:.2f} h of audio",
+            flush=True,
+        )
     else:
         wall = float("nan")
     floor_wall = wall
 
     cache = tmp / "cache-m4b"
-    wall, rss, last = run_cli(["render", str(work), "-o", str(tmp / "out"), "--cache-dir", str(cache),
-                               "--format", "m4b"])
+    wall, rss, last = run_cli(
+        ["render", str(work), "-o", str(tmp / "out"), "--cache-dir", str(cache), "--format", "m4b"]
+    )
     cold = wall
-    print(f"cold render, M4B only: {wall:.1f} s ({wall / floor_wall:.2f}x floor), peak RSS {rss / 1024:.0f} MB",
-          flush=True)
+    print(
+        f"cold render, M4B only: {wall:.1f} s ({wall / floor_wall:.2f}x floor), peak RSS {rss / 1024:.0f} MB",
+        flush=True,
+    )
     print(f"  {last}", flush=True)
 
     if not opts.skip_mp3:
-        wall2, rss2, _ = run_cli(["render", str(work), "-o", str(tmp / "out2"), "--cache-dir",
-                                  str(tmp / "cache-both"), "--format", "m4b,mp3"])
-        print(f"cold render, M4B + MP3: {wall2:.1f} s ({wall2 / floor_wall:.2f}x floor), "
-              f"peak RSS {rss2 / 1024:.0f} MB", flush=True)
+        wall2, rss2, _ = run_cli(
+            [
+                "render",
+                str(work),
+                "-o",
+                str(tmp / "out2"),
+                "--cache-dir",
+                str(tmp / "cache-both"),
+                "--format",
+                "m4b,mp3",
+            ]
+        )
+        print(
+            f"cold render, M4B + MP3: {wall2:.1f} s ({wall2 / floor_wall:.2f}x floor), "
+            f"peak RSS {rss2 / 1024:.0f} MB",
+            flush=True,
+        )
         from narrate import audio
 
         for path in sorted((tmp / "out2").glob("*/*.m4b")) + sorted((tmp / "out2").glob("*/*.mp3")):
             integrated, peak = audio.measure_file_loudness(path)
-            print(f"  {path.suffix[1:].upper()}: {integrated:.1f} LUFS integrated, true peak {peak:.1f} dBTP, "
-                  f"{path.stat().st_size / 1e6:.1f} MB", flush=True)
+            print(
+                f"  {path.suffix[1:].upper()}: {integrated:.1f} LUFS integrated, true peak {peak:.1f} dBTP, "
+                f"{path.stat().st_size / 1e6:.1f} MB",
+                flush=True,
+            )
 
     text = work.read_text()
     index = text.index(" the ", len(text) // 2)
-    work.write_text(text[:index] + " a " + text[index + 5:])
-    wall3, rss3, last3 = run_cli(["render", str(work), "-o", str(tmp / "out"), "--cache-dir", str(cache),
-                               "--format", "m4b"])
-    print(f"re-render after a one-word edit: {wall3:.1f} s ({wall3 / cold:.2f}x cold), peak RSS {rss3 / 1024:.0f} MB",
-          flush=True)
+    work.write_text(text[:index] + " a " + text[index + 5 :])
+    wall3, rss3, last3 = run_cli(
+        ["render", str(work), "-o", str(tmp / "out"), "--cache-dir", str(cache), "--format", "m4b"]
+    )
+    print(
+        f"re-render after a one-word edit: {wall3:.1f} s ({wall3 / cold:.2f}x cold), peak RSS {rss3 / 1024:.0f} MB",
+        flush=True,
+    )
     print(f"  {last3}", flush=True)
 
     from narrate.pipeline import analyse
 
-    scene_words = sum(len(line.text.split()) for line in analyse(work).lines if (line.chapter, line.scene) == (2, 1))
-    wall4, _, _ = run_cli(["preview", str(work), "--scene", "2.1", "--no-play", "-o", str(tmp / "out"),
-                           "--cache-dir", str(tmp / "cache-preview")])
-    print(f"preview of scene 2.1 ({scene_words} words), cold cache, whole command (first audio when it plays): "
-          f"{wall4:.1f} s", flush=True)
+    scene_words = sum(
+        len(line.text.split())
+        for line in analyse(work).lines
+        if (line.chapter, line.scene) == (2, 1)
+    )
+    wall4, _, _ = run_cli(
+        [
+            "preview",
+            str(work),
+            "--scene",
+            "2.1",
+            "--no-play",
+            "-o",
+            str(tmp / "out"),
+            "--cache-dir",
+            str(tmp / "cache-preview"),
+        ]
+    )
+    print(
+        f"preview of scene 2.1 ({scene_words} words), cold cache, whole command (first audio when it plays): "
+        f"{wall4:.1f} s",
+        flush=True,
+    )
 
     from narrate import audio
 
     manifest = json.loads(next((tmp / "out").glob("*/manifest.json")).read_text())
     m4b = next((tmp / "out").glob("*/*.m4b"))
     integrated, peak = audio.measure_file_loudness(m4b)
-    print(f"M4B after the edit: {integrated:.1f} LUFS integrated, true peak {peak:.1f} dBTP, "
-          f"{len(manifest['chapters'])} chapters, {manifest['duration'] / 3600:.2f} h", flush=True)
+    print(
+        f"M4B after the edit: {integrated:.1f} LUFS integrated, true peak {peak:.1f} dBTP, "
+        f"{len(manifest['chapters'])} chapters, {manifest['duration'] / 3600:.2f} h",
+        flush=True,
+    )
     shutil.rmtree(tmp)
 
 

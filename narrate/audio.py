@@ -125,7 +125,11 @@ def _k_filter(rate: int, w: Floats) -> npt.NDArray[np.complex128]:
     vh = 10 ** (gain_db / 20)
     vb = vh**0.4996667741545416
     a0 = 1 + k / q + k * k
-    shelf_b = ((vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0)
+    shelf_b = (
+        (vh + vb * k / q + k * k) / a0,
+        2 * (k * k - vh) / a0,
+        (vh - vb * k / q + k * k) / a0,
+    )
     shelf_a = (1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0)
     # high-pass (RLB), ~38 Hz
     f0, q = 38.13547087602444, 0.5003270373238773
@@ -181,7 +185,7 @@ def _subs_of_squares(y: Floats, rate: int) -> Floats:
     full = len(y) // step
     subs = y[: full * step].reshape(full, step).mean(axis=1) if full else np.zeros(0)
     if len(y) > full * step:
-        subs = np.append(subs, y[full * step:].sum() / step)
+        subs = np.append(subs, y[full * step :].sum() / step)
     return np.asarray(subs, dtype=np.float64)
 
 
@@ -258,8 +262,10 @@ class Mastering:
         """Everything that shapes a prepared clip (see prepare_clip); part of
         every clip's cache key, so a clip prepared for other settings is never
         reused. ``offset`` and ``trim`` are applied at encode time: not here."""
-        return (f"prep1/{self.target}/{self.ceiling}/{self.encoder_headroom}/{self.max_boost}/"
-                f"{self.pause_allowance}/lp{LOWPASS_HZ}/b{BLOCK}")
+        return (
+            f"prep1/{self.target}/{self.ceiling}/{self.encoder_headroom}/{self.max_boost}/"
+            f"{self.pause_allowance}/lp{LOWPASS_HZ}/b{BLOCK}"
+        )
 
 
 DEFAULT_MASTERING = Mastering()
@@ -409,7 +415,7 @@ def prepare_clip(pcm: bytes, rate: int, mastering: Mastering = DEFAULT_MASTERING
     blocks = -(-m // BLOCK)
     # irfft scales by 1 / length: the 4x longer inverse is 4x quieter
     up = np.fft.irfft(spectrum, 4 * n)[: 4 * BLOCK * blocks]
-    xl = up[: 4 * m: 4] * np.float32(4.0)
+    xl = up[: 4 * m : 4] * np.float32(4.0)
     up = up.reshape(blocks, 4 * BLOCK)
     bp = np.maximum(up.max(axis=1), -up.min(axis=1)).astype(np.float64) * 4.0
     del up
@@ -471,7 +477,9 @@ def measure(pcm: bytes, rate: int, mastering: Mastering = DEFAULT_MASTERING) -> 
     return prepare_clip(pcm, rate, mastering).stats
 
 
-def book_offset(timeline: Iterable[tuple[ClipStats | None, int]], rate: int, mastering: Mastering) -> float:
+def book_offset(
+    timeline: Iterable[tuple[ClipStats | None, int]], rate: int, mastering: Mastering
+) -> float:
     """The gain (dB) that brings the book of prepared clips to ``mastering.target``.
 
     ``timeline`` is the book in order: ``(stats, samples)`` for each clip and
@@ -545,18 +553,53 @@ ENCODE_ARGS = {
     # of narration at 64 kb/s it encodes 2.6x faster (5.5 s vs 14.2 s; encoding
     # is the render's bottleneck), is 8% larger, and decodes closer to the source
     # (SNR 32.6 dB vs 22.2 dB) with fewer true-peak overshoots.
-    "m4b": ["-c:a", "aac", "-aac_coder", "fast", "-b:a", "{bitrate}", "-aac_pns", "0", "-f", "adts"],
-    "mp3": ["-c:a", "libmp3lame", "-b:a", "{bitrate}", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"],
+    "m4b": [
+        "-c:a",
+        "aac",
+        "-aac_coder",
+        "fast",
+        "-b:a",
+        "{bitrate}",
+        "-aac_pns",
+        "0",
+        "-f",
+        "adts",
+    ],
+    "mp3": [
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        "{bitrate}",
+        "-write_xing",
+        "0",
+        "-id3v2_version",
+        "0",
+        "-f",
+        "mp3",
+    ],
 }
 
 
-def encode_stream(
-    chunks: Iterable[bytes], rate: int, fmt: str, bitrate: str, dest: Path
-) -> int:
+def encode_stream(chunks: Iterable[bytes], rate: int, fmt: str, bitrate: str, dest: Path) -> int:
     """Stream PCM chunks into one ffmpeg encode writing ``dest``; returns samples fed."""
     args = [a.replace("{bitrate}", bitrate) for a in ENCODE_ARGS[fmt]]
-    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-           "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", *args, str(dest)]
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "s16le",
+        "-ar",
+        str(rate),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+        *args,
+        str(dest),
+    ]
     fed = 0
     with open(os.devnull, "wb") as devnull:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=devnull, stderr=subprocess.PIPE)
@@ -642,7 +685,13 @@ def ffmetadata(chapters: Sequence[tuple[int, int, str]], rate: int, tags: dict[s
     out = [";FFMETADATA1"]
     out += [f"{esc(k)}={esc(v)}" for k, v in tags.items()]
     for start, end, title in chapters:
-        out += ["[CHAPTER]", f"TIMEBASE=1/{rate}", f"START={start}", f"END={end}", f"title={esc(title)}"]
+        out += [
+            "[CHAPTER]",
+            f"TIMEBASE=1/{rate}",
+            f"START={start}",
+            f"END={end}",
+            f"title={esc(title)}",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -652,9 +701,29 @@ def mux_m4b(aac: Path, metadata: str, dest: Path) -> None:
     meta.write_text(metadata, encoding="utf-8")
     try:
         run_ffmpeg(
-            ["-f", "aac", "-i", str(aac), "-f", "ffmetadata", "-i", str(meta),
-             "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
-             "-c", "copy", "-movflags", "+faststart", "-f", "ipod", str(dest)],
+            [
+                "-f",
+                "aac",
+                "-i",
+                str(aac),
+                "-f",
+                "ffmetadata",
+                "-i",
+                str(meta),
+                "-map",
+                "0:a",
+                "-map_metadata",
+                "1",
+                "-map_chapters",
+                "1",
+                "-c",
+                "copy",
+                "-movflags",
+                "+faststart",
+                "-f",
+                "ipod",
+                str(dest),
+            ],
             what=dest.name,
         )
     finally:
@@ -675,13 +744,38 @@ class M4bMux:
         self.meta = dest.with_name(dest.name + ".ffmeta")
         self.meta.write_text(metadata, encoding="utf-8")
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish or abort
-        cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-               "-f", "aac", "-i", "pipe:0", "-f", "ffmetadata", "-i", str(self.meta),
-               "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
-               "-c", "copy", "-movflags", "+faststart", "-f", "ipod", str(dest)]
+        cmd = [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "aac",
+            "-i",
+            "pipe:0",
+            "-f",
+            "ffmetadata",
+            "-i",
+            str(self.meta),
+            "-map",
+            "0:a",
+            "-map_metadata",
+            "1",
+            "-map_chapters",
+            "1",
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "ipod",
+            str(dest),
+        ]
         try:
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                         stderr=self.errors)
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.errors
+            )
         except OSError as exc:
             self._cleanup()
             raise OutputError(f"cannot run ffmpeg for {dest.name}: {exc}") from None
@@ -724,19 +818,32 @@ class M4bMux:
 
 def probe(path: Path) -> str:
     """ffmpeg's own description of a file (imageio-ffmpeg ships no ffprobe)."""
-    done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, check=False)
+    done = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, check=False
+    )
     return done.stderr.decode("utf-8", "replace")
 
 
 def measure_file_loudness(path: Path) -> tuple[float, float]:
     """(integrated LUFS, true peak dBTP) of an encoded file, by ffmpeg's ebur128 filter."""
     done = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
-         "-af", "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, check=False,
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        check=False,
     )
     text = done.stderr.decode("utf-8", "replace")
-    summary = text[text.rfind("Summary:"):]
+    summary = text[text.rfind("Summary:") :]
     integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
     if not integrated or not peak:
@@ -753,23 +860,50 @@ def encoded_true_peak(path: Path, rate: int) -> float:
     so every encoded segment can be checked.
     """
     done = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin", "-i", str(path),
-         "-af", f"aresample={4 * rate},astats=measure_perchannel=none:measure_overall=Peak_level",
-         "-f", "null", "-"],
-        capture_output=True, check=False,
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostats",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-af",
+            f"aresample={4 * rate},astats=measure_perchannel=none:measure_overall=Peak_level",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        check=False,
     )
     text = done.stderr.decode("utf-8", "replace")
     found = re.findall(r"Peak level dB:\s*(-?inf|-?[\d.]+)", text)
     if done.returncode != 0 or not found:
-        raise OutputError(f"could not measure the true peak of {path.name}: {_last_line(done.stderr)}")
+        raise OutputError(
+            f"could not measure the true peak of {path.name}: {_last_line(done.stderr)}"
+        )
     return float(found[-1])
 
 
 def decoded_samples(path: Path, rate: int) -> int:
     """Samples ffmpeg decodes from ``path`` (exact duration check)."""
     done = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(rate), "-"],
-        capture_output=True, check=False,
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(rate),
+            "-",
+        ],
+        capture_output=True,
+        check=False,
     )
     return len(done.stdout) // 2
 

@@ -85,9 +85,16 @@ def clip_key(
     lowered = speech_text.lower()
     entries = sorted((k, v) for k, v in (lexicon or {}).items() if k.lower() in lowered)
     payload = json.dumps(
-        {"engine": engine, "version": engine_version, "profile": values,
-         "text": speech_text, "lexicon": entries, "prepared": mastering.fingerprint()},
-        sort_keys=True, ensure_ascii=False,
+        {
+            "engine": engine,
+            "version": engine_version,
+            "profile": values,
+            "text": speech_text,
+            "lexicon": entries,
+            "prepared": mastering.fingerprint(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:40]
 
@@ -133,7 +140,9 @@ class Cache:
             (root / "clips").mkdir(parents=True, exist_ok=True)
             (root / "segments").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"cannot create cache directory {root}: {exc.strerror}; pass --cache-dir DIR") from None
+            raise OutputError(
+                f"cannot create cache directory {root}: {exc.strerror}; pass --cache-dir DIR"
+            ) from None
 
     def clip_path(self, key: str) -> Path:
         return self.root / "clips" / key[:2] / f"{key}.clip"
@@ -149,15 +158,25 @@ class Cache:
         except OSError:
             return False
 
-    def store_clip(self, key: str, audio: Audio, mastering: Mastering = DEFAULT_MASTERING) -> ClipInfo:
+    def store_clip(
+        self, key: str, audio: Audio, mastering: Mastering = DEFAULT_MASTERING
+    ) -> ClipInfo:
         """Prepare a synthesized clip for ``mastering`` and store it under ``key``
         (which must come from clip_key with the same ``mastering``)."""
         prepared = prepare_clip(audio.pcm, audio.sample_rate, mastering)
         peaks = prepared.peaks.astype("<f4").tobytes()
-        header = json.dumps({"rate": audio.sample_rate, "samples": len(prepared.pcm) // 2,
-                             "peaks": len(peaks) // 4, **asdict(prepared.stats)}).encode()
-        atomic_write(self.clip_path(key),
-                     _MAGIC + struct.pack("<I", len(header)) + header + peaks + prepared.pcm)
+        header = json.dumps(
+            {
+                "rate": audio.sample_rate,
+                "samples": len(prepared.pcm) // 2,
+                "peaks": len(peaks) // 4,
+                **asdict(prepared.stats),
+            }
+        ).encode()
+        atomic_write(
+            self.clip_path(key),
+            _MAGIC + struct.pack("<I", len(header)) + header + peaks + prepared.pcm,
+        )
         return ClipInfo(len(prepared.pcm) // 2, audio.sample_rate, prepared.stats)
 
     def _read(self, key: str, with_pcm: bool) -> tuple[dict[str, Any], bytes]:
@@ -197,8 +216,11 @@ def _stats(meta: Mapping[str, Any]) -> ClipStats:
     subs = meta.get("subs") or ()
     assert isinstance(subs, (list, tuple))
     return ClipStats(
-        None if loudness is None else float(loudness), float(meta["peak"] or 0.0),
-        float(meta["true_peak"] or 0.0), float(meta.get("level") or 0.0), tuple(float(v) for v in subs),
+        None if loudness is None else float(loudness),
+        float(meta["peak"] or 0.0),
+        float(meta["true_peak"] or 0.0),
+        float(meta.get("level") or 0.0),
+        tuple(float(v) for v in subs),
     )
 
 
@@ -235,8 +257,13 @@ def usage(root: Path) -> Usage:
     return Usage(clips, segments, total)
 
 
-def prune(root: Path, *, older_than_days: float | None = None, max_bytes: int | None = None,
-          now: float | None = None) -> tuple[int, int]:
+def prune(
+    root: Path,
+    *,
+    older_than_days: float | None = None,
+    max_bytes: int | None = None,
+    now: float | None = None,
+) -> tuple[int, int]:
     """Remove stale temp files, entries unused for ``older_than_days``, then the
     least recently used entries until the cache fits in ``max_bytes``.
     Returns (files removed, bytes freed)."""
@@ -281,7 +308,7 @@ def parse_size(text: str) -> int:
     units = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
     cleaned = text.strip().lower().removesuffix("ib").removesuffix("b")
     number = cleaned.rstrip("kmgt")
-    unit = cleaned[len(number):]
+    unit = cleaned[len(number) :]
     try:
         value = float(number)
     except ValueError:

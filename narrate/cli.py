@@ -388,18 +388,37 @@ def _render_settings(**kw: Any) -> Any:
 
 
 _RENDER_OPTIONS = [
-    click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
-                 show_default=True, help="Folder for OUTDIR/<slug>/."),
-    click.option("--workers", type=click.IntRange(min=0), default=0,
-                 help="Worker processes for synthesis and encoding (default: one per CPU)."),
-    click.option("--cache-dir", type=click.Path(path_type=Path),
-                 help="Clip cache (default: $NARRATE_CACHE_DIR, else ~/.cache/narrate)."),
+    click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help="Folder for OUTDIR/<slug>/.",
+    ),
+    click.option(
+        "--workers",
+        type=click.IntRange(min=0),
+        default=0,
+        help="Worker processes for synthesis and encoding (default: one per CPU).",
+    ),
+    click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path),
+        help="Clip cache (default: $NARRATE_CACHE_DIR, else ~/.cache/narrate).",
+    ),
     CAST_FILE,
     VOICES_DIR,
-    click.option("--notes", type=click.Choice(["skip", "intro", "end"]), default="skip",
-                 show_default=True, help="Read author notes: never; at the start (work notes after the summary, "
-                 "chapter notes after the chapter title); or at the end (chapter notes after the "
-                 "chapter, work notes after the last one)."),
+    click.option(
+        "--notes",
+        type=click.Choice(["skip", "intro", "end"]),
+        default="skip",
+        show_default=True,
+        help="Read author notes: never; at the start (work notes after the summary, "
+        "chapter notes after the chapter title); or at the end (chapter notes after the "
+        "chapter, work notes after the last one).",
+    ),
 ]
 
 
@@ -412,28 +431,65 @@ def _with_render_options(func: Any) -> Any:
 @main.command("render")
 @WORK
 @_with_render_options
-@click.option("--format", "formats", default="m4b,mp3", show_default=True,
-              help="Comma-separated: m4b, mp3.")
+@click.option(
+    "--format", "formats", default="m4b,mp3", show_default=True, help="Comma-separated: m4b, mp3."
+)
 @click.option("--split", type=click.Choice(["chapters"]), help="Also one MP3 per chapter.")
-@click.option("--cover", type=click.Path(path_type=Path), help="Cover image (default: a title card).")
-@click.option("--scene-chapters", is_flag=True, help="M4B: mark every scene as a chapter (a one-shot always is).")
-@click.option("--subtitles", type=click.Choice(["vtt", "srt"]), default="vtt", show_default=True,
-              help="Transcript format besides WebVTT.")
-@click.option("--feed", "with_feed", is_flag=True,
-              help="Also split chapters and (re)write OUTDIR/feed.xml, a podcast feed of every "
-              "rendered work in OUTDIR.")
-@click.option("--base-url", help="With --feed: the address phones fetch files from "
-              "(default http://localhost:8000/; narrate serve rewrites it).")
-def render_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | None,
-                   cast_file: Path | None, voice_dirs: tuple[Path, ...], notes: str, formats: str,
-                   split: str | None, cover: Path | None, scene_chapters: bool, subtitles: str,
-                   with_feed: bool = False, base_url: str | None = None) -> None:
+@click.option(
+    "--cover", type=click.Path(path_type=Path), help="Cover image (default: a title card)."
+)
+@click.option(
+    "--scene-chapters",
+    is_flag=True,
+    help="M4B: mark every scene as a chapter (a one-shot always is).",
+)
+@click.option(
+    "--subtitles",
+    type=click.Choice(["vtt", "srt"]),
+    default="vtt",
+    show_default=True,
+    help="Transcript format besides WebVTT.",
+)
+@click.option(
+    "--feed",
+    "with_feed",
+    is_flag=True,
+    help="Also split chapters and (re)write OUTDIR/feed.xml, a podcast feed of every "
+    "rendered work in OUTDIR.",
+)
+@click.option(
+    "--base-url",
+    help="With --feed: the address phones fetch files from "
+    "(default http://localhost:8000/; narrate serve rewrites it).",
+)
+def render_command(
+    work: Path,
+    out_dir: Path,
+    workers: int,
+    cache_dir: Path | None,
+    cast_file: Path | None,
+    voice_dirs: tuple[Path, ...],
+    notes: str,
+    formats: str,
+    split: str | None,
+    cover: Path | None,
+    scene_chapters: bool,
+    subtitles: str,
+    with_feed: bool = False,
+    base_url: str | None = None,
+) -> None:
     """Render WORK to a chaptered, tagged audiobook (M4B and MP3) plus transcripts."""
     from narrate import render
 
     settings = _render_settings(
-        formats=formats, notes=notes, out_dir=out_dir, workers=workers, cache_dir=cache_dir,
-        cover=cover, split_chapters=split == "chapters", scene_chapters=scene_chapters,
+        formats=formats,
+        notes=notes,
+        out_dir=out_dir,
+        workers=workers,
+        cache_dir=cache_dir,
+        cover=cover,
+        split_chapters=split == "chapters",
+        scene_chapters=scene_chapters,
         subtitles=("vtt", "srt") if subtitles == "srt" else ("vtt",),
     )
     if with_feed:
@@ -458,33 +514,59 @@ def render_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | No
 @click.option("--chapter", type=click.IntRange(min=1), help="A whole chapter.")
 @click.option("--lines", "line_range", help="A range of line ids, e.g. 2.3.1..2.3.9.")
 @click.option("--no-play", is_flag=True, help="Only write the file.")
-def preview_command(work: Path, out_dir: Path, workers: int, cache_dir: Path | None,
-                    cast_file: Path | None, voice_dirs: tuple[Path, ...], notes: str,
-                    scene: str | None, chapter: int | None, line_range: str | None,
-                    no_play: bool) -> None:
+def preview_command(
+    work: Path,
+    out_dir: Path,
+    workers: int,
+    cache_dir: Path | None,
+    cast_file: Path | None,
+    voice_dirs: tuple[Path, ...],
+    notes: str,
+    scene: str | None,
+    chapter: int | None,
+    line_range: str | None,
+    no_play: bool,
+) -> None:
     """Render part of WORK with the final voices and mastering, and play it."""
     from narrate import render
     from narrate.errors import InputError
 
     if sum(x is not None for x in (scene, chapter, line_range)) != 1:
-        raise InputError(None, "say what to preview", "pass one of --scene 2.3, --chapter 2, --lines ID..ID")
-    settings = _render_settings(formats="mp3", notes=notes, out_dir=out_dir, workers=workers,
-                                cache_dir=cache_dir)
-    path = render.preview(work, settings, scene=scene, chapter=chapter, lines=line_range,
-                          cast_path=cast_file, voice_dirs=voice_dirs)
+        raise InputError(
+            None, "say what to preview", "pass one of --scene 2.3, --chapter 2, --lines ID..ID"
+        )
+    settings = _render_settings(
+        formats="mp3", notes=notes, out_dir=out_dir, workers=workers, cache_dir=cache_dir
+    )
+    path = render.preview(
+        work,
+        settings,
+        scene=scene,
+        chapter=chapter,
+        lines=line_range,
+        cast_path=cast_file,
+        voice_dirs=voice_dirs,
+    )
     click.echo(f"wrote {path}")
     if not no_play and not render.play(path):
-        click.echo("no audio player found (mpv, ffplay, afplay, mpg123, vlc); open the file yourself")
+        click.echo(
+            "no audio player found (mpv, ffplay, afplay, mpg123, vlc); open the file yourself"
+        )
 
 
 @main.command("cache")
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache to inspect.")
-@click.option("--prune", is_flag=True, help="Remove stale and, with the limits below, old or excess entries.")
+@click.option(
+    "--prune", is_flag=True, help="Remove stale and, with the limits below, old or excess entries."
+)
 @click.option("--older-than", type=click.FloatRange(min=0), help="With --prune: unused for DAYS.")
-@click.option("--max-size", help="With --prune: shrink to SIZE (e.g. 500M, 2G), least recently used first.")
+@click.option(
+    "--max-size", help="With --prune: shrink to SIZE (e.g. 500M, 2G), least recently used first."
+)
 @click.option("--clear", is_flag=True, help="Remove every entry.")
-def cache_command(cache_dir: Path | None, prune: bool, older_than: float | None,
-                  max_size: str | None, clear: bool) -> None:
+def cache_command(
+    cache_dir: Path | None, prune: bool, older_than: float | None, max_size: str | None, clear: bool
+) -> None:
     """Show the clip cache's size; prune or clear it."""
     from narrate import cache
     from narrate.errors import InputError
@@ -505,7 +587,9 @@ def cache_command(cache_dir: Path | None, prune: bool, older_than: float | None,
         files, freed = cache.prune(root, older_than_days=older_than, max_bytes=limit)
         click.echo(f"pruned {files} files ({cache.format_size(freed)}) from {root}")
     use = cache.usage(root)
-    click.echo(f"{root}: {use.clips} clips, {use.segments} encoded segments, {cache.format_size(use.bytes)}")
+    click.echo(
+        f"{root}: {use.clips} clips, {use.segments} encoded segments, {cache.format_size(use.bytes)}"
+    )
 
 
 def main_entry() -> None:  # pragma: no cover - kept for ``python -m narrate``

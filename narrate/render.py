@@ -104,8 +104,10 @@ class RenderResult:
 
     def summary(self) -> str:
         names = ", ".join(str(p) for p in self.files)
-        return (f"synthesized {self.synthesized} lines, reused {self.reused} from cache; "
-                f"wrote {names}; total duration {format_duration(self.duration)}")
+        return (
+            f"synthesized {self.synthesized} lines, reused {self.reused} from cache; "
+            f"wrote {names}; total duration {format_duration(self.duration)}"
+        )
 
 
 # --- the plan ---------------------------------------------------------------------------
@@ -136,7 +138,9 @@ class Segment:
 
     part: int
     items: tuple[Item, ...]
-    scene_starts: tuple[tuple[int, int], ...] = ()  # (scene index, item index of its first utterance)
+    scene_starts: tuple[
+        tuple[int, int], ...
+    ] = ()  # (scene index, item index of its first utterance)
 
 
 @dataclass(frozen=True)
@@ -194,11 +198,19 @@ def build_plan(
     lexicon = analysis.lexicon
     engine_name = settings.engine
 
-    def say(text: str, profile: VoiceProfile, *, speaker: str | None = None,
-            line_id: str | None = None, cue: str | None = None) -> Utterance:
+    def say(
+        text: str,
+        profile: VoiceProfile,
+        *,
+        speaker: str | None = None,
+        line_id: str | None = None,
+        cue: str | None = None,
+    ) -> Utterance:
         speech = _speech(text, lexicon)
         key = clip_key(engine_name, engine_version, profile, speech, lexicon, settings.mastering)
-        return Utterance(key, speech, profile, _collapse(cue if cue is not None else text), speaker, line_id)
+        return Utterance(
+            key, speech, profile, _collapse(cue if cue is not None else text), speaker, line_id
+        )
 
     def notes(*texts: str | None) -> list[Item]:
         """An author's notes, announced as such, one utterance per paragraph."""
@@ -238,8 +250,14 @@ def build_plan(
         lead = pauses.chapter_lead if intro or not first_segment else pauses.lead_in
         items = [Gap(lead)]
         if titles:
-            items += [say(chapter_announcement(chapter.index, chapter.title, chapter.heading),
-                          narrator, cue=chapter.display_title), Gap(pauses.after_title)]
+            items += [
+                say(
+                    chapter_announcement(chapter.index, chapter.title, chapter.heading),
+                    narrator,
+                    cue=chapter.display_title,
+                ),
+                Gap(pauses.after_title),
+            ]
             if settings.notes == NotesPolicy.INTRO and chapter.notes:
                 items += [*notes(chapter.notes), Gap(pauses.scene)]
         scene_starts: list[tuple[int, int]] = []
@@ -321,7 +339,9 @@ def keep_freed_memory() -> None:
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: never trim the heap
-        libc.mallopt(-3, 1 << 25)  # M_MMAP_THRESHOLD: 32 MiB (glibc's maximum): arrays come from the heap
+        libc.mallopt(
+            -3, 1 << 25
+        )  # M_MMAP_THRESHOLD: 32 MiB (glibc's maximum): arrays come from the heap
 
 
 def _init_synth_worker(engine_spec: str, cache_root: str, mastering: audio.Mastering) -> None:
@@ -355,7 +375,9 @@ class Progress:
         if self.tty:
             from tqdm import tqdm
 
-            with tqdm(total=total, desc=desc, unit=unit, file=self.stream, dynamic_ncols=True) as bar:
+            with tqdm(
+                total=total, desc=desc, unit=unit, file=self.stream, dynamic_ncols=True
+            ) as bar:
                 yield bar.update
             return
         started = time.monotonic()
@@ -369,21 +391,28 @@ class Progress:
             if done / total >= next_report and done < total:
                 elapsed = time.monotonic() - started
                 eta = elapsed / done * (total - done)
-                print(f"{desc}: {done}/{total} {unit}s, about {eta:.0f} s left",
-                      file=self.stream, flush=True)
+                print(
+                    f"{desc}: {done}/{total} {unit}s, about {eta:.0f} s left",
+                    file=self.stream,
+                    flush=True,
+                )
                 next_report += 0.25
 
         yield update
-        print(f"{desc}: {total}/{total} {unit}s in {time.monotonic() - started:.1f} s",
-              file=self.stream, flush=True)
+        print(
+            f"{desc}: {total}/{total} {unit}s in {time.monotonic() - started:.1f} s",
+            file=self.stream,
+            flush=True,
+        )
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=keep_freed_memory)
 
 
-def synthesize_missing(plan: Plan, cache: Cache, workers: int, progress: Progress,
-                       mastering: audio.Mastering) -> tuple[int, int, dict[str, ClipInfo]]:
+def synthesize_missing(
+    plan: Plan, cache: Cache, workers: int, progress: Progress, mastering: audio.Mastering
+) -> tuple[int, int, dict[str, ClipInfo]]:
     """Synthesize every clip not in the cache. Returns (synthesized, reused, infos)."""
     unique: dict[str, Utterance] = {}
     for utt in plan.utterances():
@@ -394,11 +423,16 @@ def synthesize_missing(plan: Plan, cache: Cache, workers: int, progress: Progres
         if missing and workers <= 1:
             engine = make_engine(plan.engine)
             for utt in missing:
-                infos[utt.key] = cache.store_clip(utt.key, engine.synthesize(utt.speech, utt.profile), mastering)
+                infos[utt.key] = cache.store_clip(
+                    utt.key, engine.synthesize(utt.speech, utt.profile), mastering
+                )
                 update(1)
         elif missing:
-            with ProcessPoolExecutor(max_workers=min(workers, len(missing)), initializer=_init_synth_worker,
-                                     initargs=(plan.engine, str(cache.root), mastering)) as pool:
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(missing)),
+                initializer=_init_synth_worker,
+                initargs=(plan.engine, str(cache.root), mastering),
+            ) as pool:
                 futures = [pool.submit(_synth_one, u.key, u.speech, u.profile) for u in missing]
                 try:
                     for fut in as_completed(futures):
@@ -427,25 +461,35 @@ class SegmentLayout:
     lengths: tuple[int, ...]  # samples of each item
 
 
-def layout(plan: Plan, infos: Mapping[str, ClipInfo], rate: int, settings: RenderSettings) -> list[SegmentLayout]:
+def layout(
+    plan: Plan, infos: Mapping[str, ClipInfo], rate: int, settings: RenderSettings
+) -> list[SegmentLayout]:
     out = []
     m = settings.mastering
     for segment in plan.segments:
         offsets: list[int] = []
         lengths: list[int] = []
         pos = 0
-        parts: list[str] = [f"{rate}", f"{m.target}/{m.ceiling}/{m.encoder_headroom}/{m.max_boost}/{m.offset}",
-                            # the encoder arguments themselves: a changed codec setting must
-                            # never reuse a segment encoded with the old one
-                            m.fingerprint(), repr(audio.ENCODE_ARGS),
-                            f"tp{m.ceiling - TRUE_PEAK_MARGIN}x{TRUE_PEAK_RETRIES}/{ENCODER_OVERSHOOT}"]
+        parts: list[str] = [
+            f"{rate}",
+            f"{m.target}/{m.ceiling}/{m.encoder_headroom}/{m.max_boost}/{m.offset}",
+            # the encoder arguments themselves: a changed codec setting must
+            # never reuse a segment encoded with the old one
+            m.fingerprint(),
+            repr(audio.ENCODE_ARGS),
+            f"tp{m.ceiling - TRUE_PEAK_MARGIN}x{TRUE_PEAK_RETRIES}/{ENCODER_OVERSHOOT}",
+        ]
         for item in segment.items:
             if isinstance(item, Gap):
                 n = audio.seconds_to_samples(item.seconds, rate)
                 parts.append(f"g{n}")
             else:
                 info = infos[item.key]
-                n = info.samples if info.sample_rate == rate else round(info.samples * rate / info.sample_rate)
+                n = (
+                    info.samples
+                    if info.sample_rate == rate
+                    else round(info.samples * rate / info.sample_rate)
+                )
                 parts.append(item.key)
             offsets.append(pos)
             lengths.append(n)
@@ -456,14 +500,20 @@ def layout(plan: Plan, infos: Mapping[str, ClipInfo], rate: int, settings: Rende
     return out
 
 
-def with_book_offset(plan: Plan, infos: Mapping[str, ClipInfo], rate: int, settings: RenderSettings,
-                     previous: float | None = None) -> RenderSettings:
+def with_book_offset(
+    plan: Plan,
+    infos: Mapping[str, ClipInfo],
+    rate: int,
+    settings: RenderSettings,
+    previous: float | None = None,
+) -> RenderSettings:
     """Settings whose mastering brings this book to the target loudness.
 
     The offset is rounded to 0.1 dB and a previous render's offset is kept while
     it is within 0.5 dB, so a small edit does not change every clip's gain and
     invalidate every encoded segment.
     """
+
     def book() -> Iterator[tuple[audio.ClipStats | None, int]]:
         for segment in plan.segments:
             for item in segment.items:
@@ -489,8 +539,13 @@ class PeakBound:
     value: float = 0.0
 
 
-def _segment_pcm(lay: SegmentLayout, cache: Cache, rate: int, mastering: audio.Mastering,
-                 bound: PeakBound | None = None) -> Iterator[bytes]:
+def _segment_pcm(
+    lay: SegmentLayout,
+    cache: Cache,
+    rate: int,
+    mastering: audio.Mastering,
+    bound: PeakBound | None = None,
+) -> Iterator[bytes]:
     fed = 0
     for item, length in zip(lay.segment.items, lay.lengths, strict=True):
         if isinstance(item, Gap):
@@ -498,8 +553,12 @@ def _segment_pcm(lay: SegmentLayout, cache: Cache, rate: int, mastering: audio.M
         else:
             clip = cache.load_clip(item.key)
             if bound is not None:
-                bound.value = max(bound.value, audio.mastered_peak(clip.stats, clip.peaks, mastering))
-            chunk = audio.resample(audio.master(clip.pcm, clip.stats, clip.peaks, mastering), clip.sample_rate, rate)
+                bound.value = max(
+                    bound.value, audio.mastered_peak(clip.stats, clip.peaks, mastering)
+                )
+            chunk = audio.resample(
+                audio.master(clip.pcm, clip.stats, clip.peaks, mastering), clip.sample_rate, rate
+            )
         fed += len(chunk) // 2
         yield chunk
     yield audio.silence(lay.samples - fed)
@@ -523,8 +582,14 @@ def _db(linear: float) -> float:
     return 20 * math.log10(linear) if linear > 0 else float("-inf")
 
 
-def encode_verified(chunks: Callable[[audio.Mastering, PeakBound], Iterable[bytes]], rate: int, fmt: str,
-                    bitrate: str, mastering: audio.Mastering, dest: Path) -> float:
+def encode_verified(
+    chunks: Callable[[audio.Mastering, PeakBound], Iterable[bytes]],
+    rate: int,
+    fmt: str,
+    bitrate: str,
+    mastering: audio.Mastering,
+    dest: Path,
+) -> float:
     """Encode ``chunks(mastering, bound)`` to ``dest`` with its true peak under
     ``ceiling - TRUE_PEAK_MARGIN``; returns the true peak (dBTP) measured, or the
     bound it was predicted under.
@@ -555,8 +620,14 @@ def encode_verified(chunks: Callable[[audio.Mastering, PeakBound], Iterable[byte
     return peak
 
 
-def _encode_one(lay: SegmentLayout, fmt: str, cache_root: str, rate: int, mastering: audio.Mastering,
-                bitrate: str) -> str:
+def _encode_one(
+    lay: SegmentLayout,
+    fmt: str,
+    cache_root: str,
+    rate: int,
+    mastering: audio.Mastering,
+    bitrate: str,
+) -> str:
     cache = Cache(Path(cache_root))
     dest = cache.segment_path(lay.key + "-" + bitrate, fmt)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -564,8 +635,14 @@ def _encode_one(lay: SegmentLayout, fmt: str, cache_root: str, rate: int, master
     os.close(fd)
     try:
         # Only the verified encode is cached, so a re-render never repeats the check.
-        encode_verified(lambda m, b: _segment_pcm(lay, cache, rate, m, b), rate, fmt, bitrate, mastering,
-                        Path(tmp))
+        encode_verified(
+            lambda m, b: _segment_pcm(lay, cache, rate, m, b),
+            rate,
+            fmt,
+            bitrate,
+            mastering,
+            Path(tmp),
+        )
         os.replace(tmp, dest)
     except BaseException:
         audio.remove_quietly(Path(tmp))
@@ -573,9 +650,16 @@ def _encode_one(lay: SegmentLayout, fmt: str, cache_root: str, rate: int, master
     return str(dest)
 
 
-def encode_segments(layouts: Sequence[SegmentLayout], fmts: Sequence[str], cache: Cache, rate: int,
-                    settings: RenderSettings, workers: int, progress: Progress,
-                    on_ready: Callable[[int, str, Path], None] | None = None) -> dict[tuple[int, str], Path]:
+def encode_segments(
+    layouts: Sequence[SegmentLayout],
+    fmts: Sequence[str],
+    cache: Cache,
+    rate: int,
+    settings: RenderSettings,
+    workers: int,
+    progress: Progress,
+    on_ready: Callable[[int, str, Path], None] | None = None,
+) -> dict[tuple[int, str], Path]:
     """Encode (or reuse) every segment in every format; returns (segment no, fmt) -> file.
 
     ``on_ready(i, fmt, path)`` is called (in this process) for each segment as
@@ -605,14 +689,32 @@ def encode_segments(layouts: Sequence[SegmentLayout], fmts: Sequence[str], cache
     with progress.bar(len(todo), "encoding", "segment") as update:
         if todo and workers <= 1:
             for i, fmt in todo:
-                done((i, fmt), Path(_encode_one(layouts[i], fmt, str(cache.root), rate, settings.mastering,
-                                                _bitrate(settings, fmt))))
+                done(
+                    (i, fmt),
+                    Path(
+                        _encode_one(
+                            layouts[i],
+                            fmt,
+                            str(cache.root),
+                            rate,
+                            settings.mastering,
+                            _bitrate(settings, fmt),
+                        )
+                    ),
+                )
                 update(1)
         elif todo:
             with _pool(min(workers, len(todo))) as pool:
                 futures: dict[Future[str], tuple[int, str]] = {
-                    pool.submit(_encode_one, layouts[i], fmt, str(cache.root), rate, settings.mastering,
-                                _bitrate(settings, fmt)): (i, fmt)
+                    pool.submit(
+                        _encode_one,
+                        layouts[i],
+                        fmt,
+                        str(cache.root),
+                        rate,
+                        settings.mastering,
+                        _bitrate(settings, fmt),
+                    ): (i, fmt)
                     for i, fmt in todo
                 }
                 for fut in as_completed(futures):
@@ -646,8 +748,10 @@ def _check_length(path: Path, fmt: str, lay: SegmentLayout) -> int:
     decoded = audio.count_frames(path, fmt)
     expected = lay.samples + audio.ENCODED_EXTRA[fmt]
     if decoded != expected:  # the arithmetic chapter times rely on
-        raise OutputError(f"encoded segment has {decoded} samples, expected {expected}; "
-                          "clear the cache with `narrate cache --clear` and render again")
+        raise OutputError(
+            f"encoded segment has {decoded} samples, expected {expected}; "
+            "clear the cache with `narrate cache --clear` and render again"
+        )
     return decoded
 
 
@@ -663,17 +767,28 @@ def expected_timeline(layouts: Sequence[SegmentLayout], fmt: str, indices: Seque
 
 # --- names -----------------------------------------------------------------------------------------
 
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 
 
 def slugify(text: str | None, *, max_len: int = 60, fallback: str = "untitled") -> str:
     """A file-name-safe ASCII slug: no separators, dots, reserved device names or excess length."""
     # apostrophes join their word ("Lamplighter’s" -> "lamplighters"), other marks separate
-    folded = unicodedata.normalize("NFKD", re.sub(r"['’]", "", text or "")).encode("ascii", "ignore").decode("ascii")
+    folded = (
+        unicodedata.normalize("NFKD", re.sub(r"['’]", "", text or ""))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+    )
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
     if len(slug) > max_len:
         cut = slug[:max_len]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut[max_len // 2:] else cut
+        slug = cut.rsplit("-", 1)[0] if "-" in cut[max_len // 2 :] else cut
         slug = slug.strip("-")
     if not slug:
         slug = fallback
@@ -688,7 +803,9 @@ def work_id(title: str, author: str | None) -> str:
 
 
 def work_slug(work: Work) -> str:
-    return slugify(work.meta.title, fallback="work-" + work_id(work.meta.title, work.meta.author)[:8])
+    return slugify(
+        work.meta.title, fallback="work-" + work_id(work.meta.title, work.meta.author)[:8]
+    )
 
 
 def format_duration(seconds: float) -> str:
@@ -710,8 +827,12 @@ class Timed:
     total: int
 
 
-def timeline(layouts: Sequence[SegmentLayout], files: Mapping[tuple[int, str], Path], fmt: str,
-             indices: Sequence[int]) -> Timed:
+def timeline(
+    layouts: Sequence[SegmentLayout],
+    files: Mapping[tuple[int, str], Path],
+    fmt: str,
+    indices: Sequence[int],
+) -> Timed:
     starts = []
     pos = 0
     for i in indices:
@@ -720,8 +841,9 @@ def timeline(layouts: Sequence[SegmentLayout], files: Mapping[tuple[int, str], P
     return Timed(fmt, tuple(starts), pos)
 
 
-def _cues_and_marks(plan: Plan, layouts: Sequence[SegmentLayout], indices: Sequence[int], timed: Timed,
-                    rate: int) -> tuple[list[Any], list[Any], list[int]]:
+def _cues_and_marks(
+    plan: Plan, layouts: Sequence[SegmentLayout], indices: Sequence[int], timed: Timed, rate: int
+) -> tuple[list[Any], list[Any], list[int]]:
     from narrate.transcript import Cue, Mark
 
     delay = audio.ENCODER_DELAY[timed.fmt]
@@ -741,12 +863,21 @@ def _cues_and_marks(plan: Plan, layouts: Sequence[SegmentLayout], indices: Seque
                 numbers.append(current)
             current, scenes, chapter_start = seg.part, [], seg_start / rate
         utt_positions = {}
-        for n, (item, off, length) in enumerate(zip(seg.items, lay.offsets, lay.lengths, strict=True)):
+        for n, (item, off, length) in enumerate(
+            zip(seg.items, lay.offsets, lay.lengths, strict=True)
+        ):
             if isinstance(item, Utterance):
                 start = (seg_start + delay + off) / rate
                 utt_positions[n] = start
-                cues.append(Cue(start, (seg_start + delay + off + length) / rate, item.speaker, item.cue,
-                                item.line_id))
+                cues.append(
+                    Cue(
+                        start,
+                        (seg_start + delay + off + length) / rate,
+                        item.speaker,
+                        item.cue,
+                        item.line_id,
+                    )
+                )
         for scene, item_index in seg.scene_starts:
             at = utt_positions.get(item_index, (seg_start + delay + lay.offsets[item_index]) / rate)
             # the first scene starts with its chapter; later ones just before their first words
@@ -771,11 +902,15 @@ def _file_marks(marks: Sequence[Any], total_s: float) -> list[Any]:
         for k, scene in enumerate(mark.children):
             s_end = mark.children[k + 1].start if k + 1 < len(mark.children) else end
             children.append(TagMark(scene.title, round(scene.start * 1000), round(s_end * 1000)))
-        out.append(TagMark(mark.title, round(mark.start * 1000), round(end * 1000), tuple(children)))
+        out.append(
+            TagMark(mark.title, round(mark.start * 1000), round(end * 1000), tuple(children))
+        )
     return out
 
 
-def _m4b_chapters(marks: Sequence[Any], total: int, rate: int, scene_chapters: bool) -> list[tuple[int, int, str]]:
+def _m4b_chapters(
+    marks: Sequence[Any], total: int, rate: int, scene_chapters: bool
+) -> list[tuple[int, int, str]]:
     flat: list[tuple[int, str]] = []
     for mark in marks:
         flat.append((round(mark.start * rate), mark.title))
@@ -784,8 +919,10 @@ def _m4b_chapters(marks: Sequence[Any], total: int, rate: int, scene_chapters: b
                 at = round(scene.start * rate)
                 if at > flat[-1][0]:
                     flat.append((at, f"{mark.title} — {scene.title}"))
-    return [(start, flat[n + 1][0] if n + 1 < len(flat) else total, title)
-            for n, (start, title) in enumerate(flat)]
+    return [
+        (start, flat[n + 1][0] if n + 1 < len(flat) else total, title)
+        for n, (start, title) in enumerate(flat)
+    ]
 
 
 SCRATCH_PREFIX = ".narrate-tmp-"
@@ -865,13 +1002,19 @@ def remove_stale_scratch(out: Path, now: float | None = None) -> int:
             continue
         for entry in entries:
             name = entry.name
-            if folder == out and name.startswith(SCRATCH_PREFIX) and entry.is_dir(follow_symlinks=False):
-                pid = name[len(SCRATCH_PREFIX):]
+            if (
+                folder == out
+                and name.startswith(SCRATCH_PREFIX)
+                and entry.is_dir(follow_symlinks=False)
+            ):
+                pid = name[len(SCRATCH_PREFIX) :]
                 if not pid.isdigit() or int(pid) == os.getpid():
                     continue
                 try:
                     with open(Path(entry.path) / "lock", "rb") as lock:
-                        free = _try_lock(lock) and not (sys.platform == "win32" and _pid_alive(int(pid)))
+                        free = _try_lock(lock) and not (
+                            sys.platform == "win32" and _pid_alive(int(pid))
+                        )
                 except FileNotFoundError:  # killed before taking its lock
                     free = not _pid_alive(int(pid))
                 except OSError:
@@ -879,10 +1022,15 @@ def remove_stale_scratch(out: Path, now: float | None = None) -> int:
                 if free:
                     shutil.rmtree(entry.path, ignore_errors=True)
                     removed += 1
-            elif name.startswith(".") and (name.endswith((".partial", ".partial.ffmeta", ".tmp"))
-                                           or name.startswith(".narrate-write-test-")):
+            elif name.startswith(".") and (
+                name.endswith((".partial", ".partial.ffmeta", ".tmp"))
+                or name.startswith(".narrate-write-test-")
+            ):
                 with contextlib.suppress(OSError):
-                    if now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS and entry.is_file():
+                    if (
+                        now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
+                        and entry.is_file()
+                    ):
                         os.unlink(entry.path)
                         removed += 1
     return removed
@@ -893,17 +1041,31 @@ def _publish(tmp: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def _write_transcripts(cues: Sequence[Any], marks: Sequence[Any], base: Path, duration: float,
-                       settings: RenderSettings, meta_title: str, author: str | None,
-                       audio_name: str) -> list[Path]:
+def _write_transcripts(
+    cues: Sequence[Any],
+    marks: Sequence[Any],
+    base: Path,
+    duration: float,
+    settings: RenderSettings,
+    meta_title: str,
+    author: str | None,
+    audio_name: str,
+) -> list[Path]:
     from narrate import transcript
 
     written = [transcript.write_vtt(cues, base.with_suffix(".vtt"), duration=duration)]
     if "srt" in settings.subtitles:
         written.append(transcript.write_srt(cues, base.with_suffix(".srt"), duration=duration))
-    written.append(transcript.write_chapters_json(
-        marks, base.with_name(base.name + ".chapters.json"), duration=duration,
-        title=meta_title, author=author, file_name=audio_name))
+    written.append(
+        transcript.write_chapters_json(
+            marks,
+            base.with_name(base.name + ".chapters.json"),
+            duration=duration,
+            title=meta_title,
+            author=author,
+            file_name=audio_name,
+        )
+    )
     return written
 
 
@@ -915,12 +1077,20 @@ def _narrator_credit(plan: Plan) -> str:
     return f"narrate, {engine} voices"
 
 
-def render(path: Path, settings: RenderSettings, *, cast_path: Path | None = None,
-           voice_dirs: Sequence[Path] = (), stream: TextIO | None = None) -> RenderResult:
+def render(
+    path: Path,
+    settings: RenderSettings,
+    *,
+    cast_path: Path | None = None,
+    voice_dirs: Sequence[Path] = (),
+    stream: TextIO | None = None,
+) -> RenderResult:
     """Analyse the work at ``path`` and render it (see :func:`render_analysis`)."""
     from narrate.pipeline import analyse
 
-    return render_analysis(analyse(path, cast_path=cast_path, voice_dirs=voice_dirs), settings, stream=stream)
+    return render_analysis(
+        analyse(path, cast_path=cast_path, voice_dirs=voice_dirs), settings, stream=stream
+    )
 
 
 def _workers(settings: RenderSettings) -> int:
@@ -935,11 +1105,15 @@ def _prepare_out_dir(path: Path) -> Scratch:
         remove_stale_scratch(path)
         return Scratch(path)
     except OSError as exc:
-        raise OutputError(f"{path}: output directory is not writable ({exc.strerror or exc}); "
-                          "pick another with -o DIR") from None
+        raise OutputError(
+            f"{path}: output directory is not writable ({exc.strerror or exc}); "
+            "pick another with -o DIR"
+        ) from None
 
 
-def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: TextIO | None = None) -> RenderResult:
+def render_analysis(
+    analysis: Analysis, settings: RenderSettings, *, stream: TextIO | None = None
+) -> RenderResult:
     """Render an analysed work to ``settings.out_dir/<slug>/`` (see the module docstring)."""
     fmts = tuple(dict.fromkeys(settings.formats))
     for fmt in fmts:
@@ -954,22 +1128,36 @@ def render_analysis(analysis: Analysis, settings: RenderSettings, *, stream: Tex
         return _render_into(analysis, settings, fmts, progress, out, scratch)
 
 
-def _render_into(analysis: Analysis, settings: RenderSettings, fmts: tuple[str, ...], progress: Progress,
-                 out: Path, scratch: Scratch) -> RenderResult:
+def _render_into(
+    analysis: Analysis,
+    settings: RenderSettings,
+    fmts: tuple[str, ...],
+    progress: Progress,
+    out: Path,
+    scratch: Scratch,
+) -> RenderResult:
     from narrate import tags as tagging
 
     work = analysis.work
     meta = work.meta
     slug = work_slug(work)
-    cover = tagging.load_cover(settings.cover) if settings.cover else tagging.title_card(meta.title, meta.author)
+    cover = (
+        tagging.load_cover(settings.cover)
+        if settings.cover
+        else tagging.title_card(meta.title, meta.author)
+    )
     cache = Cache(default_cache_dir(settings.cache_dir))
     workers = _workers(settings)
 
     engine_version = str(make_engine(settings.engine).version())
     plan = build_plan(analysis, settings, engine_version)
-    synthesized, reused, infos = synthesize_missing(plan, cache, workers, progress, settings.mastering)
+    synthesized, reused, infos = synthesize_missing(
+        plan, cache, workers, progress, settings.mastering
+    )
     rate = _book_rate(infos)
-    settings = with_book_offset(plan, infos, rate, settings, _previous_offset(out / "manifest.json"))
+    settings = with_book_offset(
+        plan, infos, rate, settings, _previous_offset(out / "manifest.json")
+    )
     layouts = layout(plan, infos, rate, settings)
 
     encode_fmts = list(fmts)
@@ -986,8 +1174,16 @@ def _render_into(analysis: Analysis, settings: RenderSettings, fmts: tuple[str, 
         chapters = _m4b_chapters(m4b_marks, planned.total, rate, by_scene)
         mux = audio.M4bMux(audio.ffmetadata(chapters, rate, {}), scratch.temp(out / f"{slug}.m4b"))
     try:
-        files = encode_segments(layouts, encode_fmts, cache, rate, settings, workers, progress,
-                                _InOrder(layouts, mux) if mux is not None else None)
+        files = encode_segments(
+            layouts,
+            encode_fmts,
+            cache,
+            rate,
+            settings,
+            workers,
+            progress,
+            _InOrder(layouts, mux) if mux is not None else None,
+        )
         if mux is not None:
             mux.finish()
     except BaseException:
@@ -1001,9 +1197,13 @@ def _render_into(analysis: Analysis, settings: RenderSettings, fmts: tuple[str, 
     duration = primary.total / rate
     cues, marks, mark_parts = _cues_and_marks(plan, layouts, all_indices, primary, rate)
     tag_values = {
-        "title": meta.title, "author": meta.author or "", "narrator": _narrator_credit(plan),
-        "genre": "Audiobook", "description": meta.summary or "",
-        "year": str(datetime.now(UTC).year), "language": meta.language or "",
+        "title": meta.title,
+        "author": meta.author or "",
+        "narrator": _narrator_credit(plan),
+        "genre": "Audiobook",
+        "description": meta.summary or "",
+        "year": str(datetime.now(UTC).year),
+        "language": meta.language or "",
         "series": ", ".join(meta.tags.get("Series", ())),
     }
     written: list[Path] = []
@@ -1019,23 +1219,51 @@ def _render_into(analysis: Analysis, settings: RenderSettings, fmts: tuple[str, 
                 tagging.write_m4b_tags(tmp, tag_values, cover)
             else:
                 audio.concat_files([files[(i, fmt)] for i in all_indices], tmp)
-                tagging.write_mp3_tags(tmp, tag_values, cover, _file_marks(fmt_marks, timed.total / rate))
+                tagging.write_mp3_tags(
+                    tmp, tag_values, cover, _file_marks(fmt_marks, timed.total / rate)
+                )
             _publish(tmp, dest)
         except OSError as exc:
-            raise OutputError(f"{dest}: cannot write ({exc.strerror or exc}); free some space or pick another -o") from None
+            raise OutputError(
+                f"{dest}: cannot write ({exc.strerror or exc}); free some space or pick another -o"
+            ) from None
         finally:
             audio.remove_quietly(tmp)
         written.append(dest)
     main_audio = written[0].name if written else ""
-    written += _write_transcripts(cues, marks, out / slug, duration, settings, meta.title, meta.author, main_audio)
+    written += _write_transcripts(
+        cues, marks, out / slug, duration, settings, meta.title, meta.author, main_audio
+    )
 
-    chapter_entries = _split_chapters(plan, layouts, files, rate, settings, out, scratch, tag_values, cover,
-                        dict(zip(mark_parts, marks, strict=True))) \
-        if settings.split_chapters else None
+    chapter_entries = (
+        _split_chapters(
+            plan,
+            layouts,
+            files,
+            rate,
+            settings,
+            out,
+            scratch,
+            tag_values,
+            cover,
+            dict(zip(mark_parts, marks, strict=True)),
+        )
+        if settings.split_chapters
+        else None
+    )
     if chapter_entries:
         written += [out / c["mp3"] for c in chapter_entries]
-    manifest = _write_manifest(out, slug, work, duration, fmts, settings.mastering, dict(zip(mark_parts, marks, strict=True)),
-                               plan, chapter_entries)
+    manifest = _write_manifest(
+        out,
+        slug,
+        work,
+        duration,
+        fmts,
+        settings.mastering,
+        dict(zip(mark_parts, marks, strict=True)),
+        plan,
+        chapter_entries,
+    )
     written.append(manifest)
     shown = (*(p for p in written if p.suffix in (".m4b", ".mp3") and p.parent == out), manifest)
     return RenderResult(out, shown, duration, synthesized, reused, manifest)
@@ -1053,10 +1281,18 @@ def _book_rate(infos: Mapping[str, ClipInfo]) -> int:
     return max(set(rates), key=rates.count) if rates else 22050
 
 
-def _split_chapters(plan: Plan, layouts: Sequence[SegmentLayout], files: Mapping[tuple[int, str], Path],
-                    rate: int, settings: RenderSettings, out: Path, scratch: Scratch,
-                    tag_values: Mapping[str, str],
-                    cover: bytes, book_marks: Mapping[int, Any]) -> list[dict[str, Any]]:
+def _split_chapters(
+    plan: Plan,
+    layouts: Sequence[SegmentLayout],
+    files: Mapping[tuple[int, str], Path],
+    rate: int,
+    settings: RenderSettings,
+    out: Path,
+    scratch: Scratch,
+    tag_values: Mapping[str, str],
+    cover: bytes,
+    book_marks: Mapping[int, Any],
+) -> list[dict[str, Any]]:
     """One MP3 per chapter (intro folded into the first, closing notes into the last)."""
     from narrate import tags as tagging
 
@@ -1081,27 +1317,48 @@ def _split_chapters(plan: Plan, layouts: Sequence[SegmentLayout], files: Mapping
         # Nothing in a chapter file may depend on the chapters after it (so no
         # "n of total" track number, no book-wide voice list, no render date):
         # an old episode stays byte-identical when a work in progress grows.
-        values = {**tag_values, "title": part.title,
-                  "narrator": _narrator_credit(plan),
-                  "year": str(published.get(part.number, datetime.now(UTC)).year)}
+        values = {
+            **tag_values,
+            "title": part.title,
+            "narrator": _narrator_credit(plan),
+            "year": str(published.get(part.number, datetime.now(UTC)).year),
+        }
         try:
             audio.concat_files([files[(i, "mp3")] for i in indices], tmp)
-            tagging.write_mp3_tags(tmp, values, cover, _file_marks(marks, timed.total / rate), track=n)
+            tagging.write_mp3_tags(
+                tmp, values, cover, _file_marks(marks, timed.total / rate), track=n
+            )
             _publish(tmp, dest)
         finally:
             audio.remove_quietly(tmp)
         dur = timed.total / rate
-        _write_transcripts(cues, marks, folder / name, dur, settings, part.title, tag_values.get("author"),
-                           dest.name)
+        _write_transcripts(
+            cues,
+            marks,
+            folder / name,
+            dur,
+            settings,
+            part.title,
+            tag_values.get("author"),
+            dest.name,
+        )
         chapter_mark = marks[numbers.index(part.number)]
         book_mark = book_marks.get(part.number)
-        entries.append({
-            "index": part.number, "title": part.title, "start": round(book_mark.start if book_mark else 0.0, 3),
-            "duration": round(dur, 3), "mp3": f"chapters/{name}.mp3", "vtt": f"chapters/{name}.vtt",
-            "chapters_json": f"chapters/{name}.chapters.json",
-            "scenes": [{"index": int(s.title.split()[-1]), "start": round(s.start, 3)}
-                       for s in (book_mark or chapter_mark).children],
-        })
+        entries.append(
+            {
+                "index": part.number,
+                "title": part.title,
+                "start": round(book_mark.start if book_mark else 0.0, 3),
+                "duration": round(dur, 3),
+                "mp3": f"chapters/{name}.mp3",
+                "vtt": f"chapters/{name}.vtt",
+                "chapters_json": f"chapters/{name}.chapters.json",
+                "scenes": [
+                    {"index": int(s.title.split()[-1]), "start": round(s.start, 3)}
+                    for s in (book_mark or chapter_mark).children
+                ],
+            }
+        )
     return entries
 
 
@@ -1115,15 +1372,27 @@ def _previous_published(manifest: Path) -> dict[int, datetime]:
     return found
 
 
-def _write_manifest(out: Path, slug: str, work: Work, duration: float, fmts: Sequence[str],
-                    mastering: audio.Mastering,
-                    marks: Mapping[int, Any], plan: Plan, split: list[dict[str, Any]] | None) -> Path:
+def _write_manifest(
+    out: Path,
+    slug: str,
+    work: Work,
+    duration: float,
+    fmts: Sequence[str],
+    mastering: audio.Mastering,
+    marks: Mapping[int, Any],
+    plan: Plan,
+    split: list[dict[str, Any]] | None,
+) -> Path:
     meta = work.meta
     path = out / "manifest.json"
     previous: dict[int, str] = {}
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         old = json.loads(path.read_text(encoding="utf-8"))
-        previous = {int(c["index"]): str(c["published"]) for c in old.get("chapters", []) if c.get("published")}
+        previous = {
+            int(c["index"]): str(c["published"])
+            for c in old.get("chapters", [])
+            if c.get("published")
+        }
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     ordered = sorted(marks.values(), key=lambda m: m.start)
     chapters: list[dict[str, Any]] = []
@@ -1136,35 +1405,60 @@ def _write_manifest(out: Path, slug: str, work: Work, duration: float, fmts: Seq
             mark = marks.get(part.number)
             start = mark.start if mark else 0.0
             nxt = next((m.start for m in ordered if m.start > start), duration)
-            chapters.append({"index": part.number, "title": part.title, "start": round(start, 3),
-                             "duration": round(nxt - start, 3), "mp3": None, "vtt": None,
-                             "chapters_json": None,
-                             "scenes": [{"index": int(s.title.split()[-1]), "start": round(s.start, 3)}
-                                        for s in (mark.children if mark else ())]})
+            chapters.append(
+                {
+                    "index": part.number,
+                    "title": part.title,
+                    "start": round(start, 3),
+                    "duration": round(nxt - start, 3),
+                    "mp3": None,
+                    "vtt": None,
+                    "chapters_json": None,
+                    "scenes": [
+                        {"index": int(s.title.split()[-1]), "start": round(s.start, 3)}
+                        for s in (mark.children if mark else ())
+                    ],
+                }
+            )
     for c in chapters:
         c["published"] = previous.get(int(c["index"]), now)
     data = {
         "narrate_version": __version__,
         "work_id": work_id(meta.title, meta.author),
-        "slug": slug, "title": meta.title, "author": meta.author, "summary": meta.summary,
-        "language": meta.language, "rating": meta.rating,
+        "slug": slug,
+        "title": meta.title,
+        "author": meta.author,
+        "summary": meta.summary,
+        "language": meta.language,
+        "rating": meta.rating,
         "tags": {k: list(v) for k, v in meta.tags.items()},
-        "cover": "cover.jpg", "duration": round(duration, 3),
-        "files": {"m4b": f"{slug}.m4b" if "m4b" in fmts else None,
-                  "mp3": f"{slug}.mp3" if "mp3" in fmts else None,
-                  "vtt": f"{slug}.vtt", "chapters_json": f"{slug}.chapters.json"},
+        "cover": "cover.jpg",
+        "duration": round(duration, 3),
+        "files": {
+            "m4b": f"{slug}.m4b" if "m4b" in fmts else None,
+            "mp3": f"{slug}.mp3" if "mp3" in fmts else None,
+            "vtt": f"{slug}.vtt",
+            "chapters_json": f"{slug}.chapters.json",
+        },
         "chapters": chapters,
         "mastering": {"target_lufs": mastering.target, "offset_db": mastering.offset},
     }
-    write_bytes_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_bytes_atomic(
+        path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    )
     return path
 
 
 # --- preview ------------------------------------------------------------------------------------------------
 
 
-def select_lines(analysis: Analysis, *, scene: str | None = None, chapter: int | None = None,
-                 lines: str | None = None) -> tuple[tuple[Line, ...], str]:
+def select_lines(
+    analysis: Analysis,
+    *,
+    scene: str | None = None,
+    chapter: int | None = None,
+    lines: str | None = None,
+) -> tuple[tuple[Line, ...], str]:
     """The lines a preview plays and its label ("2.3", "ch2", "2.3.1-2.3.9")."""
     all_lines = analysis.lines
     if scene is not None:
@@ -1181,36 +1475,60 @@ def select_lines(analysis: Analysis, *, scene: str | None = None, chapter: int |
         first, sep, last = lines.partition("..")
         ids = [ln.id for ln in all_lines]
         if not sep or first.strip() not in ids or last.strip() not in ids:
-            raise InputError(None, f"bad line range {lines!r}",
-                             "use two line ids from `narrate script`, e.g. --lines 2.3.1..2.3.9")
+            raise InputError(
+                None,
+                f"bad line range {lines!r}",
+                "use two line ids from `narrate script`, e.g. --lines 2.3.1..2.3.9",
+            )
         a, b = ids.index(first.strip()), ids.index(last.strip())
-        chosen = tuple(all_lines[min(a, b):max(a, b) + 1])
+        chosen = tuple(all_lines[min(a, b) : max(a, b) + 1])
         label = f"{first.strip()}-{last.strip()}"
     else:
-        raise InputError(None, "nothing to preview", "pass --scene 2.3, --chapter 2 or --lines ID..ID")
+        raise InputError(
+            None, "nothing to preview", "pass --scene 2.3, --chapter 2 or --lines ID..ID"
+        )
     if not chosen:
         where = scene or chapter or lines
-        raise InputError(analysis.work.source, f"no lines in {where}", "see `narrate scenes WORK` for what exists")
+        raise InputError(
+            analysis.work.source,
+            f"no lines in {where}",
+            "see `narrate scenes WORK` for what exists",
+        )
     return chosen, label
 
 
-def preview_analysis(analysis: Analysis, settings: RenderSettings, *, scene: str | None = None,
-                     chapter: int | None = None, lines: str | None = None,
-                     stream: TextIO | None = None) -> Path:
+def preview_analysis(
+    analysis: Analysis,
+    settings: RenderSettings,
+    *,
+    scene: str | None = None,
+    chapter: int | None = None,
+    lines: str | None = None,
+    stream: TextIO | None = None,
+) -> Path:
     """Render part of a work with the final voices, pauses and mastering to one MP3."""
     chosen, label = select_lines(analysis, scene=scene, chapter=chapter, lines=lines)
     progress = Progress(settings.progress, stream)
     out = settings.out_dir / work_slug(analysis.work)
     with _prepare_out_dir(out) as scratch:
-        return _preview_into(analysis, settings, chosen, label, chapter is not None, progress, out, scratch)
+        return _preview_into(
+            analysis, settings, chosen, label, chapter is not None, progress, out, scratch
+        )
 
 
-def _preview_into(analysis: Analysis, settings: RenderSettings, chosen: Sequence[Line], label: str,
-                  titles: bool, progress: Progress, out: Path, scratch: Scratch) -> Path:
+def _preview_into(
+    analysis: Analysis,
+    settings: RenderSettings,
+    chosen: Sequence[Line],
+    label: str,
+    titles: bool,
+    progress: Progress,
+    out: Path,
+    scratch: Scratch,
+) -> Path:
     cache = Cache(default_cache_dir(settings.cache_dir))
     engine_version = str(make_engine(settings.engine).version())
-    plan = build_plan(analysis, settings, engine_version, lines=chosen, intro=False,
-                      titles=titles)
+    plan = build_plan(analysis, settings, engine_version, lines=chosen, intro=False, titles=titles)
     _, _, infos = synthesize_missing(plan, cache, _workers(settings), progress, settings.mastering)
     rate = _book_rate(infos)
     settings = with_book_offset(plan, infos, rate, settings)
@@ -1232,13 +1550,23 @@ def _preview_into(analysis: Analysis, settings: RenderSettings, chosen: Sequence
     return dest
 
 
-def preview(path: Path, settings: RenderSettings, *, scene: str | None = None, chapter: int | None = None,
-            lines: str | None = None, cast_path: Path | None = None, voice_dirs: Sequence[Path] = (),
-            stream: TextIO | None = None) -> Path:
+def preview(
+    path: Path,
+    settings: RenderSettings,
+    *,
+    scene: str | None = None,
+    chapter: int | None = None,
+    lines: str | None = None,
+    cast_path: Path | None = None,
+    voice_dirs: Sequence[Path] = (),
+    stream: TextIO | None = None,
+) -> Path:
     from narrate.pipeline import analyse
 
     analysis = analyse(path, cast_path=cast_path, voice_dirs=voice_dirs)
-    return preview_analysis(analysis, settings, scene=scene, chapter=chapter, lines=lines, stream=stream)
+    return preview_analysis(
+        analysis, settings, scene=scene, chapter=chapter, lines=lines, stream=stream
+    )
 
 
 PLAYERS: tuple[tuple[str, list[str]], ...] = (
@@ -1272,6 +1600,16 @@ def play(path: Path) -> bool:
 
 
 __all__ = [
-    "NarrateError", "Pauses", "RenderResult", "RenderSettings", "build_plan", "play", "preview",
-    "preview_analysis", "render", "render_analysis", "slugify", "work_id",
+    "NarrateError",
+    "Pauses",
+    "RenderResult",
+    "RenderSettings",
+    "build_plan",
+    "play",
+    "preview",
+    "preview_analysis",
+    "render",
+    "render_analysis",
+    "slugify",
+    "work_id",
 ]

@@ -52,7 +52,10 @@ class Mark:
 
 
 def write_m4b_tags(
-    path: Path, tags: Mapping[str, str], cover_jpeg: bytes | None, track: tuple[int, int] | None = None
+    path: Path,
+    tags: Mapping[str, str],
+    cover_jpeg: bytes | None,
+    track: tuple[int, int] | None = None,
 ) -> None:
     import mutagen.mp4
 
@@ -107,8 +110,15 @@ def write_mp3_tags(
         text = str(track) if isinstance(track, int) else f"{track[0]}/{track[1]}"
         frames.add(id3.TRCK(encoding=3, text=[text]))
     if cover_jpeg:
-        frames.add(id3.APIC(encoding=3, mime="image/jpeg", type=id3.PictureType.COVER_FRONT,
-                            desc="Cover", data=cover_jpeg))
+        frames.add(
+            id3.APIC(
+                encoding=3,
+                mime="image/jpeg",
+                type=id3.PictureType.COVER_FRONT,
+                desc="Cover",
+                data=cover_jpeg,
+            )
+        )
     top_ids: list[str] = []
     for i, mark in enumerate(marks):
         chap_id = f"ch{i}"
@@ -118,13 +128,23 @@ def write_mp3_tags(
             scene_ids = [f"ch{i}s{j}" for j in range(len(mark.children))]
             for scene_id, scene in zip(scene_ids, mark.children, strict=True):
                 frames.add(_chap(id3, scene_id, scene))
-            frames.add(id3.CTOC(element_id=f"toc{i}", flags=id3.CTOCFlags.ORDERED,
-                                child_element_ids=scene_ids,
-                                sub_frames=[id3.TIT2(encoding=3, text=[mark.title])]))
+            frames.add(
+                id3.CTOC(
+                    element_id=f"toc{i}",
+                    flags=id3.CTOCFlags.ORDERED,
+                    child_element_ids=scene_ids,
+                    sub_frames=[id3.TIT2(encoding=3, text=[mark.title])],
+                )
+            )
     if top_ids:
-        frames.add(id3.CTOC(element_id="toc", flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
-                            child_element_ids=top_ids,
-                            sub_frames=[id3.TIT2(encoding=3, text=[tags.get("title", "")])]))
+        frames.add(
+            id3.CTOC(
+                element_id="toc",
+                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
+                child_element_ids=top_ids,
+                sub_frames=[id3.TIT2(encoding=3, text=[tags.get("title", "")])],
+            )
+        )
     try:
         frames.save(str(path), v2_version=4)
     except Exception as exc:
@@ -132,9 +152,14 @@ def write_mp3_tags(
 
 
 def _chap(id3: Any, element_id: str, mark: Mark) -> Any:
-    return id3.CHAP(element_id=element_id, start_time=mark.start_ms, end_time=mark.end_ms,
-                start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
-                sub_frames=[id3.TIT2(encoding=3, text=[mark.title])])
+    return id3.CHAP(
+        element_id=element_id,
+        start_time=mark.start_ms,
+        end_time=mark.end_ms,
+        start_offset=0xFFFFFFFF,
+        end_offset=0xFFFFFFFF,
+        sub_frames=[id3.TIT2(encoding=3, text=[mark.title])],
+    )
 
 
 # --- cover art ----------------------------------------------------------------------
@@ -151,9 +176,13 @@ def load_cover(path: Path) -> bytes:
             img.load()
             rgb = img.convert("RGB")
     except FileNotFoundError:
-        raise InputError(path, "cover image not found", "pass an existing JPEG or PNG to --cover") from None
+        raise InputError(
+            path, "cover image not found", "pass an existing JPEG or PNG to --cover"
+        ) from None
     except (UnidentifiedImageError, OSError):
-        raise InputError(path, "not an image Pillow can read", "pass a JPEG or PNG to --cover") from None
+        raise InputError(
+            path, "not an image Pillow can read", "pass a JPEG or PNG to --cover"
+        ) from None
     side = min(rgb.size)
     left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
     square = rgb.crop((left, top, left + side, top + side))

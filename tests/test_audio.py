@@ -24,8 +24,11 @@ def test_loudness_matches_ffmpeg_ebur128(tmp_path: Path) -> None:
         pcm = _tone(4.0, freq, amp)
         mine = audio.gated_loudness(audio.block_energies(pcm, RATE))
         wav = tmp_path / "t.wav"
-        audio.run_ffmpeg(["-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0", str(wav)],
-                         what="wav", stdin=pcm)
+        audio.run_ffmpeg(
+            ["-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0", str(wav)],
+            what="wav",
+            stdin=pcm,
+        )
         theirs, _ = audio.measure_file_loudness(wav)
         assert mine is not None and abs(mine - theirs) < 0.3, (freq, mine, theirs)
 
@@ -35,7 +38,9 @@ def test_segment_frame_counts_match_decoded_length(tmp_path: Path) -> None:
     pcm = _tone(n / RATE, 300, 0.2)
     for fmt in ("m4b", "mp3"):
         dest = tmp_path / f"seg.{fmt}"
-        fed = audio.encode_stream([pcm[: len(pcm) // 2], pcm[len(pcm) // 2:]], RATE, fmt, "64k", dest)
+        fed = audio.encode_stream(
+            [pcm[: len(pcm) // 2], pcm[len(pcm) // 2 :]], RATE, fmt, "64k", dest
+        )
         assert fed == n
         counted = audio.count_frames(dest, fmt)
         assert counted == n + audio.ENCODED_EXTRA[fmt]
@@ -46,7 +51,9 @@ def test_joined_segments_keep_exact_length(tmp_path: Path) -> None:
     parts = []
     for k in range(3):
         dest = tmp_path / f"p{k}.mp3"
-        audio.encode_stream([_tone(audio.FRAME_ALIGN * (k + 1) / RATE, 250, 0.2)], RATE, "mp3", "64k", dest)
+        audio.encode_stream(
+            [_tone(audio.FRAME_ALIGN * (k + 1) / RATE, 250, 0.2)], RATE, "mp3", "64k", dest
+        )
         parts.append(dest)
     joined = tmp_path / "all.mp3"
     audio.concat_files(parts, joined)
@@ -55,7 +62,9 @@ def test_joined_segments_keep_exact_length(tmp_path: Path) -> None:
 
 
 def test_limiter_holds_threshold_without_touching_quiet_parts() -> None:
-    x = np.concatenate([0.05 * np.ones(2000), 0.95 * np.sin(np.arange(4000) * 0.2), 0.05 * np.ones(2000)])
+    x = np.concatenate(
+        [0.05 * np.ones(2000), 0.95 * np.sin(np.arange(4000) * 0.2), 0.05 * np.ones(2000)]
+    )
     y = audio.limit_peaks(x, 0.5)
     assert np.max(np.abs(y)) <= 0.5 + 1e-9
     assert np.allclose(y[:1500], x[:1500]) and np.allclose(y[-1500:], x[-1500:])
@@ -84,8 +93,11 @@ def test_prepared_clips_are_levelled_limited_and_measure_so_in_ffmpeg(tmp_path: 
         prepared = audio.prepare_clip(pcm, RATE, m)
         assert len(prepared.pcm) == len(pcm)
         wav = tmp_path / "p.wav"
-        audio.run_ffmpeg(["-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0", str(wav)],
-                         what="wav", stdin=prepared.pcm)
+        audio.run_ffmpeg(
+            ["-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0", str(wav)],
+            what="wav",
+            stdin=prepared.pcm,
+        )
         loudness, _ = audio.measure_file_loudness(wav)
         assert abs(loudness - (m.target + m.pause_allowance)) < 0.3, loudness
         # the limiter works on the 4x oversampled signal, and the stored block

@@ -35,11 +35,15 @@ def test_key_changes_with_everything_that_changes_audio() -> None:
     # clips are stored levelled and limited: the settings that shape them count,
     # the book offset and the limiter trim (applied at encode time) do not
     assert base == cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", None, Mastering())
-    assert base != cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", None, Mastering(target=-16.0))
-    assert base != cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", None,
-                                  Mastering(encoder_headroom=0.0))
-    assert base == cache.clip_key("espeak", "1.52", NARRATOR, "Hello there.", None,
-                                  Mastering(offset=-0.4, trim=1.0))
+    assert base != cache.clip_key(
+        "espeak", "1.52", NARRATOR, "Hello there.", None, Mastering(target=-16.0)
+    )
+    assert base != cache.clip_key(
+        "espeak", "1.52", NARRATOR, "Hello there.", None, Mastering(encoder_headroom=0.0)
+    )
+    assert base == cache.clip_key(
+        "espeak", "1.52", NARRATOR, "Hello there.", None, Mastering(offset=-0.4, trim=1.0)
+    )
 
 
 def test_store_and_load_roundtrip(tmp_path: Path) -> None:
@@ -111,7 +115,9 @@ def test_cache_command(tmp_path: Path) -> None:
     store.store_clip("ef" * 20, Audio(b"\x01\x00" * 1000, 22050))
     shown = CliRunner().invoke(main, ["cache", "--cache-dir", str(tmp_path)])
     assert shown.exit_code == 0 and "1 clips" in shown.output
-    bad = CliRunner().invoke(main, ["cache", "--cache-dir", str(tmp_path), "--prune", "--max-size", "lots"])
+    bad = CliRunner().invoke(
+        main, ["cache", "--cache-dir", str(tmp_path), "--prune", "--max-size", "lots"]
+    )
     assert bad.exit_code == 2 and "not a size" in bad.output
     cleared = CliRunner().invoke(main, ["cache", "--cache-dir", str(tmp_path), "--clear"])
     assert cleared.exit_code == 0 and "0 clips" in cleared.output

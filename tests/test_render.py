@@ -63,8 +63,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, Pa
     tmp = tmp_path_factory.mktemp("render")
     work = _write(tmp)
     cache = tmp / "cache"
-    settings = RenderSettings(out_dir=tmp / "out", cache_dir=cache, split_chapters=True, workers=2,
-                              progress=False)
+    settings = RenderSettings(
+        out_dir=tmp / "out", cache_dir=cache, split_chapters=True, workers=2, progress=False
+    )
     result = render(work, settings)
     return tmp, result, cache
 
@@ -72,10 +73,18 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, Pa
 def test_files_and_summary(rendered: tuple[Path, object, Path]) -> None:
     tmp, result, _ = rendered
     out = tmp / "out" / "the-brass-key"
-    for name in ("the-brass-key.m4b", "the-brass-key.mp3", "the-brass-key.vtt",
-                 "the-brass-key.chapters.json", "cover.jpg", "manifest.json"):
+    for name in (
+        "the-brass-key.m4b",
+        "the-brass-key.mp3",
+        "the-brass-key.vtt",
+        "the-brass-key.chapters.json",
+        "cover.jpg",
+        "manifest.json",
+    ):
         assert (out / name).is_file(), name
-    assert not [p for p in out.rglob("*") if ".partial" in p.name or p.name.endswith((".tmp", ".ffmeta"))]
+    assert not [
+        p for p in out.rglob("*") if ".partial" in p.name or p.name.endswith((".tmp", ".ffmeta"))
+    ]
     summary = result.summary()  # type: ignore[attr-defined]
     assert summary.startswith("synthesized ") and ", reused 0 from cache" in summary
     assert "the-brass-key.m4b" in summary and "total duration 0:00:" in summary
@@ -89,7 +98,10 @@ def test_outputs_are_readable_as_the_umask_allows(rendered: tuple[Path, object, 
     files = [p for p in (tmp / "out" / "the-brass-key").rglob("*") if p.is_file()]
     assert {"cover.jpg", "manifest.json", "the-brass-key.m4b"} <= {p.name for p in files}
     for path in files:
-        assert path.stat().st_mode & 0o777 == 0o666 & ~current, (path.name, oct(path.stat().st_mode))
+        assert path.stat().st_mode & 0o777 == 0o666 & ~current, (
+            path.name,
+            oct(path.stat().st_mode),
+        )
 
 
 def test_m4b_chapters_tags_and_cover(rendered: tuple[Path, object, Path]) -> None:
@@ -128,7 +140,11 @@ def test_mp3_chap_ctoc_and_tags(rendered: tuple[Path, object, Path]) -> None:
     assert len(top) == 1 and top[0].flags & CTOCFlags.ORDERED
     chaps = {f.element_id: f for f in tags.getall("CHAP")}
     listed = [chaps[i] for i in top[0].child_element_ids]
-    assert [c.sub_frames["TIT2"].text[0] for c in listed] == ["The Brass Key", "The Locked Door", "Morning"]
+    assert [c.sub_frames["TIT2"].text[0] for c in listed] == [
+        "The Brass Key",
+        "The Locked Door",
+        "Morning",
+    ]
     assert listed[0].start_time == 0
     for a, b in itertools.pairwise(listed):
         assert a.end_time == b.start_time  # marks cover the whole file, no gaps
@@ -182,8 +198,9 @@ def test_rerun_reuses_everything_and_one_word_edit_resynthesizes_one_line(
 ) -> None:
     tmp, _, cache = rendered
     work = tmp / "brass-key.txt"
-    settings = RenderSettings(out_dir=tmp / "out", cache_dir=cache, split_chapters=True, workers=2,
-                              progress=False)
+    settings = RenderSettings(
+        out_dir=tmp / "out", cache_dir=cache, split_chapters=True, workers=2, progress=False
+    )
     manifest = tmp / "out" / "the-brass-key" / "manifest.json"
     published = [c["published"] for c in json.loads(manifest.read_text())["chapters"]]
     again = render(work, settings)
@@ -197,10 +214,25 @@ def test_rerun_reuses_everything_and_one_word_edit_resynthesizes_one_line(
 def test_kill_9_mid_render_keeps_finished_clips(tmp_path: Path) -> None:
     # Long enough that synthesis is still running when we kill it.
     paragraphs = [f"Count {i} of the long test." for i in range(80)]
-    work = _write(tmp_path, "The Long Count\n\nBy Test Author\n\n\n" + "\n\n".join(paragraphs) + "\n")
+    work = _write(
+        tmp_path, "The Long Count\n\nBy Test Author\n\n\n" + "\n\n".join(paragraphs) + "\n"
+    )
     cache = tmp_path / "cache"
-    cmd = [sys.executable, "-m", "narrate", "render", str(work), "-o", str(tmp_path / "out"),
-           "--cache-dir", str(cache), "--workers", "1", "--format", "mp3"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "narrate",
+        "render",
+        str(work),
+        "-o",
+        str(tmp_path / "out"),
+        "--cache-dir",
+        str(cache),
+        "--workers",
+        "1",
+        "--format",
+        "mp3",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and len(list(cache.glob("clips/*/*.clip"))) < 10:
@@ -219,7 +251,8 @@ def test_kill_9_mid_render_keeps_finished_clips(tmp_path: Path) -> None:
 
 
 def test_a_failed_encode_stops_the_streaming_mux_and_leaves_no_partial_book(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import narrate.render as render_module
     from narrate.errors import OutputError
@@ -234,22 +267,31 @@ def test_a_failed_encode_stops_the_streaming_mux_and_leaves_no_partial_book(
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render_module, "_encode_one", failing)
-    settings = RenderSettings(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", workers=1,
-                              progress=False, formats=("m4b",))
+    settings = RenderSettings(
+        out_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        workers=1,
+        progress=False,
+        formats=("m4b",),
+    )
     with pytest.raises(OutputError, match="simulated"):
         render(_write(tmp_path), settings)
     assert len(calls) == 2
     out = tmp_path / "out" / "the-brass-key"
-    assert not [p.name for p in out.iterdir()
-                if p.suffix in (".m4b", ".partial", ".ffmeta") or p.name.startswith(".narrate-tmp-")]
+    assert not [
+        p.name
+        for p in out.iterdir()
+        if p.suffix in (".m4b", ".partial", ".ffmeta") or p.name.startswith(".narrate-tmp-")
+    ]
 
 
 def test_unwritable_output_is_one_clear_line(tmp_path: Path) -> None:
     work = _write(tmp_path)
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = CliRunner().invoke(main, ["render", str(work), "-o", str(blocker), "--cache-dir",
-                                       str(tmp_path / "c")])
+    result = CliRunner().invoke(
+        main, ["render", str(work), "-o", str(blocker), "--cache-dir", str(tmp_path / "c")]
+    )
     assert result.exit_code == 4
     assert result.output.count("\n") == 1 and "not writable" in result.output
     missing = CliRunner().invoke(main, ["render", str(tmp_path / "nope.txt")])
@@ -258,21 +300,51 @@ def test_unwritable_output_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_preview_scene(tmp_path: Path) -> None:
     work = _write(tmp_path)
-    result = CliRunner().invoke(main, ["preview", str(work), "--scene", "1.2", "--no-play", "-o",
-                                       str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "preview",
+            str(work),
+            "--scene",
+            "1.2",
+            "--no-play",
+            "-o",
+            str(tmp_path / "out"),
+            "--cache-dir",
+            str(tmp_path / "c"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     path = tmp_path / "out" / "the-brass-key" / "preview-1.2.mp3"
     assert path.is_file() and 1.0 < MP3(str(path)).info.length < 15
-    bad = CliRunner().invoke(main, ["preview", str(work), "--scene", "9.9", "--no-play", "-o",
-                                    str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")])
+    bad = CliRunner().invoke(
+        main,
+        [
+            "preview",
+            str(work),
+            "--scene",
+            "9.9",
+            "--no-play",
+            "-o",
+            str(tmp_path / "out"),
+            "--cache-dir",
+            str(tmp_path / "c"),
+        ],
+    )
     assert bad.exit_code == 2
 
 
 @pytest.mark.parametrize(
     ("title", "expected"),
-    [("The Lamplighter’s Bargain", "the-lamplighters-bargain"), ("../../etc/passwd", "etc-passwd"),
-     ("CON", "con-book"), ("nul", "nul-book"), ("", "untitled"), ("///", "untitled"),
-     ("Ça va? Señor Café", "ca-va-senor-cafe")],
+    [
+        ("The Lamplighter’s Bargain", "the-lamplighters-bargain"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("CON", "con-book"),
+        ("nul", "nul-book"),
+        ("", "untitled"),
+        ("///", "untitled"),
+        ("Ça va? Señor Café", "ca-va-senor-cafe"),
+    ],
 )
 def test_slugs_are_safe(title: str, expected: str) -> None:
     assert slugify(title) == expected
@@ -303,20 +375,37 @@ The oil came on Thursday, in six tall jars.
 
 
 def _render_split(work: Path, tmp: Path) -> None:
-    result = CliRunner().invoke(main, ["render", str(work), "-o", str(tmp / "out"), "--cache-dir",
-                                       str(tmp / "cache"), "--split", "chapters", "--format", "mp3",
-                                       "--workers", "2"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            str(work),
+            "-o",
+            str(tmp / "out"),
+            "--cache-dir",
+            str(tmp / "cache"),
+            "--split",
+            "chapters",
+            "--format",
+            "mp3",
+            "--workers",
+            "2",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    feed = CliRunner().invoke(main, ["feed", str(tmp / "out" / "the-lantern-shop"), "--base-url",
-                                     "http://example.test/"])
+    feed = CliRunner().invoke(
+        main, ["feed", str(tmp / "out" / "the-lantern-shop"), "--base-url", "http://example.test/"]
+    )
     assert feed.exit_code == 0, feed.output
 
 
 def _feed_items(feed: Path) -> dict[str, str]:
     import xml.etree.ElementTree as ET
 
-    return {item.findtext("guid") or "": ET.tostring(item, encoding="unicode")
-            for item in ET.parse(feed).getroot().iter("item")}
+    return {
+        item.findtext("guid") or "": ET.tostring(item, encoding="unicode")
+        for item in ET.parse(feed).getroot().iter("item")
+    }
 
 
 def test_a_new_chapter_changes_no_old_chapter_file_or_feed_item(tmp_path: Path) -> None:
@@ -327,7 +416,9 @@ def test_a_new_chapter_changes_no_old_chapter_file_or_feed_item(tmp_path: Path) 
     assert len([n for n in old if n.endswith(".mp3")]) == 2
     items = _feed_items(tmp_path / "out" / "feed.xml")
 
-    work.write_text(GROWING + "\n\nChapter 3: Glass\n\nThe new glass came wrapped in straw.\n", encoding="utf-8")
+    work.write_text(
+        GROWING + "\n\nChapter 3: Glass\n\nThe new glass came wrapped in straw.\n", encoding="utf-8"
+    )
     _render_split(work, tmp_path)
     now = {p.name: p.read_bytes() for p in (folder / "chapters").iterdir()}
     assert len([n for n in now if n.endswith(".mp3")]) == 3
@@ -342,8 +433,13 @@ def test_true_peak_is_checked_after_encoding_even_with_no_limiter_headroom(tmp_p
     # With no headroom left for the encoders, AAC and MP3 overshoot the ceiling;
     # the encoded segments must be measured and re-encoded until they meet it.
     work = _write(tmp_path)
-    settings = RenderSettings(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", workers=2, progress=False,
-                              mastering=audio.Mastering(encoder_headroom=0.0))
+    settings = RenderSettings(
+        out_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        workers=2,
+        progress=False,
+        mastering=audio.Mastering(encoder_headroom=0.0),
+    )
     render(work, settings)
     for name in ("the-brass-key.m4b", "the-brass-key.mp3"):
         path = tmp_path / "out" / "the-brass-key" / name
@@ -363,20 +459,46 @@ def _vtt_texts(path: Path) -> list[str]:
     import re
 
     blocks = path.read_text(encoding="utf-8").split("\n\n")[1:]
-    return [re.sub(r"<[^>]+>", "", "\n".join(b.splitlines()[2:] if " --> " not in b.splitlines()[0]
-                                            else b.splitlines()[1:])).strip() for b in blocks if " --> " in b]
+    return [
+        re.sub(
+            r"<[^>]+>",
+            "",
+            "\n".join(
+                b.splitlines()[2:] if " --> " not in b.splitlines()[0] else b.splitlines()[1:]
+            ),
+        ).strip()
+        for b in blocks
+        if " --> " in b
+    ]
 
 
 @pytest.fixture(scope="module")
 def notes_renders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     tmp = tmp_path_factory.mktemp("notes")
     work = tmp / "bread.txt"
-    work.write_text((Path(__file__).parent.parent / "texts" / "ao3-multichapter-sample.txt").read_text(
-        encoding="utf-8"), encoding="utf-8")
+    work.write_text(
+        (Path(__file__).parent.parent / "texts" / "ao3-multichapter-sample.txt").read_text(
+            encoding="utf-8"
+        ),
+        encoding="utf-8",
+    )
     cues = {}
     for policy in ("skip", "intro", "end"):
-        result = CliRunner().invoke(main, ["render", str(work), "-o", str(tmp / policy), "--cache-dir",
-                                           str(tmp / "cache"), "--format", "mp3", "--notes", policy])
+        result = CliRunner().invoke(
+            main,
+            [
+                "render",
+                str(work),
+                "-o",
+                str(tmp / policy),
+                "--cache-dir",
+                str(tmp / "cache"),
+                "--format",
+                "mp3",
+                "--notes",
+                policy,
+            ],
+        )
         assert result.exit_code == 0, result.output
         cues[policy] = _vtt_texts(next((tmp / policy).glob("*/*.vtt")))
     return cues
@@ -400,10 +522,14 @@ def test_notes_skip_reads_no_notes(notes_renders: dict[str, list[str]]) -> None:
         assert note not in text
 
 
-def test_notes_intro_reads_each_chapters_notes_after_its_title(notes_renders: dict[str, list[str]]) -> None:
+def test_notes_intro_reads_each_chapters_notes_after_its_title(
+    notes_renders: dict[str, list[str]],
+) -> None:
     cues = notes_renders["intro"]
     assert _at(cues, WORK_NOTE) < _at(cues, "Rising")
-    assert _at(cues, "Rising") < _at(cues, CHAPTER_NOTE) < _at(cues, "The loaves came out of the oven")
+    assert (
+        _at(cues, "Rising") < _at(cues, CHAPTER_NOTE) < _at(cues, "The loaves came out of the oven")
+    )
     text = "\n".join(cues)
     assert CHAPTER_END_NOTE not in text and WORK_END_NOTE not in text
     # the notes are extra cues: every story cue of the skip render is still there, in order
@@ -416,7 +542,12 @@ def test_notes_end_reads_chapter_notes_after_their_chapter_and_work_notes_last(
 ) -> None:
     cues = notes_renders["end"]
     last_of_chapter_1 = _at(cues, "because I wanted to")
-    assert last_of_chapter_1 < _at(cues, CHAPTER_NOTE) < _at(cues, CHAPTER_END_NOTE) < _at(cues, "Proving")
+    assert (
+        last_of_chapter_1
+        < _at(cues, CHAPTER_NOTE)
+        < _at(cues, CHAPTER_END_NOTE)
+        < _at(cues, "Proving")
+    )
     assert _at(cues, "Proving") < _at(cues, WORK_NOTE) < _at(cues, WORK_END_NOTE) == len(cues) - 1
     story = [c for c in cues if c in notes_renders["skip"]]
     assert story == notes_renders["skip"]
@@ -443,8 +574,13 @@ By evening the clock had caught the sea up, and Wren let it be.
 def test_a_one_shot_m4b_marks_its_scenes(tmp_path: Path) -> None:
     # One chapter: a lone "Chapter 1" mark would leave nothing to navigate by.
     work = _write(tmp_path, ONE_SHOT)
-    settings = RenderSettings(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", formats=("m4b",),
-                              workers=1, progress=False)
+    settings = RenderSettings(
+        out_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        formats=("m4b",),
+        workers=1,
+        progress=False,
+    )
     render(work, settings)
     m4b = MP4(str(tmp_path / "out" / "the-tide-clock" / "the-tide-clock.m4b"))
     titles = [c.title for c in m4b.chapters]
@@ -464,7 +600,8 @@ def _speechlike(seconds: float, amp: float) -> bytes:
 
 
 def test_only_segments_predicted_near_the_ceiling_are_decoded_and_those_are_fixed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from narrate.render import ENCODER_OVERSHOOT, PeakBound, encode_verified
 
     measured: list[Path] = []
@@ -495,8 +632,9 @@ def test_only_segments_predicted_near_the_ceiling_are_decoded_and_those_are_fixe
         else:
             # far enough under: predicted safe, not decoded, and the prediction holds
             assert measured == []
-            assert peak <= got + 0.05 and got == pytest.approx(20 * np.log10(m.limit) + ENCODER_OVERSHOOT["m4b"],
-                                                                abs=0.6)
+            assert peak <= got + 0.05 and got == pytest.approx(
+                20 * np.log10(m.limit) + ENCODER_OVERSHOOT["m4b"], abs=0.6
+            )
 
 
 # A process that opens a scratch folder in OUT, writes what an encode in
@@ -515,7 +653,9 @@ time.sleep(60)
 """
 
 
-def test_the_next_command_removes_what_a_killed_render_left_but_not_a_live_ones(tmp_path: Path) -> None:
+def test_the_next_command_removes_what_a_killed_render_left_but_not_a_live_ones(
+    tmp_path: Path,
+) -> None:
     from narrate.render import remove_stale_scratch
 
     work = _write(tmp_path)
@@ -523,12 +663,15 @@ def test_the_next_command_removes_what_a_killed_render_left_but_not_a_live_ones(
     out.mkdir(parents=True)
     dead = subprocess.run([sys.executable, "-c", _SCRATCH_OWNER, str(out), "die"], check=False)
     assert dead.returncode == -signal.SIGKILL
-    live = subprocess.Popen([sys.executable, "-c", _SCRATCH_OWNER, str(out), "live"], stdout=subprocess.PIPE,
-                            text=True)
+    live = subprocess.Popen(
+        [sys.executable, "-c", _SCRATCH_OWNER, str(out), "live"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert live.stdout is not None
         live_dir = Path(live.stdout.readline().strip())
-        dead_dir = next(p for p in out.iterdir() if p.name.startswith(".narrate-tmp-") and p != live_dir)
+        dead_dir = next(
+            p for p in out.iterdir() if p.name.startswith(".narrate-tmp-") and p != live_dir
+        )
         assert dead_dir.is_dir() and (dead_dir / "the-brass-key-book.m4b.partial").is_file()
         # an old version's hidden partial file beside the book: removed once it is an hour old
         legacy = out / ".the-brass-key.mp3.partial"
@@ -537,13 +680,31 @@ def test_the_next_command_removes_what_a_killed_render_left_but_not_a_live_ones(
         fresh = out / ".the-brass-key.m4b.partial"
         fresh.write_bytes(b"x")
 
-        result = CliRunner().invoke(main, ["preview", str(work), "--scene", "1.2", "--no-play", "-o",
-                                           str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")])
+        result = CliRunner().invoke(
+            main,
+            [
+                "preview",
+                str(work),
+                "--scene",
+                "1.2",
+                "--no-play",
+                "-o",
+                str(tmp_path / "out"),
+                "--cache-dir",
+                str(tmp_path / "cache"),
+            ],
+        )
         assert result.exit_code == 0, result.output
         assert not dead_dir.exists() and not legacy.exists()
-        assert live_dir.is_dir() and (live_dir / "the-brass-key-book.m4b.partial").is_file() and fresh.exists()
+        assert (
+            live_dir.is_dir()
+            and (live_dir / "the-brass-key-book.m4b.partial").is_file()
+            and fresh.exists()
+        )
         # the preview's own scratch folder is gone too
-        assert sorted(p.name for p in out.iterdir() if p.name.startswith(".narrate-tmp-")) == [live_dir.name]
+        assert sorted(p.name for p in out.iterdir() if p.name.startswith(".narrate-tmp-")) == [
+            live_dir.name
+        ]
     finally:
         live.kill()
         live.wait()

@@ -27,9 +27,18 @@ def _m4b(tmp_path: Path) -> Path:
 def test_mutagen_tags_keep_ffmpeg_chapters(tmp_path: Path) -> None:
     path = _m4b(tmp_path)
     cover = tags.title_card("A Title", "An Author")
-    tags.write_m4b_tags(path, {"title": "A Title", "author": "An Author", "narrator": "espeak",
-                               "genre": "Audiobook", "description": "About it.", "series": "Saga"},
-                        cover)
+    tags.write_m4b_tags(
+        path,
+        {
+            "title": "A Title",
+            "author": "An Author",
+            "narrator": "espeak",
+            "genre": "Audiobook",
+            "description": "About it.",
+            "series": "Saga",
+        },
+        cover,
+    )
     m4b = MP4(str(path))
     assert [c.title for c in m4b.chapters] == ["Opening", "Second; part"]
     assert abs(m4b.chapters[1].start - 40000 / RATE) < 0.001
