@@ -359,12 +359,64 @@ def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
     return pieces
 
 
+# Before a quoted word, these name it rather than introduce speech: "what they
+# called “the house”".
+_NAMING_VERBS = _words("call calls called")
+_WORD_BEFORE = re.compile(r"(?:^|[^\w'’-])([a-z](?:[\w'’-]*[a-z])?)\s$")
+_OBJECT_PRONOUNS = _words("him her them me us you")
+_ENDS_ASKING = re.compile(r"[!?][_*]*\s*\W?\s*$")
+_TAG_AFTER = re.compile(r"[\s,]*(?:[\w'’]+\s+){0,2}?(?:" + _VERB + r")\b")
+MENTION_WORDS = 6  # longer than this, a quote inside a sentence is speech
+
+
+def _is_mention(text: str, start: int, end: int, previous_end: int) -> bool:
+    """A quoted word or title inside a sentence, not speech: the inn of the “Trois
+    Couronnes”, a bottle marked ‘poison,’, her “line.”. The narrator reads it.
+
+    Such a quote follows a lower-case word with a single space, is short, does not
+    exclaim or ask, and has no speech verb before it ("said “yes” and left") or
+    after it. A quote right after another one's tag ("he told her “but not now.”")
+    is the rest of that speech.
+    """
+    if end > len(text) or text[end - 1] not in DOUBLE_MARKS + SINGLE_MARKS:
+        return False  # left open: a speech running into the next paragraph
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before is None:
+        return False
+    word = before.group(1)
+    if word in _OBJECT_PRONOUNS:
+        return False
+    if word not in _NAMING_VERBS:
+        # "said “yes” and left", "Mary said they were “full of lace.”": speech
+        clause = re.split(r"[.!?;:,—–]|--", text[max(0, start - 40) : start])[-1]
+        if any(w in SPEECH_VERBS and w not in _NAMING_VERBS for w in clause.split()[-4:]):
+            return False
+    inner = text[start + 1 : end - 1]
+    if len(inner.split()) > MENTION_WORDS or _ENDS_ASKING.search(inner):
+        return False
+    if _TAG_AFTER.match(text, end):
+        return False
+    between = text[previous_end:start] if previous_end >= 0 else ""
+    return not any(w.strip(",.;:") in SPEECH_VERBS for w in between.split())
+
+
+def _speech_spans(text: str, style: Style) -> list[tuple[int, int]]:
+    """The quote spans that are speech: quoted words and titles are left to narration."""
+    kept: list[tuple[int, int]] = []
+    previous_end = -1
+    for s, e in quote_spans(text, style):
+        if not _is_mention(text, s, e, previous_end):
+            kept.append((s, e))
+        previous_end = e
+    return kept
+
+
 def split_paragraph(
     text: str, style: Style, *, max_chars: int = 500
 ) -> list[tuple[LineKind, int, int]]:
     """Segments of one paragraph as (kind, start, end) relative to the paragraph."""
     out: list[tuple[LineKind, int, int]] = []
-    for kind, s, e in _segments(text, quote_spans(text, style)):
+    for kind, s, e in _segments(text, _speech_spans(text, style)):
         out.extend((kind, a, b) for a, b in _split_long(text, s, e, max_chars))
     return out
 

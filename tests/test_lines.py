@@ -119,6 +119,32 @@ def test_letterless_gaps_are_glued_not_separate_lines() -> None:
     assert kinds('"Hi." "Bye".') == [("dialogue", '"Hi." '), ("dialogue", '"Bye".')]
 
 
+def test_quoted_words_and_titles_inside_a_sentence_are_narration() -> None:
+    # the narrator reads these: no character voice for an inn's name or a label
+    text = (
+        "They dined at the inn of the “Blue Heron” and played a duet from “Harbour "
+        "Lights” until the bottle marked “vinegar,” was found."
+    )
+    assert kinds(text) == [("narration", text)]
+    single = "Her aunt called it ‘the long room’ and kept the key."
+    assert kinds(single, Style(quotes="single")) == [("narration", single)]
+
+
+def test_short_speech_inside_a_sentence_stays_dialogue() -> None:
+    # after a speech verb, even some words on ("said they were")
+    assert kinds("He said “not yet” and left.")[1] == ("dialogue", "“not yet”")
+    assert kinds("Ivo said they were “far too thin.”")[1] == ("dialogue", "“far too thin.”")
+    # an exclamation or a question is speech wherever it stands
+    assert kinds("She heard a shout and “Help!” from the lane.")[1] == ("dialogue", "“Help!”")
+    # a tag after it
+    assert kinds("Then “no thanks,” he muttered.")[1] == ("dialogue", "“no thanks,”")
+    # the rest of a speech after its tag, even without a comma
+    assert kinds("“I know,” she told him “but not now.”")[-1] == ("dialogue", "“but not now.”")
+    # a long quote is speech too
+    long_one = "He turned and “we could walk to the mill before the rain starts.”"
+    assert kinds(long_one)[-1][0] == "dialogue"
+
+
 SINGLE_WORK = [
     "‘Don’t go,’ said Meg. ‘It’s late, and the Joneses’ dog is loose.’",
     "‘I’ll be back by ten o’clock,’ Tom answered.",
