@@ -1028,10 +1028,12 @@ def _parse_subject(rest: str) -> _Subject | None:
     return _subject(m)
 
 
-# '"Not really," she heard Kakashi sigh.': the one heard speaking is the speaker.
+# '"Not really," she heard Kakashi sigh.', '"Is it bad?" Mary heard her say.', '"This
+# son of mine," he heard her tell a room of women': the one heard speaking is the speaker.
 _HEARD = re.compile(
-    r"^[\s,]*(?:he|she|I|they|we)\s+(?:could\s+)?(?:heard|hears|hear)\s+"
-    rf"(?P<name>{_NAME_RE})\s+(?:[a-z]+ly\s+)?(?:{_VERB}|say|sigh|ask|reply|call|cry|mutter|whisper)\b"
+    rf"^[\s,]*(?:he|she|I|they|we|{_NAME_RE})\s+(?:could\s+)?(?:heard|hears|hear)\s+"
+    rf"(?:(?P<pron>him|her)|(?P<name>{_NAME_RE}))\s+(?:[a-z]+ly\s+)?"
+    rf"(?:{_VERB}|say|sigh|ask|reply|call|cry|mutter|murmur|whisper|tell|exclaim|shout|add)\b"
 )
 
 
@@ -1045,6 +1047,8 @@ _REPLY_OF = re.compile(
 
 def _tag_after(text: str, quote: str = "") -> _Subject | None:
     heard = _HEARD.match(text)
+    if heard is not None and heard.group("pron"):
+        return _Subject("pron", "he" if heard.group("pron") == "him" else "she")
     if heard is not None and heard.group("name").split()[0] not in NOT_NAMES:
         return _Subject("name", heard.group("name"))
     reply = _REPLY_OF.match(text)
@@ -1393,6 +1397,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     prev_speaker: _Entity | None = None
     lead_subject: _Entity | None = None
     carried_lead: _Entity | None = None  # the last person acting in the narration before
+    carried_sex: Gender | None = None  # else the sex of the "he"/"she" acting last there
     unanswered = False  # narration since the last quote said nobody answered it
     sleeping: list[_Entity] = []  # people the narration since the last quote put to sleep
     calls_narrator: Counter[_Entity] = Counter()  # names only ever called out to the narrator
@@ -1703,6 +1708,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                         continue  # "claiming him as a fellow countryman": a role, not someone new
                     phrase = m.group(0)
                     if phrase.split()[0].lower() in {"a", "an"}:
+                        if _GENERIC_MODAL.match(lines[i].text, m.end()):
+                            continue  # "A woman should some day write …": anyone, not someone
                         introduced = epithets.get(_epithet_key(phrase)) or epithet(phrase)
                         if introduced is not None:
                             touch(introduced)
@@ -1790,6 +1797,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                         # "Now she was ready. ¶ 'Your mamma is quite well.'": the one woman
                         # in the scene, readying herself, speaks next
                         carried_lead, lead_at = same[0], pronoun_beat.start("pron")
+            carried_sex = None
+            if carried_lead is None:
+                acts = _PRONOUN_BEAT.match(text, _last_sentence_start(text, p_start, p_end), p_end)
+                if acts is not None:
+                    # "… she turned just in time to seize a small boy. ¶ 'There!'"
+                    carried_sex = PRONOUN_GENDER[acts.group("pron").lower()]
             if first_person:
                 for m in _I_ACTS.finditer(text, p_start, p_end):
                     if m.start() > lead_at and _still_acting(text, m.start(), p_end):
@@ -1858,10 +1871,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 if entity not in present:
                     present.append(entity)
         carried = None
+        lead_sex = None
         if lead_subject is None and first_quote == p_start:
             carried = carried_lead  # "Kakashi interrupted with a sigh. ¶ “Want to …?”"
             lead_subject = carried
-        carried_lead = None
+            lead_sex = carried_sex if carried is None else None
+        carried_lead, carried_sex = None, None
 
         turn = _Turn(lines=dialogue, start=p_start, scene=context, gap=gap, addressed=addressed)
         turn.end = p_end
@@ -1875,6 +1890,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         turn.salient = snapshot
         turn.passing = passing
         turn.lead = lead_subject
+        turn.lead_sex = lead_sex
         named_before = {e for s, e in narration_mentions if s < first_quote and e.person}
         if lead_subject is None and len(named_before) == 1:
             # "Now it was Sakura's turn to need clarification. 'Me staring?'": the one
@@ -2122,6 +2138,7 @@ _LEAVES = re.compile(
     r"departed|retired (?:to|for)|was (?:assisted|helped|carried|led) (?:to|out|up|from))\b"
 )
 _ROLE_AS = re.compile(r"\b(?:as|like)\s+$")
+_GENERIC_MODAL = re.compile(r"\s+(?:should|must|ought|can|cannot|may|might|will|would)\b")
 _PERSON_NP = re.compile(
     r"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
     + "|".join(sorted(PERSON_NOUNS))
@@ -2332,6 +2349,15 @@ _ACTOR_ASIDE = re.compile(
     r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*,\s+[^,.;:!?\"“”‘’]{3,70},\s+" + _PAST_ACT
 )
 _EPITHET_ACTS = re.compile(r"\s+" + _PAST_ACT)
+
+
+def _last_sentence_start(text: str, start: int, end: int) -> int:
+    """Where the last sentence of text[start:end] begins."""
+    last = start
+    for m in _SENTENCE_STOP.finditer(text, start, end):
+        if text[m.end() : end].strip():
+            last = m.end()
+    return last
 
 
 def _is_subject(text: str, start: int) -> bool:
@@ -2786,6 +2812,7 @@ _OPPOSITE: dict[Gender, Gender] = {"male": "female", "female": "male", "unknown"
 # Narration-only paragraphs that end a conversation: after this many, the next quote
 # starts a new exchange whose participants must be found again.
 CONVERSATION_GAP = 2
+FORESIGHT_GAP = 3  # paragraphs: a scene's untagged opening talk and the talk after it
 
 
 @dataclass(eq=False)
@@ -2814,6 +2841,7 @@ class _Turn:
     recent: list[_Entity] = field(default_factory=list)  # who spoke earlier in the chapter
     lead: _Entity | None = None  # the person acting in the narration just before its first quote
     named: _Entity | None = None  # else the one person named there
+    lead_sex: Gender | None = None  # else the sex of the "he" or "she" acting last there
     speaker: _Entity | None = None
     gender: Gender | None = None  # a pronoun tag or beat: the speaker's gender only
     anchor: bool = False
@@ -2847,15 +2875,48 @@ def _decide_conversations(
     """
     previous: list[_Entity] = []  # the last speakers of the previous conversation
     previous_scene: tuple[int, int] | None = None
-    for conversation in _conversations(turns):
+    conversations = _conversations(turns)
+    openings: list[tuple[int, list[_Turn]]] = []  # undecided as they stand
+    for index, conversation in enumerate(conversations):
         scene = conversation[0].scene
         carried = previous if scene == previous_scene else []
+        following = conversations[index + 1] if index + 1 < len(conversations) else None
+        if (
+            not carried
+            and len(conversation) > 1  # one quote alone may be a voice off: a call, a radio
+            and not any(turn.anchor for turn in conversation)
+            and following is not None
+            and following[0].scene == scene
+            and following[0].gap <= FORESIGHT_GAP
+        ):
+            openings.append((index, [_copy_turn(turn) for turn in conversation]))
         _decide_sequence(conversation, carried, first_person, narrator, unnamed)
-        speakers: list[_Entity] = []
-        for turn in reversed(conversation):
-            if turn.speaker is not None and turn.speaker not in speakers:
-                speakers.append(turn.speaker)
-        previous, previous_scene = speakers[:2], scene
+        previous, previous_scene = _last_speakers(conversation), scene
+    for index, saved in openings:
+        # '"TOM!" ¶ No answer. ¶ "TOM!" ¶ … ¶ The old lady pulled her spectacles down':
+        # a scene that opens on quotes nobody is tagged in is most likely the talk of
+        # whoever the narration brings on right after
+        conversation = conversations[index]
+        ahead = _last_speakers(list(reversed(conversations[index + 1])))
+        if not ahead or all(turn.speaker is not None for turn in conversation):
+            continue  # only where the talk itself left someone unknown
+        for turn, before in zip(conversation, saved, strict=True):
+            turn.__dict__.update(before.__dict__)
+        _decide_sequence(conversation, ahead, first_person, narrator, unnamed, foresight=True)
+
+
+def _copy_turn(turn: _Turn) -> _Turn:
+    """A turn as it stands, with its own copies of what deciding it changes."""
+    return replace(turn, addressed=list(turn.addressed), own=dict(turn.own), kind=dict(turn.kind))
+
+
+def _last_speakers(conversation: list[_Turn]) -> list[_Entity]:
+    """The two people who spoke last in a conversation, the latest first."""
+    speakers: list[_Entity] = []
+    for turn in reversed(conversation):
+        if turn.speaker is not None and turn.speaker not in speakers:
+            speakers.append(turn.speaker)
+    return speakers[:2]
 
 
 def _participants(
@@ -2919,6 +2980,7 @@ ANSWERS_AFTER_NARRATION = 1.0  # ... after a paragraph of narration
 ASKED = 1.0  # more when the quote before was a question
 LEAD = 3.0  # the person acting just before a pronoun-tagged quote
 LEAD_UNTAGGED = 1.5  # the person acting in the narration just before an untagged quote
+LEAD_SEX = 0.8  # of the sex of the "he"/"she" acting just before an untagged quote
 NAMED_BEFORE = 0.8  # the one person named (not acting) in the narration before an untagged quote
 REFERENT = 0.5  # where the running pronoun resolution pointed
 RANK = -0.8  # per place down the list of participants
@@ -2944,7 +3006,12 @@ def _decide_sequence(
     first_person: bool,
     narrator: Callable[[], _Entity] | None,
     unnamed: Callable[[Gender, tuple[int, int] | None, int], _Entity],
+    *,
+    foresight: bool = False,
 ) -> None:
+    """Choose the speaker sequence of one conversation. ``carried`` are the people
+    talking just before it, or with ``foresight`` just after it (and so not yet on
+    stage when it begins)."""
     participants = _participants(conversation, carried, first_person, narrator)
     pair = participants[:2]
     for turn in conversation:
@@ -3019,7 +3086,7 @@ def _decide_sequence(
         if any(t.anchor and t.speaker is p for t in conversation[max(0, k - RECENT_ANCHOR) : k]):
             place = 0  # tagged a turn or two ago: in this talk, however new to the book
         score = RANK * place
-        if p.first > turn.end:
+        if p.first > turn.end and not (foresight and p in carried):
             # Mr. Knightley, introduced two paragraphs later, cannot be the one
             # talking with Emma now; still less the "he" of a tag.
             score += NOT_YET if turn.gender is None else NOT_YET_TAGGED
@@ -3031,6 +3098,8 @@ def _decide_sequence(
             score += LEAD_UNTAGGED  # "Grey eyes twinkle. Kakashi grinned. 'You look well.'"
         elif turn.gender is None and p is turn.named:
             score += NAMED_BEFORE
+        elif turn.gender is None and turn.lead_sex is not None and p.gender == turn.lead_sex:
+            score += LEAD_SEX
         if turn.gender is not None:
             if p.gender == turn.gender:
                 pass

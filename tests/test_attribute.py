@@ -2084,3 +2084,99 @@ def test_a_first_person_narrator_is_named_by_what_others_call_out_to_him() -> No
     # although nobody says it in the line right after his own
     result = run(NARRATOR_CALLED_AFAR)
     assert by_text(result, "The colt would not stand").speaker == "Gilbert"
+
+
+HEARD_HER_SAY = """\
+Nell sat by the window with her mending while Aunt Bertha went through the accounts at the \
+desk behind her. Neither of them had said a word since supper.
+
+"Nothing adds up this month," Nell heard her say.
+
+"Nothing ever does," Nell said without looking round.
+"""
+
+
+def test_the_one_heard_speaking_is_the_speaker() -> None:
+    # "Nell heard her say": not Nell, the woman she hears
+    result = run(HEARD_HER_SAY)
+    assert by_text(result, "Nothing adds up").speaker == "Aunt Bertha"
+    assert by_text(result, "Nothing ever does").speaker == "Nell"
+
+
+GENERIC_WOMAN = """\
+Ada took the seat by the window. Her hands were cold, and she held them in her lap. Corin sat \
+down across the aisle. He folded his arms and shut his eyes.
+
+"Tickets," said the guard, putting his head in at the door.
+
+"Two for the coast," Corin told him.
+
+The carriage rocked on past the mills, and Ada watched the long grey sheds of the brickworks \
+go by. She had not been this far from home before.
+
+A woman should never tell a stranger where she is going. It is the first thing a mother \
+teaches.
+
+"I have an aunt there," she said.
+"""
+
+
+def test_a_woman_in_a_general_truth_is_nobody_in_the_scene() -> None:
+    # "A woman should never tell a stranger …" is about anyone: "she said" is Ada
+    result = run(GENERIC_WOMAN)
+    assert by_text(result, "I have an aunt there").speaker == "Ada"
+    assert all("woman" not in c.name.lower() for c in result.characters)
+
+
+SCENE_OPENS_ON_A_CALL = """\
+"Pip!"
+
+No answer.
+
+"Pip! Where has that boy got to now?"
+
+No answer. Pip had run off again, and he would not come back before supper.
+
+The old woman wiped her hands on her apron and looked about the kitchen, under the table and \
+behind the flour sacks.
+
+Then she went to the pantry door and put her ear to it.
+
+"I know you are in there," she said.
+
+"I'm not," said Pip.
+"""
+
+
+def test_a_scene_opening_on_untagged_calls_is_whoever_comes_on_next() -> None:
+    # nobody is on stage for "Pip!": the woman the narration brings on right after,
+    # and who then speaks, was calling him
+    result = run(SCENE_OPENS_ON_A_CALL)
+    caller = by_text(result, "I know you are in there").speaker
+    assert caller is not None and caller != "Pip"
+    assert by_text(result, "Pip!").speaker == caller
+    assert by_text(result, "Where has that boy got to").speaker == caller
+    assert by_text(result, "I'm not").speaker == "Pip"
+
+
+SHE_ACTS_LAST = """\
+Mira came down to the jetty with her lantern held high. Tobias was already there, coiling his \
+ropes by the boats.
+
+"Is the boat ready?" Mira asked.
+
+"Nearly," said Tobias.
+
+"Good."
+
+The wind was rising off the water, and the lanterns along the jetty swung on their hooks. She \
+pulled her coat tighter and looked back at the town.
+
+"Then we should go before the tide turns."
+"""
+
+
+def test_an_untagged_quote_leans_to_the_sex_of_who_acted_just_before() -> None:
+    # "She pulled her coat tighter …" ends the narration: the next quote is hers,
+    # although by turns it would be Tobias's
+    assert by_text(run(SHE_ACTS_LAST), "before the tide turns").speaker == "Mira"
