@@ -1383,6 +1383,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         paragraphs[-1].append(i)
 
     epithets: dict[str, _Entity] = {}
+    listener_sex: Gender | None = None  # of whoever this paragraph's quotes address
     decisions: dict[int, _Decision] = {}
     spoken: list[tuple[_Entity | None, list[_Entity]]] = []  # dialogue paragraphs in order
     salient: list[_Entity] = []  # people active in the scene, most recent last
@@ -1548,12 +1549,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 # "I, too, can help," said Curtis. … ¶ "Florence," said her cousin: after
                 # narration, the last speaker may well be the one described
                 present = fitting
-            if len(present) == 1:
+            if len(present) == 1 and present[0].gender != listener_sex:
                 return present[0]
             # of several people in the scene, the one other person in the last few
             # paragraphs ("the Hyuuga" while Sakura talks to Hinata at a crowded party)
             recent = [e for e in present if touched_at.get(e, -9) >= para_no - RECENT_PARAGRAPHS]
-            if len(recent) == 1:
+            if len(recent) == 1 and recent[0].gender != listener_sex:
                 return recent[0]
         if entity is None and not name.lower().startswith(("a ", "an ", "another")):
             # "the man" after "a white man": the same person when the head matches.
@@ -1682,6 +1683,11 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         p_start, p_end = first.start, lines[para[-1]].end
         para_start = p_start
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
+        # "… from you all, miss," sobbed the attendant: the sex of whoever the quotes
+        # here call "miss" or "sir", who is listening, not speaking
+        listener_sex = (
+            _address_gender(" ".join(lines[i].text for i in dialogue)) if dialogue else None
+        )
         mentions = names.in_range(p_start, p_end)
         epithet_actor: tuple[int, _Entity] | None = None  # "The doctor bent down."
         narration_mentions = [

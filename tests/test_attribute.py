@@ -2180,3 +2180,27 @@ def test_an_untagged_quote_leans_to_the_sex_of_who_acted_just_before() -> None:
     # "She pulled her coat tighter …" ends the narration: the next quote is hers,
     # although by turns it would be Tobias's
     assert by_text(run(SHE_ACTS_LAST), "before the tide turns").speaker == "Mira"
+
+
+CALLED_MISS = """\
+Tessa came home late on the third day, and her brother Kit came with her. She went up the \
+steps slowly, with her bag in her hand. He carried the rest.
+
+"Is anyone here?" Tessa called.
+
+"They must all be out," said Kit.
+
+Then there were steps in the passage. "Oh, you're back at last, miss," sobbed the young girl. \
+"We didn't know what to do without you."
+
+"Where is everyone?" asked Tessa.
+"""
+
+
+def test_a_description_is_not_the_one_its_quote_calls_miss() -> None:
+    # "the young girl" would be Tessa, the one girl there, but her quote calls the
+    # listener "miss": Tessa is listening, and the girl is someone new
+    result = run(CALLED_MISS)
+    assert by_text(result, "back at last").speaker == "the young girl"
+    assert by_text(result, "what to do without you").speaker == "the young girl"
+    assert by_text(result, "Where is everyone").speaker == "Tessa"
