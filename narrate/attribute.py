@@ -324,6 +324,7 @@ class _Entity:
     first: int = -1  # where the text first names or describes them (-1: unknown)
     called: int = 0  # times a quote addresses them by name
     bodily: int = 0  # times the text names a part of their body: "Yamato's hands"
+    titled: bool = False  # called by a title: "Dr. Varley"
 
     @property
     def person(self) -> bool:
@@ -334,6 +335,8 @@ class _Entity:
             or self.fixed_gender is not None
             or self.speech > 0
             or self.bodily > 0
+            # a title and one pronoun: "Dr. Varley put down his newspaper"
+            or (self.titled and self.pronouns > 0)
             or self.pronouns + self.called >= PERSON_VOTES
         )
 
@@ -374,6 +377,27 @@ def _name_gender(entity: _Entity) -> Gender | None:
         elif words[0] in given_names.FEMALE:
             found.add("female")
     return found.pop() if len(found) == 1 else None
+
+
+_UNMARRIED_TITLES = frozenset({"Miss", "Mlle"})
+_MARRIED_TITLES = frozenset({"Mrs", "Madame", "Mme"})
+
+
+def _titles_clash(title: str, titles: set[str]) -> bool:
+    """Miss Marjoribanks, Mrs. Marjoribanks and Dr. Marjoribanks are three people:
+    a daughter, her mother and her father. A woman's title and a title of no sex, or
+    "Miss" and "Mrs.", on one surname are two people of a family."""
+    bare = title.rstrip(".")
+    for other in (t.rstrip(".") for t in titles):
+        if other == bare:
+            continue
+        pair = {bare, other}
+        if pair & _UNMARRIED_TITLES and pair & _MARRIED_TITLES:
+            return True
+        sexes = {_title_gender(bare), _title_gender(other)}
+        if "female" in sexes and None in sexes:
+            return True
+    return False
 
 
 def _title_gender(title: str) -> Gender | None:
@@ -668,6 +692,7 @@ class _Names:
             return None, words
 
         order = sorted(forms, key=lambda f: (-len(split(f)[1]), -forms[f]))
+        titled: dict[_Entity, set[str]] = {}  # the titles each person is called by
         for form in order:
             key = _key(form)
             if key in self.by_key:
@@ -704,11 +729,15 @@ class _Names:
                         or full.fixed_gender is None
                         or _title_gender(title) in (None, full.fixed_gender)
                     )
+                    and (full.known or not _titles_clash(title, titled.get(full, set())))
                 ):
                     target = full
             if target is None:
                 target = _Entity(name=form)
                 self.entities.append(target)
+            if title is not None:
+                titled.setdefault(target, set()).add(title)
+                target.titled = True
             if title is not None and target.fixed_gender is None and not target.known:
                 target.fixed_gender = _title_gender(title)
             self.by_key[key] = target

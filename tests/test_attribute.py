@@ -2204,3 +2204,33 @@ def test_a_description_is_not_the_one_its_quote_calls_miss() -> None:
     assert by_text(result, "back at last").speaker == "the young girl"
     assert by_text(result, "what to do without you").speaker == "the young girl"
     assert by_text(result, "Where is everyone").speaker == "Tessa"
+
+
+THREE_VARLEYS = """\
+Miss Varley came down to breakfast late, as she always did, and found her parents already at \
+the table.
+
+"You are late again," said Mrs. Varley.
+
+"I was reading," said Miss Varley.
+
+Dr. Varley put down his newspaper and looked at his daughter over his spectacles. "Reading \
+what?" he asked.
+
+"A letter from Aunt Ellen," said Miss Varley. "She is coming on Sunday."
+
+"Then we must air the blue room," said Mrs. Varley, and she rang for the maid.
+"""
+
+
+def test_miss_mrs_and_dr_of_one_surname_are_three_people() -> None:
+    # a daughter, her mother and her father: never one character with three titles
+    result = run(THREE_VARLEYS)
+    assert by_text(result, "You are late again").speaker == "Mrs. Varley"
+    assert by_text(result, "I was reading").speaker == "Miss Varley"
+    assert by_text(result, "air the blue room").speaker == "Mrs. Varley"
+    # a title and a "his" make Dr. Varley someone who can ask
+    assert by_text(result, "Reading what?").speaker == "Dr. Varley"
+    for character in result.characters:
+        forms = {character.name, *character.aliases}
+        assert len(forms & {"Miss Varley", "Mrs. Varley", "Dr. Varley"}) <= 1, forms
