@@ -221,7 +221,11 @@ _VOCATIVE = re.compile(
     # "Okay… Kakashi.", "Sweet dreams, Kakashi.", "Goodnight Hinata!"
     r"|\b(?:Okay|OK|Alright|All right|Well|Hi|Hello|Goodnight|Good night|Goodbye|Sweet dreams|"
     r"Thank you|Sorry|Please|Come on|Morning|Night)\s*(?:[,…]|\.\.\.)?\s+)"
-    r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+|Miss\s+)?[A-Z][\w'’-]+)(?=\s*[,!?.]|\s*[\"”’']?$)"
+    r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+|(?:Miss|Aunt|Uncle|Cousin|Captain|Colonel|"
+    r"Major|Doctor|Professor|Father|Sister|Brother|Madame|Monsieur|Master|Mistress)\s+)?"
+    r"[A-Z][\w'’-]+)"
+    # "But, Margaret dear, I mean": a fond word after the name
+    r"(?:\s+(?:dear|darling|my\s+dear|my\s+love))?(?=\s*[,!?.]|\s*[\"”’']?$)"
 )
 
 

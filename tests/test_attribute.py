@@ -2234,3 +2234,34 @@ def test_miss_mrs_and_dr_of_one_surname_are_three_people() -> None:
     for character in result.characters:
         forms = {character.name, *character.aliases}
         assert len(forms & {"Miss Varley", "Mrs. Varley", "Dr. Varley"}) <= 1, forms
+
+
+def test_a_titled_name_or_a_name_with_a_fond_word_is_a_vocative() -> None:
+    # "Aunt Wenna" and "Isolde dear" name the one spoken to: she is not the speaker,
+    # and she answers.
+    text = """\
+Isolde and her aunt sat at the table. Isolde pushed a letter across to her. Aunt Wenna read it twice, and then she put it down. She was frowning.
+
+"Where did this come from?"
+
+"It came this morning."
+
+"And who wrote it?"
+
+"I cannot tell you, Aunt Wenna."
+
+"It is far too sudden."
+
+"Who knows, Aunt Wenna, who knows?"
+
+"But, Isolde dear, we must be practical."
+"""
+    assert [speaker for speaker, _ in speakers(run(text))] == [
+        "Aunt Wenna",
+        "Isolde",
+        "Aunt Wenna",
+        "Isolde",
+        "Aunt Wenna",
+        "Isolde",
+        "Aunt Wenna",
+    ]
