@@ -1628,6 +1628,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         if entity is None:
             lo = chapter_starts.get(scene[0], 0) if scene else 0
             intro = _gendered_introduction(text, max(lo, at - 6000), at, gender)
+            if intro is None:
+                # "The old lady pulled her spectacles down …": the description is the
+                # name she has until the narration gives her one
+                intro = _described_subject(text, max(lo, at - 6000), at, gender)
             if intro is not None:
                 entity = epithets.get(_epithet_key(intro))
                 if entity is None:
@@ -2233,6 +2237,31 @@ def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> s
         found = "a " + found.split(" ", 1)[1]
     if found is not None and found.split()[0] == "An":
         found = "an " + found.split(" ", 1)[1]
+    return found
+
+
+def _described_subject(text: str, start: int, end: int, gender: Gender) -> str | None:
+    """The last "The [two modifiers] woman|lady|…" that opens a sentence in text[start:end]
+    and acts ("The old lady pulled her spectacles down"): someone on stage the narration
+    has not named yet."""
+    heads = _NEWCOMER_HEADS.get(gender)
+    if not heads or end <= start:
+        return None
+    pattern = re.compile(
+        r"(?:^|(?<=[.!?;]\s)|(?<=[.!?]\s\s)|(?<=\n))(?P<np>The\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
+        + "|".join(heads)
+        + r"))\s+(?P<verb>[a-z]+)",
+        re.MULTILINE,
+    )
+    found = None
+    for m in pattern.finditer(text, start, end):
+        words = m.group("np").split()
+        if any(w.lower() in _NP_STOP for w in words[1:-1]) or m.group("verb") in _NP_STOP - {
+            "had",
+            "was",
+        }:
+            continue
+        found = "the " + " ".join(words[1:])
     return found
 
 
@@ -3129,7 +3158,17 @@ def _decide_sequence(
             # Mr. Knightley, introduced two paragraphs later, cannot be the one
             # talking with Emma now; still less the "he" of a tag.
             score += NOT_YET if turn.gender is None else NOT_YET_TAGGED
-        if p in turn.addressed or p in turn.sleeping:
+        if (
+            p in turn.addressed
+            or p in turn.sleeping
+            or (
+                # "I don't know, aunt." to "the old lady" before the narration has named
+                # Aunt Polly: the description on stage is who is called by that name
+                p.epithet
+                and p.fixed_gender is not None
+                and any(a.first > turn.end and a.gender == p.fixed_gender for a in turn.addressed)
+            )
+        ):
             score += ADDRESSED
         elif p in turn.mentioned:
             score += MENTIONED

@@ -2265,3 +2265,56 @@ Isolde and her aunt sat at the table. Isolde pushed a letter across to her. Aunt
         "Isolde",
         "Aunt Wenna",
     ]
+
+
+OPENING_CALLS = """\
+“BRAN!”
+
+No answer.
+
+“Bran! Where has that boy got to?”
+
+No answer.
+
+The old woman set her basket down and looked about the yard; then she shaded her eyes and peered at the barn. She frowned for a moment, and then said, loud enough for the hens to hear:
+
+“If I get hold of you, I'll--”
+
+She did not finish, for she had seen the ladder by the hayloft. She climbed two rungs of it and looked in.
+
+“I never did know such a boy!”
+
+She went to the barn door and stood in it and looked out at the orchard. No Bran. So she lifted up her voice and shouted:
+
+“Y-o-u-u BRAN!”
+
+There was a rustle in the hay behind her, and she turned in time to catch a small boy by his collar.
+
+“There you are. What have you been doing up here?”
+
+“Nothing.”
+
+“Nothing! Look at your hands.”
+
+“I don't know, aunt.”
+
+“Well, I know. It's jam, that's what it is. Hand me that switch.”
+
+The switch hovered in the air.
+
+“Look behind you, aunt!”
+
+The boy wriggled free and ran off across the yard, and his aunt Wenna laughed in spite of herself. Over the wall, Mrs. Pell laughed too; she had seen it all. She had raised Bran since he was a baby, and she knew all his tricks; he knew hers too, and he was gone before she could reach for the switch.
+
+Bran hid in the orchard until supper. He was hungry, and he knew that Aunt Wenna would forgive him by then; she always did. Aunt Wenna set a bowl on the table for him, and she said nothing about the jam at all.
+"""
+
+
+def test_an_unnamed_woman_on_stage_is_the_aunt_her_boy_calls_aunt() -> None:
+    # "The old woman" acts before the narration names her; "I don't know, aunt." is
+    # spoken to her, so it is the boy's line, and she is later named as his aunt Wenna.
+    result = run(OPENING_CALLS)
+    got = [(line.speaker, line.text[:12]) for line in result.lines if line.kind == "dialogue"]
+    wenna, bran = "Aunt Wenna", "Bran"
+    assert [speaker for speaker, _ in got[4:]] == [wenna, wenna, bran, wenna, bran, wenna, bran]
+    assert by_text(result, "If I get hold").speaker == wenna
