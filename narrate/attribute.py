@@ -958,7 +958,8 @@ _SUBJECT_FIRST = re.compile(
 _TAG_BEFORE_RE = re.compile(
     r"(?:^|(?<=[\s,;(]))(?:(?:and|then)\s+)?(?:"
     + _SUBJECT_RE
-    + r")\s+(?:[a-z]+ly\s+)?(?:"
+    # "she bowed and said,": the subject of a first verb carries over "and" to "said"
+    + r")\s+(?:(?:[\w'’]+,?\s+){1,6}?and\s+)?(?:[a-z]+ly\s+)?(?:"
     + _VERB
     + r")\b(?!\s+to\b)[^.!?\"“”]{0,60}?[,:—–-]?\s*$"
 )
@@ -1133,9 +1134,10 @@ def _tag_before(text: str) -> _Subject | None:
     m = None
     found = _TAG_BEFORE_RE.search(tail)
     while found is not None:
-        m = found
-        # search on after this subject, so "Mrs. Bennet said" never yields "Bennet said"
         subject_end = max(found.end(g) for g in ("pron", "np", "name") if found.group(g))
+        if not re.search(r"['’]s?$", tail[:subject_end]):
+            m = found  # "felt Tom's shirt, and said": a possessive is not the subject
+        # search on after this subject, so "Mrs. Bennet said" never yields "Bennet said"
         found = _TAG_BEFORE_RE.search(tail, subject_end + 1)
     return _subject(m) if m is not None else None
 
@@ -2095,6 +2097,16 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             if own is not None:
                 decisions[i] = _Decision(own, 0.9, turn.kind[i])
                 continue
+            guess = None
+            if i in turn.pronoun and turn.own:
+                guess = turn.guess.get(i) or unnamed(turn.pronoun[i], turn.scene, lines[i].start)
+            if guess is not None and all(
+                o.narrator or o.gender == _OPPOSITE[turn.pronoun[i]] for o in turn.own.values()
+            ):
+                # 'she bowed and said, "The Herr Englishman?" "Yes," I said': two
+                # speakers in one paragraph; her "she" is not the narrator's "I"
+                decisions[i] = _Decision(guess, 0.75, "tag-pronoun")
+                continue
             if turn.own:
                 # an untagged quote in a tagged paragraph: the nearest tag before it, else after
                 before = [turn.own[j] for j in turn.lines if j < i and j in turn.own]
@@ -2484,6 +2496,8 @@ def _self_introductions(
             asker = decisions.get(asked)
             if asker is not None and asker.speaker is not who:
                 m = _NAME_ANSWER.match(lines[i].text)
+        if m is None and who.narrator:
+            m = _narrator_gives_name(lines, decisions, i, who)
         if m is None:
             greeted = _greeted_as(lines, decisions, names, i, who)
             if greeted is None and who not in first_lines:
@@ -2728,6 +2742,36 @@ _ASKS_NAME = re.compile(
     re.IGNORECASE,
 )
 _NAME_ANSWER = re.compile(r"[\"“‘'—-]*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*[,.!]")
+
+
+_FULL_NAME_ONLY = re.compile(
+    r"[\"“‘'—-]*(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)\s*[.!]?[\"”’']?\s*"
+)
+_ASKS_OTHERS_NAME = re.compile(
+    r"\b(?:his|her|their|its)\s+name\b|\bwho(?:m|se)?\b(?!\s+(?:are|art)\s+(?:you|ye|thou)\b)",
+    re.IGNORECASE,
+)
+
+
+def _narrator_gives_name(
+    lines: Sequence[Line], decisions: dict[int, _Decision], i: int, narrator: _Entity
+) -> re.Match[str] | None:
+    """ "The Herr Englishman?" "Yes," I said, "Jonathan Harker.": a full name and nothing
+    else, said by the narrator in answer to someone's question, is the narrator's own."""
+    m = _FULL_NAME_ONLY.fullmatch(lines[i].text)
+    if m is None or m.group("name").split()[0] in NOT_NAMES:
+        return None
+    for j in range(i - 1, max(-1, i - 6), -1):
+        if lines[j].kind != "dialogue" or lines[j].scene != lines[i].scene:
+            continue
+        asker = decisions.get(j)
+        if asker is None or asker.speaker is narrator:
+            continue
+        asked = lines[j].text.rstrip(" \"”’'")
+        if asked.endswith("?") and not _ASKS_OTHERS_NAME.search(asked):
+            return m
+        return None
+    return None
 
 
 def _previous_quote(lines: Sequence[Line], i: int) -> int:

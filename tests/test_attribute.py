@@ -2318,3 +2318,40 @@ def test_an_unnamed_woman_on_stage_is_the_aunt_her_boy_calls_aunt() -> None:
     wenna, bran = "Aunt Wenna", "Bran"
     assert [speaker for speaker, _ in got[4:]] == [wenna, wenna, bran, wenna, bran, wenna, bran]
     assert by_text(result, "If I get hold").speaker == wenna
+
+
+NARRATOR_ARRIVES = """\
+I left the coach at the crossroads and walked the last mile to the inn with my bag on my shoulder. My boots were soaked through, and I was tired, and I wanted nothing but a fire. At the door of the inn stood a stout elderly woman in a white apron. When I came close she curtsied and said, "The gentleman from the city?" "Yes," I said, "Edmund Varley." She smiled and took my bag from me, and I followed her inside.
+
+"Your room is ready, sir," she said. "There is a fire lit."
+
+I thanked her and went up. My room was small and warm, and I slept until the bell rang for supper.
+"""
+
+NARRATOR_NAMES_ANOTHER = """\
+I left the coach at the crossroads and walked the last mile to the inn with my bag on my shoulder. My boots were soaked through, and I was tired, and I wanted nothing but a fire. At supper a tall man sat alone by the fire. The landlady set my plate down, and I asked her about him, and she frowned.
+
+"Who is the man by the fire?" she said. "You came in on the same coach."
+
+"Ansel Crane," I said. "He sat across from me all the way."
+"""
+
+
+def test_two_speakers_in_one_paragraph_and_the_narrator_giving_their_name() -> None:
+    # "she curtsied and said," is hers even with "I said" later in the paragraph; the
+    # full name the narrator gives in answer to her question is the narrator's own.
+    result = run(NARRATOR_ARRIVES)
+    assert [speaker for speaker, _ in speakers(result)] == [
+        "a stout elderly woman",
+        "Edmund Varley",
+        "Edmund Varley",
+        "a stout elderly woman",
+        "a stout elderly woman",
+    ]
+    (varley,) = [c for c in result.characters if c.name == "Edmund Varley"]
+    assert varley.narrator
+
+
+def test_a_name_the_narrator_gives_for_someone_else_is_not_theirs() -> None:
+    result = run(NARRATOR_NAMES_ANOTHER)
+    assert by_text(result, "Ansel Crane").speaker == "Narrator"
