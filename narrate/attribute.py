@@ -194,6 +194,33 @@ _VERB = (
     + r")"
 )
 _ADV = r"(?:[a-z]+ly\s+)?"
+
+
+def _base_form(word: str) -> str | None:
+    """The plain form of a present-tense speech verb: "declares" -> "declare",
+    "cries" -> "cry", "hisses" -> "hiss"."""
+    if not word.endswith("s") or word.endswith("ss"):
+        return None
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "oes")):
+        return word[:-2]
+    return word[:-1]
+
+
+# "she would declare,", "he used to say": a habitual tag, with the verb's plain form
+_HABITUAL_VERB = (
+    r"(?:(?:would|used\s+to|will|could|['’]d)\s+(?:[a-z]+ly\s+)?(?:always\s+|often\s+|then\s+)?"
+    r"(?:"
+    + "|".join(
+        sorted(
+            {b for v in SPEECH_VERBS if (b := _base_form(v))} | {"say", "tell", "speak"},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r"))"
+)
 _SUBJ = (
     r"(?P<subj>(?:(?:Mr|Mrs|Ms|Dr|St)\.?\s+|Miss\s+|Sir\s+|Lady\s+|Lord\s+|Aunt\s+|Uncle\s+)?"
     r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?|(?:[Tt]he|an?)\s+[a-z-]+(?:\s+[a-z]+)?|[Hh]is\s+[a-z]+|[Hh]er\s+[a-z]+)"
@@ -222,7 +249,8 @@ _VOCATIVE = re.compile(
     r"|\b(?:Okay|OK|Alright|All right|Well|Hi|Hello|Goodnight|Good night|Goodbye|Sweet dreams|"
     r"Thank you|Sorry|Please|Come on|Morning|Night)\s*(?:[,…]|\.\.\.)?\s+)"
     r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+|(?:Miss|Aunt|Uncle|Cousin|Captain|Colonel|"
-    r"Major|Doctor|Professor|Father|Sister|Brother|Madame|Monsieur|Master|Mistress)\s+)?"
+    r"Major|General|Sergeant|Lieutenant|Doctor|Professor|Father|Sister|Brother|Bishop|Judge|"
+    r"Reverend|Parson|Count|Countess|Baron|Madame|Monsieur|Master|Mistress|Granny)\s+)?"
     r"[A-Z][\w'’-]+)"
     # "But, Margaret dear, I mean": a fond word after the name
     r"(?:\s+(?:dear|darling|my\s+dear|my\s+love))?(?=\s*[,!?.]|\s*[\"”’']?$)"
@@ -952,6 +980,8 @@ _SUBJECT_FIRST = re.compile(
     + _SUBJECT_RE
     + r")(?:\s*,\s*[a-z]+ly\s*,)?\s+(?:[a-z]+ly\s+)?(?:"
     + _VERB
+    + "|"
+    + _HABITUAL_VERB
     + r")\b(?!\s+of\b)"  # "the delighted screams of two toddlers": a noun, not a tag
 )
 # Narration that introduces a quote: Mrs. Bennet said to her husband, "…" / He answered:

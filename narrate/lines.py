@@ -71,7 +71,7 @@ SPEECH_VERBS = _words(
     wailed wails praised praises supplied supplies mocked mocks taunted taunts
     greeted greets chimed chimes piped pipes resumed resumes rejoined rejoins
     faltered falters interposed interposes ejaculated remonstrated expostulated
-    lisped lisps panted pants"""
+    lisped lisps panted pants instructed instructs proposed proposes"""
 )
 
 _ALNUM = re.compile(r"\w")

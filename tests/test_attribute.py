@@ -2355,3 +2355,31 @@ def test_two_speakers_in_one_paragraph_and_the_narrator_giving_their_name() -> N
 def test_a_name_the_narrator_gives_for_someone_else_is_not_theirs() -> None:
     result = run(NARRATOR_NAMES_ANOTHER)
     assert by_text(result, "Ansel Crane").speaker == "Narrator"
+
+
+HABITS = """\
+Orla Penhale had a weakness for clergymen. She collected them as other women collect lace, and she was never happier than when one of them came to tea. Mr. Ashby, the curate, came every Thursday. He was a mild, round man, and he liked her cake.
+
+Mr. Ashby bowed over her hand when he arrived, and he smiled at her the way he smiled at everyone.
+
+“I do not want to talk of myself,” she would declare. “Tell me about the parish.”
+
+“Of course not, Mrs. Penhale,” he would answer.
+
+When he rose to go, it had begun to rain.
+
+“Take the umbrella by the door,” instructed Mrs. Penhale.
+"""
+
+
+def test_a_habitual_tag_and_instructed_are_speech_tags() -> None:
+    # "she would declare", "he would answer": a tag with "would" and the verb's plain
+    # form; "instructed" is a speech verb
+    result = run(HABITS)
+    got = [(line.speaker, line.rule) for line in result.lines if line.kind == "dialogue"]
+    assert got == [
+        ("Mrs. Penhale", "tag-pronoun"),
+        ("Mrs. Penhale", "tag-pronoun"),
+        ("Mr. Ashby", "tag-pronoun"),
+        ("Mrs. Penhale", "tag"),
+    ]
