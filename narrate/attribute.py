@@ -1087,6 +1087,9 @@ def _parse_subject(rest: str) -> _Subject | None:
     m = re.match(_SUBJECT_RE, rest)
     if m is None:
         return None
+    voice_of = re.match(rf"(?:the|a)\s+(?:[a-z]+\s+)?voice\s+of\s+(?P<name>{_NAME_RE})", rest)
+    if voice_of is not None and voice_of.group("name").split()[0] not in NOT_NAMES:
+        return _Subject("name", voice_of.group("name"))  # "cried the voice of John Reed"
     if m.group("np"):
         return _np_subject(_np_name(rest[m.start() :]))
     return _subject(m)
@@ -1470,6 +1473,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
     introduced_objects: list[_Entity] = []  # and the people named after its pronoun
     last_said = ""  # the previous dialogue paragraph's last quote
+    said_before = ""  # while a paragraph's tags are read: the quotes of the one before
     previous_quotes = ""  # and all its quotes
     scene_start = para_start = 0
 
@@ -1555,6 +1559,18 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 ):
                     return candidate
             return None
+        if name.lower().startswith("that ") and _head_gender(head) is not None:
+            # "'… don't you, Good?' ¶ 'Rather,' said that gentleman": the person the
+            # quote before named, answering
+            for candidate in reversed(
+                _vocatives(said_before, names) + _mentions(said_before, names)
+            ):
+                if (
+                    candidate is not prev_speaker
+                    and candidate not in addressed
+                    and candidate.gender in (_head_gender(head), "unknown")
+                ):
+                    return candidate
         entity = epithets.get(key)
         definite = name.lower().startswith(("the ", "his ", "her ", "their "))
         if (
@@ -1919,6 +1935,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             for entity in addressed:
                 if entity not in narrated and entity.called >= 2:
                     calls_narrator[entity] = entity.called
+        said_before = previous_quotes
         last_said = lines[dialogue[-1]].text
         previous_quotes = quote_text
         snapshot = [

@@ -2383,3 +2383,27 @@ def test_a_habitual_tag_and_instructed_are_speech_tags() -> None:
         ("Mr. Ashby", "tag-pronoun"),
         ("Mrs. Penhale", "tag"),
     ]
+
+
+THAT_GENTLEMAN = """\
+Sir Piers Lacey lit his pipe and looked across the fire at his two guests. Hollis was asleep in his chair, or pretending to be; he had walked twenty miles that day. Marten sat upright, as he always did, with his hands on his knees.
+
+“I have a plan,” said Sir Piers. “We pack our traps and go north again, all three of us.”
+
+“You don't say so!” said Marten.
+
+“I do, and so does Hollis. Don't you, Hollis?”
+
+“Rather,” said that gentleman, without opening his eyes.
+
+Then a door banged somewhere in the house.
+
+“Where is everybody?” cried the voice of Tam Lacey from the hall; then he came in, shaking the rain from his hat, and looked at the three of them.
+"""
+
+
+def test_that_gentleman_is_the_one_just_named_and_the_voice_of_a_name_is_theirs() -> None:
+    result = run(THAT_GENTLEMAN)
+    assert by_text(result, "Rather").speaker == "Hollis"
+    assert by_text(result, "Where is everybody").speaker == "Tam Lacey"
+    assert "the voice" not in {c.name for c in result.characters}
