@@ -684,6 +684,17 @@ class _Names:
             if title.rstrip(".") not in JOINING_TITLES:
                 continue
             surname = _key(words[1])
+            if any(
+                e is not titled
+                and any(
+                    len(f.split()) > 2 and f.split()[0] == title and _key(f.split()[-1]) == surname
+                    for f in e.forms
+                )
+                for e in self.entities
+            ):
+                # "Mr. Peter Pett" is in the book: "Mr. Pett" is he or his brother, not
+                # the "Nesta Ford Pett" whose name shares the surname
+                continue
             holders = [
                 e
                 for e in self.entities

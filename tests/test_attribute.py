@@ -2407,3 +2407,27 @@ def test_that_gentleman_is_the_one_just_named_and_the_voice_of_a_name_is_theirs(
     assert by_text(result, "Rather").speaker == "Hollis"
     assert by_text(result, "Where is everybody").speaker == "Tam Lacey"
     assert "the voice" not in {c.name for c in result.characters}
+
+
+FAMILY_NAMES = """\
+Mr. Aldous Venn owned the largest bank in the county, and his wife, whose name Clarissa Ford Venn was printed on every charity programme in town, owned Mr. Venn. He knew it, and he did not mind. Venn was a patient man; he had learned to be.
+
+Mr. Venn came down to breakfast late. He found his newspaper folded beside his plate, and he opened it.
+
+"You are late," said Mrs. Venn.
+
+"I slept badly," said Mr. Venn. He turned a page.
+
+"You always say that."
+
+Mr. Venn did not answer. He read the financial page, and then he read it again.
+"""
+
+
+def test_mr_and_a_woman_of_his_surname_are_not_joined_when_his_full_name_is_known() -> None:
+    # "Mr. Aldous Venn" is in the book, so "Mr. Venn" is not the "Clarissa Ford Venn"
+    # whose full name merely shares the surname
+    result = run(FAMILY_NAMES)
+    (mr,) = [c for c in result.characters if c.name == "Mr. Venn"]
+    assert "Clarissa Ford Venn" not in mr.aliases
+    assert by_text(result, "I slept badly").speaker == "Mr. Venn"
