@@ -1114,6 +1114,13 @@ _HEARD = re.compile(
     rf"(?:{_VERB}|say|sigh|ask|reply|call|cry|mutter|murmur|whisper|tell|exclaim|shout|add)\b"
 )
 
+# "He heard her speak.", "He heard Henrietta Watkin's voice." just before a quote
+_HEARD_SPEAK = re.compile(
+    r"\bheard\s+(?:(?P<pron>her|him)\s+(?:speak|say|talk|call|cry|answer|reply|whisper)"
+    rf"|(?P<poss>her|his)\s+voice|(?P<name>{_NAME_RE})['’]s\s+voice"
+    rf"|the\s+voice\s+of\s+(?P<name2>{_NAME_RE}))\b[^.!?]*[.!?:]?\s*$"
+)
+
 
 # '"Never," was Tom's reply.' / 'was the old man's answer': the owner of the reply.
 _REPLY_OF = re.compile(
@@ -1910,6 +1917,18 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                     if m.start() > lead_at and _still_acting(text, m.start(), p_end):
                         # "… such a ring in his voice that I glanced up. ¶ 'How can you…?'"
                         carried_lead, lead_at = get_narrator(), m.start()
+            heard = _HEARD_SPEAK.search(text, _last_sentence_start(text, p_start, p_end), p_end)
+            if heard is not None:
+                # "He heard her speak. ¶ '…'", "He heard Henrietta Watkin's voice. ¶ '…'":
+                # the one heard is speaking; the hearer is listening
+                name = heard.group("name") or heard.group("name2")
+                if name is not None:
+                    voice = names.lookup(_POSSESSIVE.sub("", name))
+                else:
+                    pron = heard.group("pron") or heard.group("poss")
+                    voice = resolve_pronoun("she" if pron == "her" else "he")
+                if voice is not None and not voice.group:
+                    carried_lead, lead_at = voice, heard.start()
             gap += 1
             unanswered = unanswered or bool(_NO_ANSWER.search(text, p_start, p_end))
             for m in _ASLEEP.finditer(text, p_start, p_end):

@@ -2431,3 +2431,22 @@ def test_mr_and_a_woman_of_his_surname_are_not_joined_when_his_full_name_is_know
     (mr,) = [c for c in result.characters if c.name == "Mr. Venn"]
     assert "Clarissa Ford Venn" not in mr.aliases
     assert by_text(result, "I slept badly").speaker == "Mr. Venn"
+
+
+HEARD_THROUGH_THE_DOOR = """\
+Tobin waited on the landing with his cap in his hands. The Orme sisters were in the parlour with their visitors; he could hear the cups. He watched Nell go down the passage. Nell smoothed her apron; she knocked at the parlour door and went in. He heard her speak.
+
+"Master Tobin wants to say good-bye to you, miss."
+
+There was a hush, and Tobin went in and shook hands all round, and then he came out again and sat on the stairs to wait. The door had been left open. He heard Agatha Orme's voice.
+
+"His mother was my dearest friend. I cannot bear to think of it."
+"""
+
+
+def test_the_voice_heard_just_before_a_quote_is_its_speaker() -> None:
+    # "He heard her speak." / "He heard Agatha Orme's voice." before an untagged quote:
+    # the one heard is speaking, and the hearer is not
+    result = run(HEARD_THROUGH_THE_DOOR)
+    got = [(line.speaker, line.rule) for line in result.lines if line.kind == "dialogue"]
+    assert got == [("Nell", "beat-before"), ("Agatha Orme", "beat-before")]
