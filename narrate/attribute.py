@@ -2302,17 +2302,22 @@ _NEWCOMER_HEADS: dict[Gender, tuple[str, ...]] = {
 }
 
 
+def _head_pattern(gender: Gender, before: str, after: str) -> re.Pattern[str] | None:
+    """A noun phrase ending in a word for a person of that sex, between two patterns."""
+    heads = _NEWCOMER_HEADS.get(gender)
+    if not heads:
+        return None
+    return re.compile(before + "(?:" + "|".join(heads) + after, re.MULTILINE)
+
+
 def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> str | None:
     """The last "a/an [two modifiers] man|woman|…" in text[start:end] that brings someone in
     (not "as a boy", "like a man of stone")."""
-    heads = _NEWCOMER_HEADS.get(gender)
-    if not heads or end <= start:
-        return None
-    pattern = re.compile(
-        r"(?<![\w'’])(?P<np>[Aa]n?\s+(?:[a-z][\w'’-]*,?\s+){0,2}?(?:"
-        + "|".join(heads)
-        + r"))\b(?![-'’])"
+    pattern = _head_pattern(
+        gender, r"(?<![\w'’])(?P<np>[Aa]n?\s+(?:[a-z][\w'’-]*,?\s+){0,2}?", r"))\b(?![-'’])"
     )
+    if pattern is None or end <= start:
+        return None
     found = None
     for m in pattern.finditer(text, start, end):
         before = text[max(0, m.start() - 12) : m.start()].split()[-1:]
@@ -2333,15 +2338,13 @@ def _described_subject(text: str, start: int, end: int, gender: Gender) -> str |
     """The last "The [two modifiers] woman|lady|…" that opens a sentence in text[start:end]
     and acts ("The old lady pulled her spectacles down"): someone on stage the narration
     has not named yet."""
-    heads = _NEWCOMER_HEADS.get(gender)
-    if not heads or end <= start:
-        return None
-    pattern = re.compile(
-        r"(?:^|(?<=[.!?;]\s)|(?<=[.!?]\s\s)|(?<=\n))(?P<np>The\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
-        + "|".join(heads)
-        + r"))\s+(?P<verb>[a-z]+)",
-        re.MULTILINE,
+    pattern = _head_pattern(
+        gender,
+        r"(?:^|(?<=[.!?;]\s)|(?<=[.!?]\s\s)|(?<=\n))(?P<np>The\s+(?:[a-z][\w'’-]*\s+){0,2}?",
+        r"))\s+(?P<verb>[a-z]+)",
     )
+    if pattern is None or end <= start:
+        return None
     found = None
     for m in pattern.finditer(text, start, end):
         words = m.group("np").split()
