@@ -166,8 +166,8 @@ def main() -> int:
         print("no works matched")
         return 1
     print(f"quotes: {total}  works: {len(macro)}  analysis time: {seconds:.2f}s")
-    print(f"accuracy (standard): {correct / total:.3f}")
-    print(f"accuracy (lenient):  {lenient / total:.3f}")
+    print(f"accuracy (standard): {correct / total:.3f}  ({correct} of {total})")
+    print(f"accuracy (lenient):  {lenient / total:.3f}  ({lenient} of {total})")
     print(f"macro over works:    {sum(macro) / len(macro):.3f}")
     for parity in ("even", "odd"):
         if by_parity[parity]:
