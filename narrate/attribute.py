@@ -2174,14 +2174,16 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             if own is not None:
                 decisions[i] = _Decision(own, 0.9, turn.kind[i])
                 continue
-            guess = None
-            if i in turn.pronoun and turn.own:
-                guess = turn.guess.get(i) or unnamed(turn.pronoun[i], turn.scene, lines[i].start)
-            if guess is not None and all(
-                o.narrator or o.gender == _OPPOSITE[turn.pronoun[i]] for o in turn.own.values()
+            if (
+                i in turn.pronoun
+                and turn.own
+                and all(
+                    o.narrator or o.gender == _OPPOSITE[turn.pronoun[i]] for o in turn.own.values()
+                )
             ):
                 # 'she bowed and said, "The Herr Englishman?" "Yes," I said': two
                 # speakers in one paragraph; her "she" is not the narrator's "I"
+                guess = turn.guess.get(i) or unnamed(turn.pronoun[i], turn.scene, lines[i].start)
                 decisions[i] = _Decision(guess, 0.75, "tag-pronoun")
                 continue
             if turn.own:
@@ -2307,14 +2309,14 @@ def _head_pattern(gender: Gender, before: str, after: str) -> re.Pattern[str] | 
     heads = _NEWCOMER_HEADS.get(gender)
     if not heads:
         return None
-    return re.compile(before + "(?:" + "|".join(heads) + after, re.MULTILINE)
+    return re.compile(before + "(?:" + "|".join(heads) + ")" + after, re.MULTILINE)
 
 
 def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> str | None:
     """The last "a/an [two modifiers] man|woman|…" in text[start:end] that brings someone in
     (not "as a boy", "like a man of stone")."""
     pattern = _head_pattern(
-        gender, r"(?<![\w'’])(?P<np>[Aa]n?\s+(?:[a-z][\w'’-]*,?\s+){0,2}?", r"))\b(?![-'’])"
+        gender, r"(?<![\w'’])(?P<np>[Aa]n?\s+(?:[a-z][\w'’-]*,?\s+){0,2}?", r")\b(?![-'’])"
     )
     if pattern is None or end <= start:
         return None
@@ -2341,7 +2343,7 @@ def _described_subject(text: str, start: int, end: int, gender: Gender) -> str |
     pattern = _head_pattern(
         gender,
         r"(?:^|(?<=[.!?;]\s)|(?<=[.!?]\s\s)|(?<=\n))(?P<np>The\s+(?:[a-z][\w'’-]*\s+){0,2}?",
-        r"))\s+(?P<verb>[a-z]+)",
+        r")\s+(?P<verb>[a-z]+)",
     )
     if pattern is None or end <= start:
         return None
