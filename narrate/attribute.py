@@ -293,11 +293,15 @@ _ADDRESS = re.compile(
 )
 
 
-def _address_gender(quote: str) -> Gender | None:
+_PARENT_WORDS = _words("papa pa pappa father dad daddy pop mamma mama mother mum mummy mom mommy")
+
+
+def _address_gender(quote: str, parents_only: bool = False) -> Gender | None:
     """The sex of whoever a quote addresses by a kinship or courtesy word, if one."""
-    found = {
-        ADDRESS_GENDER[" ".join(m.group("word").lower().split())] for m in _ADDRESS.finditer(quote)
-    }
+    words = {" ".join(m.group("word").lower().split()) for m in _ADDRESS.finditer(quote)}
+    if parents_only:
+        words &= _PARENT_WORDS
+    found = {ADDRESS_GENDER[word] for word in words}
     return found.pop() if len(found) == 1 else None
 
 
@@ -653,6 +657,7 @@ class _Names:
             mentions.append((begin, m.start("name") + spans[start_word + end_word - 1][1], form))
             forms[form] += 1
         self._merge(forms)
+        self._join_nicknames()
         self.mentions = [
             (s, e, self.by_key[_key(f)]) for s, e, f in mentions if _key(f) in self.by_key
         ]
@@ -667,6 +672,31 @@ class _Names:
         for entity in self.entities:
             entity.name_gender = _name_gender(entity)
         self._join_titled_surnames()
+
+    def _join_nicknames(self) -> None:
+        """ "Lizzy" is Elizabeth when the text names one Elizabeth: a pet name said in
+        the dialogue is the same girl the narration calls by her given name."""
+        for entity in list(self.entities):
+            given = given_names.NICKNAMES.get(entity.name)
+            if entity.known or given is None:
+                continue
+            fulls = {self.by_key[_key(full)] for full in given if _key(full) in self.by_key}
+            if len(fulls) != 1:
+                continue
+            holder = fulls.pop()
+            words = holder.name.split()
+            if words[0] in TITLES and len(words) > 1:
+                if words[0] in ("Lady", "Sir", "Lord"):
+                    continue  # "Lady Catherine" is not Kitty
+                words = words[1:]
+            if holder is entity or words[0] not in given:
+                continue
+            if entity.fixed_gender and holder.fixed_gender not in (None, entity.fixed_gender):
+                continue
+            for key, named in list(self.by_key.items()):
+                if named is entity:
+                    self.by_key[key] = holder
+            self.entities.remove(entity)
 
     def _join_titled_surnames(self) -> None:
         """ "Corwin Aske" is "Mr. Aske" when he is the only one of that surname and a man.
@@ -2104,8 +2134,14 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             elif beat is not None and beat not in addressed:
                 turn.speaker, turn.anchor = beat, True
                 turn.confidence, turn.rule = 0.7, "beat"
-            elif carried is not None and carried not in addressed:
-                # "Kakashi interrupted with a sigh. ¶ “Want to cut to the chase?”"
+            elif (
+                carried is not None
+                and carried not in addressed
+                and carried.gender != _address_gender(quote_text, parents_only=True)
+            ):
+                # "Kakashi interrupted with a sigh. ¶ “Want to cut to the chase?”", but
+                # "Her father frowned. ¶ “Is it raining, papa?”" is said to him ("miss"
+                # or "sir" could be said to anyone of that sex on stage)
                 turn.speaker, turn.anchor = carried, True
                 turn.confidence, turn.rule = 0.6, "beat-before"
         if (
@@ -2406,7 +2442,10 @@ def _acting(text: str, start: int) -> bool:
     return not head or head[-1] in '.!?"“”‘’\n—;:' or _CLAUSE_LEAD.search(head) is not None
 
 
-_SENTENCE_STOP = re.compile(r"[.!?…]+[\"”’')]*\s+")
+# "Mrs. Bennet deigned …" is one sentence: a title's full stop ends none
+_SENTENCE_STOP = re.compile(
+    "".join(rf"(?<!\b{t})" for t in ("Mr", "Mrs", "Ms", "Dr", "St")) + r"[.!?…]+[\"”’')]*\s+"
+)
 
 
 def _still_acting(text: str, start: int, end: int) -> bool:

@@ -60,3 +60,38 @@ FEMALE = _names(
     Winifred Winnie Rose Lily Violet Ruby Iris Pearl Ivy Olive Stella Effie Patty Letty
     Lizzy"""
 )
+
+
+def _nicknames(text: str) -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for entry in text.split(";"):
+        full, _, short = entry.partition(":")
+        for nickname in short.split():
+            table.setdefault(nickname, set()).update(full.split())
+    return {nickname: frozenset(fulls) for nickname, fulls in table.items()}
+
+
+# A pet form and the given names it shortens: "Lizzy" is Elizabeth, "Kitty" Catherine.
+# Only pet forms that are rarely given as names in their own right: "Jack" and
+# "Harry" often are, so they are not here.
+NICKNAMES = _nicknames(
+    """Elizabeth: Lizzy Lizzie Liz Bess Bessie Betsy Betsey Betty Beth Libby; Eliza: Lizzy
+    Lizzie Liz;
+    Margaret: Maggie Meg Peggy Madge; Catherine Katharine Katherine Kathleen: Kate Katie
+    Kitty Cathy; Mary: Polly Molly Mollie Mamie; Sarah: Sally Sadie; Anne Ann Anna: Annie
+    Nanny; Frances: Fanny; Dorothy Dorothea: Dolly Dot; Eleanor Ellen Helen: Nell Nellie
+    Nelly; Harriet: Hattie; Henrietta Hester: Hetty Etta; Susan Susanna: Sue Susie Sukey;
+    Jane: Jenny Jennie; Martha: Patty Mattie; Matilda: Tilly Tilda; Charlotte: Lottie
+    Lotty; Louisa Louise: Lou; Rebecca: Becky; Isabella Isabel: Bella; Amelia: Emmy Milly;
+    Josephine: Josie; Wilhelmina: Mina; William: Will Willie Willy Bill Billy; Robert: Rob
+    Robbie Bob Bobby; Richard: Dick Dickie Dicky; James: Jim Jimmy Jimmie Jem; John: Johnny
+    Johnnie; Thomas: Tom Tommy; Edward Edmund Edwin: Ned Ted Teddy Eddie Ed; Henry: Hal
+    Hank; Charles: Charley Charlie; Joseph: Joe Joey; Samuel: Sam Sammy; Benjamin: Ben
+    Benny; Daniel: Dan Danny; Michael: Mike Mick Micky Mickey; Nicholas: Nick Nicky;
+    Patrick: Pat Paddy; Peter: Pete; Philip Phillip: Phil; Timothy: Tim Timmy; Anthony:
+    Tony; Alexander: Alec Alex Sandy; Frederick: Fred Freddy Freddie; Francis: Frank
+    Frankie; Albert Herbert: Bert Bertie; Theodore: Theo; Lawrence Laurence: Larry Laurie;
+    Andrew: Andy; Matthew: Matt Matty; Abraham: Abe; Isaac: Ike; Nathaniel Nathan: Nat;
+    Stephen Steven: Steve; David: Dave Davy; Archibald: Archie; Reginald: Reggie; Gerald:
+    Gerry; Augustus: Gus; Christopher: Chris; Ezekiel: Zeke"""
+)

@@ -2450,3 +2450,67 @@ def test_the_voice_heard_just_before_a_quote_is_its_speaker() -> None:
     result = run(HEARD_THROUGH_THE_DOOR)
     got = [(line.speaker, line.rule) for line in result.lines if line.kind == "dialogue"]
     assert got == [("Nell", "beat-before"), ("Agatha Orme", "beat-before")]
+
+
+NICKNAMED = """\
+The Pellow House
+
+Elizabeth Pellow had come home from the market with her arms full, and her father was reading by the fire. She put the parcels on the table and he looked up at her over his spectacles. Elizabeth smiled at him.
+
+"Did you find the thread, Lizzy?" asked Mr. Pellow.
+
+"Every colour but the blue," said Elizabeth.
+
+"Then we must send to town for it, Lizzy."
+
+Elizabeth laughed at him, and Lizzy was what everyone in the lane called her too.
+
+Meanwhile Kate Pellow, her aunt, sat sewing in the corner. She had heard every word. Kate put down her needle.
+"""
+
+
+def test_a_pet_name_is_the_same_person_as_the_given_name() -> None:
+    result = run(NICKNAMED)
+    names = {c.name: c for c in result.characters}
+    elizabeth = next(c for c in result.characters if "Elizabeth" in (c.name, *c.aliases))
+    assert "Lizzy" in (elizabeth.name, *elizabeth.aliases)
+    assert not any(c is not elizabeth and "Lizzy" in (c.name, *c.aliases) for c in names.values())
+
+
+def test_a_pet_name_is_not_joined_to_a_lady_of_that_given_name() -> None:
+    # "Lady Catherine" is called by her title; Kitty is somebody else
+    text = NICKNAMED.replace("Lizzy", "Kitty").replace("Elizabeth Pellow", "Kitty")
+    text = text.replace("Elizabeth", "Kitty") + (
+        "\nLady Catherine Vane came to call that evening. She sat down by the fire and "
+        "Lady Catherine talked of the weather until she left.\n\n"
+        '"It will rain before morning," said Lady Catherine.\n'
+    )
+    result = run(text)
+    kitty = next(c for c in result.characters if "Kitty" in (c.name, *c.aliases))
+    assert not any("Catherine" in name for name in (kitty.name, *kitty.aliases))
+
+
+TITLED_BEAT = """\
+Curtains
+
+Mr. Henry Ashdown sat by the fire. Mrs. Ashdown sat by the window. Their daughters Kitty and Jane sat between them. He was a tall man and she was a small woman, and he liked to tease her while she liked to complain.
+
+"I hope you will like the new curtains," said Mr. Ashdown.
+
+"I do not like them at all," said Mrs. Ashdown.
+
+"No more do I," said Mr. Ashdown, and he smiled at her.
+
+Mrs. Ashdown deigned not to make any reply, but, unable to contain herself, began scolding one of her daughters.
+
+"Don't keep fidgeting so, Kitty, for pity's sake!"
+
+"Kitty has no sense of timing," said her father.
+"""
+
+
+def test_a_title_does_not_end_the_sentence_of_the_one_acting_before_a_quote() -> None:
+    # "Mrs. Ashdown deigned … began scolding": one sentence, so she is the one acting
+    # just before the untagged quote, whatever the turns would say
+    line = by_text(run(TITLED_BEAT), "fidgeting")
+    assert (line.speaker, line.rule) == ("Mrs. Ashdown", "beat-before")
