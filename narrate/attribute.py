@@ -172,6 +172,9 @@ _OPENER_EVIDENCE = re.compile(
 # '", said Tom', '" asked old Cotter': a tag after a quote, not "I thought Vessary would"
 _INVERTED_TAG = re.compile(r"[\"”’',!?—]\s*(?:" + "|".join(SPEECH_VERBS) + r")\s+(?:[a-z]+\s+)?$")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
+# "Mrs. Bennet deigned …" is one sentence: a title's full stop ends none
+_NOT_AFTER_TITLE = "".join(rf"(?<!\b{t})" for t in ("Mr", "Mrs", "Ms", "Dr", "St"))
+_END_OF_SENTENCE = re.compile(_NOT_AFTER_TITLE + r"[.!?]")
 # "her and Sasuke", "Naruto and then Sasuke": the second of two people named together
 _JOINED_SUBJECT = re.compile(r"(?:\b(?:her|him|me|them|us)|\b[A-Z][\w'’-]*)\s+and(?:\s+then)?\s+$")
 # "surprised to see Hinata there": someone seen or met is in the scene, though not acting
@@ -2062,7 +2065,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 if (
                     pos >= 2
                     and lines[para[pos - 2]].kind == "dialogue"
-                    and not re.search(r"[.!?]", interrupter)
+                    and not _END_OF_SENTENCE.search(interrupter)
                 ):
                     # '"Soon," he promised, smiling as she groaned, "I want …"': one
                     # sentence between the pieces is the first piece's tag, whatever
@@ -2092,7 +2095,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                     # '"Salt keeps," he said, when Piet complained': a name later in the
                     # pronoun's own sentence is never the one the pronoun means
                     tag = lines[para[pos + 1]]
-                    stop = re.search(r"[.!?]", tag.text)
+                    stop = _END_OF_SENTENCE.search(tag.text)
                     end = tag.start + (stop.start() if stop else len(tag.text))
                     for _, _, other in names.in_range(tag.start, end):
                         if other.person and other not in turn.addressed:
@@ -2442,10 +2445,7 @@ def _acting(text: str, start: int) -> bool:
     return not head or head[-1] in '.!?"“”‘’\n—;:' or _CLAUSE_LEAD.search(head) is not None
 
 
-# "Mrs. Bennet deigned …" is one sentence: a title's full stop ends none
-_SENTENCE_STOP = re.compile(
-    "".join(rf"(?<!\b{t})" for t in ("Mr", "Mrs", "Ms", "Dr", "St")) + r"[.!?…]+[\"”’')]*\s+"
-)
+_SENTENCE_STOP = re.compile(_NOT_AFTER_TITLE + r"[.!?…]+[\"”’')]*\s+")
 
 
 def _still_acting(text: str, start: int, end: int) -> bool:

@@ -2514,3 +2514,22 @@ def test_a_title_does_not_end_the_sentence_of_the_one_acting_before_a_quote() ->
     # just before the untagged quote, whatever the turns would say
     line = by_text(run(TITLED_BEAT), "fidgeting")
     assert (line.speaker, line.rule) == ("Mrs. Ashdown", "beat-before")
+
+
+TITLED_INTERRUPTER = """\
+The Ledger
+
+Mr. Ashdown and his sister Clara sat over the accounts. Clara was tired and she said so, and he laughed at her.
+
+"Soon," promised Mr. Ashdown, smiling as she groaned, "I want only the last page."
+
+"You said that an hour ago," said Clara, and he shrugged.
+"""
+
+
+def test_a_titled_tag_between_two_pieces_of_a_quote_is_one_sentence() -> None:
+    # the full stop of "Mr." does not end the interrupting clause, so "she groaned"
+    # is part of his tag and not a tag of its own for the second piece
+    result = run(TITLED_INTERRUPTER)
+    assert by_text(result, "Soon").speaker == "Mr. Ashdown"
+    assert by_text(result, "I want only").speaker == "Mr. Ashdown"
