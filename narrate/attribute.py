@@ -2564,7 +2564,7 @@ def _last_sentence_start(text: str, start: int, end: int) -> int:
 def _is_subject(text: str, start: int) -> bool:
     """A name that starts a clause or is followed by its verb ("…, Katharine Hilbery was
     pouring out tea"): someone in the scene, not only talked about."""
-    if _ABSOLUTE.match(text, start):
+    if _ABSOLUTE.match(text, start) or _PASSIVE.match(text, start):
         return False  # "Kakashi being too sick to come in …": said of him, not done by him
     if _subject_position(text, start):
         return True
@@ -2574,6 +2574,11 @@ def _is_subject(text: str, start: int) -> bool:
 
 
 _ABSOLUTE = re.compile(_NAME_RE + r"\s+(?:being|having)\b")
+# "Millie, her maid, had been brisked up a bit by a few words": done to her by someone
+_PASSIVE = re.compile(
+    _NAME_RE + r"(?:,[^,.;:!?\"“”]{3,70},)?\s+(?:was|were|had\s+been|has\s+been)\s+"
+    r"(?:[a-z]+ly\s+)?[a-z]+ed\s+(?:[a-z]+\s+){0,4}?by\s+(?:a|an|the|some|his|her|their)\b"
+)
 
 
 def _subject_position(text: str, start: int) -> bool:

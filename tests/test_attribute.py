@@ -2533,3 +2533,24 @@ def test_a_titled_tag_between_two_pieces_of_a_quote_is_one_sentence() -> None:
     result = run(TITLED_INTERRUPTER)
     assert by_text(result, "Soon").speaker == "Mr. Ashdown"
     assert by_text(result, "I want only").speaker == "Mr. Ashdown"
+
+
+LANDLADY = """\
+The Inn
+
+Mrs. Garrow ran the inn at Selby, and Tilda was her maid. The stranger had taken the front room. Mrs. Garrow lit the fire there and went down to see about his supper, and she was glad of the custom.
+
+"Is the ham cut?" asked Tilda. She was always slow, and she knew it.
+
+"Cut it yourself," said Mrs. Garrow.
+
+As soon as the kettle was on, and Tilda, her slow maid, had been hurried along a little by a few sharp words, she carried the tray up herself. The stranger stood at the window with his back to her. She set the tray down by the fire. "Shall I take your coat, sir?" she said.
+
+"No," he said.
+"""
+
+
+def test_a_name_something_is_done_to_by_someone_is_not_the_one_acting() -> None:
+    # "Tilda … had been hurried along by a few sharp words": her mistress did that, and
+    # the "she" who carries the tray and speaks is her mistress
+    assert by_text(run(LANDLADY), "Shall I take").speaker == "Mrs. Garrow"
