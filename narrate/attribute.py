@@ -1053,6 +1053,14 @@ _SELF_INTRO = re.compile(
     r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+|Miss\s+|Parson\s+|Captain\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
 )
 
+# "Mr. Lockwood, your new tenant, sir.": a name given with what the speaker is to the
+# listener introduces the speaker; it does not address the listener
+_NAME_AND_ROLE = re.compile(
+    r"[\s\"“”‘'—–-]*(?P<name>" + _NAME_RE + r"),\s+your\s+(?:[a-z]+\s+){0,2}"
+    r"(?:tenant|servant|neighbou?r|lodger|guest|visitor|cousin|nephew|niece|pupil|landlord)"
+    r"(?=\s*[,.;!—–-])"
+)
+
 
 @dataclass(frozen=True)
 class _Subject:
@@ -2616,7 +2624,9 @@ def _self_introductions(
                 break
             following += 1
         # quote marks go, apostrophes stay: "I’m Emrys"
-        m = _SELF_INTRO.search(re.sub(r"[\"“”‘]|’(?![A-Za-z])|(?<![A-Za-z])’", " ", said))
+        m = _SELF_INTRO.search(
+            re.sub(r"[\"“”‘]|’(?![A-Za-z])|(?<![A-Za-z])’", " ", said)
+        ) or _NAME_AND_ROLE.match(said)
         asked = _previous_quote(lines, i)
         if m is None and asked >= 0 and _ASKS_NAME.search(lines[asked].text):
             asker = decisions.get(asked)
@@ -2634,7 +2644,9 @@ def _self_introductions(
             continue
         found = " ".join(_clean(m.group("name")).split())
         named = names.lookup(found)
-        if named is None and found.split()[0] not in NOT_NAMES:
+        titled = found.split()[0] in TITLES and len(found.split()) > 1
+        # "I am Sorry" names no one; "Mr. Pryce, your new lodger" does
+        if named is None and found.split()[titled] not in NOT_NAMES:
             named = _Entity(name=found)
             named.forms[found] += 1
             names.entities.append(named)
@@ -2957,7 +2969,10 @@ def _vocatives(quote: str, names: _Names, answering: bool = False) -> list[_Enti
     """People a quote addresses by name. When it answers a question about a name, a
     quote that is only a name ("What is his name?" "Bingley.") is the answer."""
     found: list[_Entity] = []
+    introduced = _NAME_AND_ROLE.match(quote)
     for m in _VOCATIVE.finditer(quote):
+        if introduced is not None and m.group("name") in introduced.group("name"):
+            continue  # "Mr. Lockwood, your new tenant, sir.": the speaker's own name
         before = quote[max(0, m.start() - 12) : m.start()]
         after = quote[m.end() : m.end() + 6]
         if re.search(r"[A-Z][\w'’-]*,\s*$", before) or re.match(r"\s*,?\s*(?:and|or)\b", after):

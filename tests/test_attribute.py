@@ -2554,3 +2554,30 @@ def test_a_name_something_is_done_to_by_someone_is_not_the_one_acting() -> None:
     # "Tilda … had been hurried along by a few sharp words": her mistress did that, and
     # the "she" who carries the tray and speaks is her mistress
     assert by_text(run(LANDLADY), "Shall I take").speaker == "Mrs. Garrow"
+
+
+LODGING = """\
+The Lodging
+
+I came up the hill in the rain and knocked at the door of the tall house. A woman opened it, a stout woman with her sleeves rolled up and flour on her hands, and she looked at me as if I were something the wind had blown in.
+
+'Mrs. Tolley?' I said.
+
+A nod was the answer.
+
+'Mr. Pryce, your new lodger, ma'am. I wrote to you from Bristol last week.'
+
+'The room's at the top,' she said, wiping her hands. 'You'll want a fire, I suppose.'
+
+'If it is no trouble,' I answered.
+"""
+
+
+def test_a_name_given_with_the_speakers_role_introduces_the_speaker() -> None:
+    # "Mr. Pryce, your new lodger, ma'am." is the narrator saying who he is, not
+    # calling to a Mr. Pryce; from then on the narrator has that name
+    result = run(LODGING)
+    assert by_text(result, "your new lodger").speaker == "Mr. Pryce"
+    assert by_text(result, "If it is no trouble").speaker == "Mr. Pryce"
+    (narrator,) = [c for c in result.characters if c.narrator]
+    assert narrator.name == "Mr. Pryce"
