@@ -61,6 +61,24 @@ FEMALE = _names(
     Lizzy"""
 )
 
+# Japanese given names, for the many works set in Japan or in anime fandoms ("Yamato"
+# may never get a pronoun). Names given to boys and girls alike (Akira, Hikaru, Yuki,
+# Aoi, Ren …) are left out.
+MALE |= _names(
+    """Akihiko Akio Daichi Daiki Daisuke Eiji Goro Hajime Haruki Haruto Hayato Hideki Hideo
+    Hiroki Hiroshi Hiroto Ichiro Isamu Itsuki Jiro Kaito Kazuki Kazuo Kenichi Kenji Kenta
+    Koji Kota Masaki Masaru Minoru Naoki Noboru Osamu Riku Ryota Ryuji Saburo Satoshi Seiji
+    Shinji Shota Sota Susumu Takashi Takeshi Takumi Taro Tatsuya Tetsuya Tomoya Toshiro
+    Yamato Yasuo Yoichi Yoshiro Yuichi Yusuke Yuta Yuto"""
+)
+FEMALE |= _names(
+    """Aiko Akane Akemi Asuka Atsuko Ayaka Ayako Ayame Ayumi Chie Chiyo Emiko Etsuko Fumiko
+    Hanako Haruka Haruna Hikari Hiromi Hitomi Kaede Kanako Kaori Kasumi Keiko Kimiko Kiyoko
+    Kumiko Kyoko Mariko Masako Megumi Michiko Midori Minako Misaki Mitsuko Momoko Nanami
+    Naoko Noriko Reiko Sachiko Sakura Sayaka Sayuri Setsuko Shizuka Sumiko Tomoko Yoko
+    Yoshiko Yukiko Yumiko Yuriko"""
+)
+
 
 def _nicknames(text: str) -> dict[str, frozenset[str]]:
     table: dict[str, set[str]] = {}

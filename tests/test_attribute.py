@@ -2581,3 +2581,14 @@ def test_a_name_given_with_the_speakers_role_introduces_the_speaker() -> None:
     assert by_text(result, "If it is no trouble").speaker == "Mr. Pryce"
     (narrator,) = [c for c in result.characters if c.narrator]
     assert narrator.name == "Mr. Pryce"
+
+
+def test_a_japanese_given_name_says_the_sex_the_text_never_gives() -> None:
+    # Takeshi is never "he" or "him" here, so only his name can keep him from a
+    # woman's voice
+    text = (
+        "The Bridge\n\nTakeshi and Mariko met on the bridge at dawn.\n\n"
+        '"You are late," said Takeshi.\n\n"The river was high," said Mariko.\n'
+    )
+    genders = {c.name: c.gender for c in run(text).characters}
+    assert genders == {"Takeshi": "male", "Mariko": "female"}
