@@ -376,6 +376,8 @@ class _Entity:
             or self.bodily > 0
             # a title and one pronoun: "Dr. Varley put down his newspaper"
             or (self.titled and self.pronouns > 0)
+            # a given name and one pronoun: "Harry was my cousin, and he was quick"
+            or (self.name_gender is not None and self.pronouns > 0)
             or self.pronouns + self.called >= PERSON_VOTES
         )
 
@@ -1035,7 +1037,8 @@ _TAG_BEFORE_RE = re.compile(
     # "she bowed and said,": the subject of a first verb carries over "and" to "said"
     + r")\s+(?:(?:[\w'’]+,?\s+){1,6}?and\s+)?(?:[a-z]+ly\s+)?(?:"
     + _VERB
-    + r")\b(?!\s+to\b)[^.!?\"“”]{0,60}?[,:—–-]?\s*$"
+    # "she turned to go" is no tag, but "I said to him," is
+    + r")\b(?!\s+to\b(?!\s+(?:him|her|them|me|us|the|[A-Z])))[^.!?\"“”]{0,60}?[,:—–-]?\s*$"
 )
 # A narration sentence that opens with a person doing something: an action beat.
 _BEAT_RE = re.compile(
@@ -2268,6 +2271,14 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             if decision.speaker is old:
                 decision.speaker = new
 
+    if first_person:
+        # An epistolary book has an "I" per journal or letter: under "MINA MURRAY'S
+        # JOURNAL" the narrator's lines are hers, though "I" was Jonathan before.
+        for i, writer in _section_writers(work, lines, names).items():
+            d = decisions.get(i)
+            if d is not None and d.speaker is not None and d.speaker.narrator:
+                d.speaker = writer
+
     out: list[Line] = []
     for i, line in enumerate(lines):
         d = decisions.get(i)
@@ -2307,6 +2318,106 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         )
     characters.sort(key=lambda c: -c.lines)
     return Attribution(lines=tuple(out), characters=tuple(characters))
+
+
+# Headings that say whose writing follows: "JONATHAN HARKER'S JOURNAL", "Dr. Seward's
+# Diary", "Letter, Mina Murray to Lucy Westenra", "LADY HOWARD TO THE REV. MR. VILLARS"
+_OWN_HEADING = re.compile(
+    r"(?i)^[\W_]*(?P<name>[a-z][\w.'’ -]{2,40}?)['’]s\s+(?:journal|diary|narrative|statement"
+    r"|memorandum|note-?book|log|phonograph\s+diary)\b"
+)
+_LETTER_HEADING = re.compile(
+    r"(?i)^[\W_]*(?:letter|telegram|note)\b[,.:]?\s+(?:\(\w+\)\s+)?(?:from\s+)?"
+    r"(?P<name>[a-z][\w.'’ -]{2,40}?)\s+to\s+\S"
+)
+# "LADY HOWARD TO THE REV. MR. VILLARS", "Mr. Ormsby to Miss Lane": a letter's writer and
+# the one it is sent to ("HARRY TO THE RESCUE" sends nothing to anyone)
+_ADDRESSED_LETTER = re.compile(
+    r"^(?P<name>[A-Z][A-Z.'’ -]{2,40}?)\s+TO\s+(?:THE\s+)?(?P<to>[A-Z][A-Z.'’-]*(?:\s+[A-Z][A-Z'’-]*)?)"
+    r"|^(?P<name2>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}?)\s+to\s+(?:the\s+)?"
+    r"(?P<to2>[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)?)"
+)
+HEADING_CHARS = 100  # a paragraph longer than this is prose, not a heading
+
+
+def _heading_writer(heading: str, names: _Names) -> _Entity | None:
+    """The person a journal or letter heading names as its writer, if it names one."""
+    m = _OWN_HEADING.match(heading) or _LETTER_HEADING.match(heading)
+    name = m.group("name") if m is not None else None
+    if m is None:
+        m = _ADDRESSED_LETTER.match(heading)
+        if m is None:
+            return None
+        name, to = (m.group("name"), m.group("to")) if m.group("name") else (m["name2"], m["to2"])
+        to = " ".join(w.capitalize() if w.isupper() else w for w in to.split())
+        receiver = names.lookup(to)
+        if to.split()[0] not in TITLES and (receiver is None or not receiver.person):
+            return None
+    assert name is not None
+    words = [w.capitalize() if w.isupper() else w for w in name.split()]
+    while words and words[0].lower() in ("the", "from"):
+        words = words[1:]
+    form = " ".join(words)
+    if not form or form.split()[-1].rstrip(".") in TITLES:
+        return None
+    sex = _title_gender(words[0]) if words[0] in TITLES else None
+    found = names.lookup(form)
+    if found is None and len(words) > 1 and sex is not None:
+        # "Miss Mina Murray": the text calls her "Mina Murray"
+        found = names.lookup(" ".join(words[1:]))
+    if found is not None and sex is not None and found.gender == _OPPOSITE[sex]:
+        found = None  # "Mr. Villars" is not the Mrs. Villars the text talks of
+    if found is None:
+        found = _Entity(name=form)
+        found.forms[form] += 1
+        found.fixed_gender = sex
+        found.name_gender = _name_gender(found)
+        names.entities.append(found)
+    return found
+
+
+def _section_writers(work: Work, lines: Sequence[Line], names: _Names) -> dict[int, _Entity]:
+    """Dialogue line -> the writer of the journal or letter it is in, where a heading
+    names one. A chapter without such a heading goes on with the last writer."""
+    text = work.text
+    writer: _Entity | None = None
+    found: dict[int, _Entity] = {}
+    chapter_no: int | None = None
+    paragraph_no: tuple[int, int, int] | None = None
+    for i, line in enumerate(lines):
+        if line.chapter != chapter_no:
+            chapter_no = line.chapter
+            chapter = work.chapters[line.chapter - 1]
+            for heading in (chapter.title, chapter.heading):
+                named = _heading_writer(heading, names) if heading else None
+                if named is not None:
+                    writer = named
+                    break
+        key = (line.chapter, line.scene, line.paragraph)
+        if key != paragraph_no:
+            paragraph_no = key
+            first = i
+            end = i
+            while (
+                end + 1 < len(lines)
+                and (
+                    lines[end + 1].chapter,
+                    lines[end + 1].scene,
+                    lines[end + 1].paragraph,
+                )
+                == key
+            ):
+                end += 1
+            start, stop = lines[first].start, lines[end].end
+            if stop - start <= HEADING_CHARS and all(
+                lines[k].kind == "narration" for k in range(first, end + 1)
+            ):
+                named = _heading_writer(text[start:stop].strip(), names)
+                if named is not None:
+                    writer = named
+        if writer is not None and line.kind == "dialogue":
+            found[i] = writer
+    return found
 
 
 PERSON_NOUNS = frozenset(EPITHET_GENDER) | _words(

@@ -2592,3 +2592,83 @@ def test_a_japanese_given_name_says_the_sex_the_text_never_gives() -> None:
     )
     genders = {c.name: c.gender for c in run(text).characters}
     assert genders == {"Takeshi": "male", "Mariko": "female"}
+
+
+JOURNALS = """\
+CHAPTER I
+
+EDMUND FARLEY'S JOURNAL
+
+_4 June._--We reached the inn at dusk. The landlord met us at the door with a lamp, and I asked him whether the road over the pass was open.
+
+"Open enough for those who must use it," he said.
+
+"And for those who need not?" I said.
+
+He only shook his head and took our bags inside. I mean to set down everything, for Clara will want to know it all when I am home.
+
+
+CHAPTER II
+
+CLARA WEST'S JOURNAL
+
+_9 June._--No letter from Edmund yet. Aunt Hester says the mountain post is slow, and I try to believe her. This morning she found me at the window again.
+
+"You will wear a hole in the glass," she said.
+
+"Then I shall look through the hole," I said, and she laughed at me.
+
+I walked to the church in the afternoon and back again by the mill.
+"""
+
+
+def test_each_journal_heading_names_whose_i_it_is(tmp_path: Path) -> None:
+    # an epistolary book: "I said" under "EDMUND FARLEY'S JOURNAL" is Edmund, under
+    # "CLARA WEST'S JOURNAL" Clara, and each keeps a voice of their own sex
+    from narrate.ingest import load_work
+
+    path = tmp_path / "journals.txt"
+    path.write_text(JOURNALS, encoding="utf-8")
+    work = load_work(path)
+    result = attribute(work, split_lines(work))
+    assert by_text(result, "And for those").speaker == "Edmund Farley"
+    assert by_text(result, "look through the hole").speaker == "Clara West"
+    assert by_text(result, "wear a hole").speaker == "Aunt Hester"
+    genders = {c.name: c.gender for c in result.characters}
+    assert (genders["Edmund Farley"], genders["Clara West"]) == ("male", "female")
+
+
+def test_a_letter_heading_of_mr_is_not_the_mrs_of_that_name(tmp_path: Path) -> None:
+    from narrate.ingest import load_work
+
+    text = (
+        "LETTER I\n\nMR. ORMSBY TO MISS LANE.\n\nDear Madam,--Mrs. Ormsby sends her "
+        "regards, and she bids me tell you the roses are out. I have walked in the garden "
+        "every day this week, and I think I have never seen them so fine. I wish you "
+        "could see them. I am sure you would agree with me.\n\nWhen the parson called, "
+        'I said to him, "Come in out of the rain," and he did. I gave him tea, and I '
+        "showed him the roses from the window.\n"
+    )
+    path = tmp_path / "letters.txt"
+    path.write_text(text, encoding="utf-8")
+    work = load_work(path)
+    result = attribute(work, split_lines(work))
+    assert by_text(result, "Come in out").speaker == "Mr. Ormsby"
+
+
+def test_a_chapter_called_name_to_the_something_is_no_letter(tmp_path: Path) -> None:
+    # "Harry to the Rescue" sends nothing to anyone: the narrator stays the narrator
+    from narrate.ingest import load_work
+
+    text = (
+        "CHAPTER I\n\nHARRY TO THE RESCUE\n\nI was up the apple tree when the branch "
+        "went, and I hung there by my hands. I shouted for help until I was hoarse.\n\n"
+        "Harry came running across the orchard. Harry was my cousin, and he was quick.\n\n"
+        '"Let go," he said. "I will catch you."\n\n"You will not," I said, and I held on.\n'
+    )
+    path = tmp_path / "rescue.txt"
+    path.write_text(text, encoding="utf-8")
+    work = load_work(path)
+    result = attribute(work, split_lines(work))
+    assert by_text(result, "You will not").speaker == "Narrator"
+    assert by_text(result, "Let go").speaker == "Harry"
