@@ -156,7 +156,9 @@ _OPENING_ADVERB = re.compile(
     r",?$"
 )
 _SUBJECT_LEAD = re.compile(
-    r"(?:^|\W)(?:and|but|then|when|as|while|so|until|" + "|".join(SPEECH_VERBS) + r")$",
+    r"(?:^|\W)(?:and|but|then|when|as|while|so|until|if|though|although|because|unless|whenever|"
+    + "|".join(SPEECH_VERBS)
+    + r")$",
     re.IGNORECASE,
 )
 _FOLLOWED_BY_VERB = re.compile(

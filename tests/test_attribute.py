@@ -2672,3 +2672,20 @@ def test_a_chapter_called_name_to_the_something_is_no_letter(tmp_path: Path) -> 
     result = attribute(work, split_lines(work))
     assert by_text(result, "You will not").speaker == "Narrator"
     assert by_text(result, "Let go").speaker == "Harry"
+
+
+NURSERY = """\
+The Nursery
+
+Nell Ashby was a thin, cross little girl. Her mother, Lady Ashby, cared only for parties, and Lady Ashby would be angry if she was disturbed by crying, so the child was kept out of the way. So if Nell had not wanted to learn her letters she would never have learned them at all.
+
+One hot morning she woke very cross, and she became crosser still when she saw that the servant by her bed was not her nurse.
+
+"Why did you come?" she said to the strange woman. "Send my nurse to me."
+"""
+
+
+def test_a_name_opening_an_if_clause_is_who_the_next_she_means() -> None:
+    # "So if Nell had not wanted …": Nell is that clause's subject, so the scene's
+    # "she" is Nell and not the mother named as a subject before her
+    assert by_text(run(NURSERY), "Why did you come").speaker == "Nell Ashby"
