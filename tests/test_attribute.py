@@ -45,6 +45,15 @@ def run(text: str, known: tuple[Character, ...] = ()) -> Attribution:
     return attribute(work, split_lines(work), known=known)
 
 
+def run_file(path: Path, text: str) -> Attribution:
+    """Attribution of a work read from a file, with its real chapter headings."""
+    from narrate.ingest import load_work
+
+    path.write_text(text, encoding="utf-8")
+    work = load_work(path)
+    return attribute(work, split_lines(work))
+
+
 def speakers(result: Attribution) -> list[tuple[str | None, str]]:
     return [(line.speaker, line.text) for line in result.lines if line.kind == "dialogue"]
 
@@ -2625,12 +2634,7 @@ I walked to the church in the afternoon and back again by the mill.
 def test_each_journal_heading_names_whose_i_it_is(tmp_path: Path) -> None:
     # an epistolary book: "I said" under "EDMUND FARLEY'S JOURNAL" is Edmund, under
     # "CLARA WEST'S JOURNAL" Clara, and each keeps a voice of their own sex
-    from narrate.ingest import load_work
-
-    path = tmp_path / "journals.txt"
-    path.write_text(JOURNALS, encoding="utf-8")
-    work = load_work(path)
-    result = attribute(work, split_lines(work))
+    result = run_file(tmp_path / "journals.txt", JOURNALS)
     assert by_text(result, "And for those").speaker == "Edmund Farley"
     assert by_text(result, "look through the hole").speaker == "Clara West"
     assert by_text(result, "wear a hole").speaker == "Aunt Hester"
@@ -2639,8 +2643,6 @@ def test_each_journal_heading_names_whose_i_it_is(tmp_path: Path) -> None:
 
 
 def test_a_letter_heading_of_mr_is_not_the_mrs_of_that_name(tmp_path: Path) -> None:
-    from narrate.ingest import load_work
-
     text = (
         "LETTER I\n\nMR. ORMSBY TO MISS LANE.\n\nDear Madam,--Mrs. Ormsby sends her "
         "regards, and she bids me tell you the roses are out. I have walked in the garden "
@@ -2649,27 +2651,19 @@ def test_a_letter_heading_of_mr_is_not_the_mrs_of_that_name(tmp_path: Path) -> N
         'I said to him, "Come in out of the rain," and he did. I gave him tea, and I '
         "showed him the roses from the window.\n"
     )
-    path = tmp_path / "letters.txt"
-    path.write_text(text, encoding="utf-8")
-    work = load_work(path)
-    result = attribute(work, split_lines(work))
+    result = run_file(tmp_path / "letters.txt", text)
     assert by_text(result, "Come in out").speaker == "Mr. Ormsby"
 
 
 def test_a_chapter_called_name_to_the_something_is_no_letter(tmp_path: Path) -> None:
     # "Harry to the Rescue" sends nothing to anyone: the narrator stays the narrator
-    from narrate.ingest import load_work
-
     text = (
         "CHAPTER I\n\nHARRY TO THE RESCUE\n\nI was up the apple tree when the branch "
         "went, and I hung there by my hands. I shouted for help until I was hoarse.\n\n"
         "Harry came running across the orchard. Harry was my cousin, and he was quick.\n\n"
         '"Let go," he said. "I will catch you."\n\n"You will not," I said, and I held on.\n'
     )
-    path = tmp_path / "rescue.txt"
-    path.write_text(text, encoding="utf-8")
-    work = load_work(path)
-    result = attribute(work, split_lines(work))
+    result = run_file(tmp_path / "rescue.txt", text)
     assert by_text(result, "You will not").speaker == "Narrator"
     assert by_text(result, "Let go").speaker == "Harry"
 
