@@ -25,7 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from itertools import groupby, pairwise
 from typing import Literal
 
 from narrate import given_names
@@ -2344,18 +2344,18 @@ HEADING_CHARS = 100  # a paragraph longer than this is prose, not a heading
 
 def _heading_writer(heading: str, names: _Names) -> _Entity | None:
     """The person a journal or letter heading names as its writer, if it names one."""
-    m = _OWN_HEADING.match(heading) or _LETTER_HEADING.match(heading)
-    name = m.group("name") if m is not None else None
-    if m is None:
+    own = _OWN_HEADING.match(heading) or _LETTER_HEADING.match(heading)
+    if own is not None:
+        name = own.group("name")
+    else:
         m = _ADDRESSED_LETTER.match(heading)
         if m is None:
             return None
-        name, to = (m.group("name"), m.group("to")) if m.group("name") else (m["name2"], m["to2"])
+        name, to = (m["name"], m["to"]) if m["name"] else (m["name2"], m["to2"])
         to = " ".join(w.capitalize() if w.isupper() else w for w in to.split())
         receiver = names.lookup(to)
         if to.split()[0] not in TITLES and (receiver is None or not receiver.person):
             return None
-    assert name is not None
     words = [w.capitalize() if w.isupper() else w for w in name.split()]
     while words and words[0].lower() in ("the", "from"):
         words = words[1:]
@@ -2381,44 +2381,27 @@ def _heading_writer(heading: str, names: _Names) -> _Entity | None:
 def _section_writers(work: Work, lines: Sequence[Line], names: _Names) -> dict[int, _Entity]:
     """Dialogue line -> the writer of the journal or letter it is in, where a heading
     names one. A chapter without such a heading goes on with the last writer."""
-    text = work.text
     writer: _Entity | None = None
     found: dict[int, _Entity] = {}
     chapter_no: int | None = None
-    paragraph_no: tuple[int, int, int] | None = None
-    for i, line in enumerate(lines):
-        if line.chapter != chapter_no:
-            chapter_no = line.chapter
-            chapter = work.chapters[line.chapter - 1]
+    by_paragraph = groupby(
+        range(len(lines)), key=lambda i: (lines[i].chapter, lines[i].scene, lines[i].paragraph)
+    )
+    for (chapter_index, _, _), group in by_paragraph:
+        para = list(group)
+        if chapter_index != chapter_no:
+            chapter_no = chapter_index
+            chapter = work.chapters[chapter_index - 1]
             for heading in (chapter.title, chapter.heading):
                 named = _heading_writer(heading, names) if heading else None
                 if named is not None:
                     writer = named
                     break
-        key = (line.chapter, line.scene, line.paragraph)
-        if key != paragraph_no:
-            paragraph_no = key
-            first = i
-            end = i
-            while (
-                end + 1 < len(lines)
-                and (
-                    lines[end + 1].chapter,
-                    lines[end + 1].scene,
-                    lines[end + 1].paragraph,
-                )
-                == key
-            ):
-                end += 1
-            start, stop = lines[first].start, lines[end].end
-            if stop - start <= HEADING_CHARS and all(
-                lines[k].kind == "narration" for k in range(first, end + 1)
-            ):
-                named = _heading_writer(text[start:stop].strip(), names)
-                if named is not None:
-                    writer = named
-        if writer is not None and line.kind == "dialogue":
-            found[i] = writer
+        start, end = lines[para[0]].start, lines[para[-1]].end
+        if end - start <= HEADING_CHARS and all(lines[k].kind == "narration" for k in para):
+            writer = _heading_writer(work.text[start:end].strip(), names) or writer
+        if writer is not None:
+            found.update((k, writer) for k in para if lines[k].kind == "dialogue")
     return found
 
 
