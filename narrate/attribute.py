@@ -55,6 +55,12 @@ NEUTRAL_TITLES = _words(
     "Rev Rev. Saint St St."
 )
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
+# Titles put before a surname ("Mr. Cotter", "Captain Good"), unlike "Sir Henry"
+SURNAME_TITLES = _words(
+    "Mr Mr. Mrs Mrs. Ms Ms. Miss Dr Dr. Doctor Professor Prof Prof. Captain Capt Capt. "
+    "Colonel Col Major General Lieutenant Sergeant Corporal Inspector Constable Detective "
+    "Admiral Commander Monsieur Madame Mme Mme. Mlle Herr"
+)
 HONORIFICS = ("sensei", "sama", "san", "kun", "chan", "senpai", "sempai", "dono", "hime", "shishou")
 
 # Capitalised words that are never names, even mid-sentence.
@@ -405,7 +411,27 @@ class _Entity:
             # however often the text later says "the man".
             return self.name
         # The most used form; ties go to the longer (fuller) one.
-        return max(self.forms.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+        best = max(self.forms.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+        fuller = [form for form in self.forms if _names_surname(form, best)]
+        if fuller:
+            # A bare surname is how the narration refers to someone, not what a cast
+            # list calls them: "Good" is Captain John Good, "Cotter" is Mr Cotter.
+            return max(fuller, key=lambda form: (self.forms[form], len(form)))
+        return best
+
+
+def _names_surname(form: str, bare: str) -> bool:
+    """Whether FORM is BARE, a surname alone, with a surname title before it and
+    perhaps a given name ("Mr. Cotter", "Captain John Good" for "Good"). Titles that
+    go with given names ("Prince Rudolf", "Sir Henry") and forms without a title
+    ("Charlotte Temple" for her father, "Temple") say nothing about a surname, and
+    only a common given name counts, so "Hatake Kakashi" stays "Kakashi"."""
+    if " " in bare or bare in given_names.MALE or bare in given_names.FEMALE:
+        return False
+    words = form.split()
+    if len(words) < 2 or words[-1] != bare or words[0] not in SURNAME_TITLES:
+        return False
+    return all(w in given_names.MALE or w in given_names.FEMALE for w in words[1:-1])
 
 
 def _name_gender(entity: _Entity) -> Gender | None:

@@ -1698,10 +1698,10 @@ Marta sighed, and Long did not look back at her.
 def test_an_ordinary_word_that_ends_a_full_name_is_a_surname() -> None:
     result = run(WORD_SURNAME)
     # "Long" is an ordinary word, but "Captain Elias Long" makes it his name
-    assert by_text(result, "higher than last week").speaker == "Long"
-    assert by_text(result, "Then it spoils").speaker == "Long"
+    assert by_text(result, "higher than last week").speaker == "Captain Elias Long"
+    assert by_text(result, "Then it spoils").speaker == "Captain Elias Long"
     assert by_text(result, "not the same thing").rule == "tag"
-    assert [c.name for c in result.characters if c.name.endswith("Long")] == ["Long"]
+    assert [c.name for c in result.characters if c.name.endswith("Long")] == ["Captain Elias Long"]
 
 
 def test_an_ordinary_word_is_not_a_name_without_someone_called_by_it() -> None:
@@ -2683,3 +2683,43 @@ def test_a_name_opening_an_if_clause_is_who_the_next_she_means() -> None:
     # "So if Nell had not wanted …": Nell is that clause's subject, so the scene's
     # "she" is Nell and not the mother named as a subject before her
     assert by_text(run(NURSERY), "Why did you come").speaker == "Nell Ashby"
+
+
+def test_a_bare_surname_is_listed_under_the_fullest_titled_form_of_it() -> None:
+    # The narration says "Brack" and "Voss"; the cast list names them as the text first
+    # introduced them, with their titles
+    text = """\
+Captain John Brack came down the gangway with his kit, and Mr Voss met him on the quay.
+
+"You are late," said Voss. He looked at his watch.
+
+"The tide was late," said Brack. He set his bag down.
+
+"Tides are never late," said Voss.
+
+"This one was," said Brack.
+
+Voss laughed, and Brack laughed with him.
+"""
+    result = run(text)
+    assert by_text(result, "The tide was late").speaker == "Captain John Brack"
+    assert by_text(result, "You are late").speaker == "Mr. Voss"
+
+
+def test_a_name_with_a_royal_title_or_no_title_does_not_rename_a_bare_name() -> None:
+    # "Prince Orlan" is someone else's title for the given name "Orlan"; "Ada Wend" is
+    # the daughter, not her father, "Wend"
+    text = """\
+Orlan was the younger son, and he had been named for his great-grandfather, Prince Orlan, whose portrait hung in the hall. Wend was his tutor, an old man with a cough.
+
+"Must I read the whole chapter?" said Orlan. He yawned.
+
+"The whole of it," said Wend. He coughed.
+
+"Every word?" said Orlan.
+
+"Every word," said Wend. His daughter, Ada Wend, smiled at the door.
+"""
+    result = run(text)
+    assert by_text(result, "Must I read").speaker == "Orlan"
+    assert by_text(result, "The whole of it").speaker == "Wend"
