@@ -3511,7 +3511,8 @@ def _decide_sequence(
             return CONTINUES
         if c == b:
             return SAME_AGAIN if gap == 0 and conversation[k].opens else SAME_AFTER_NARRATION
-        if a < 0 or c == a:
+        if a < 0 or c == a or states[a].group:
+            # after "they all said", anyone may answer: a crowd is no third voice
             return 0.0
         if a == b:
             return AFTER_REPEAT  # after someone spoke twice running: someone else

@@ -2723,3 +2723,20 @@ Orlan was the younger son, and he had been named for his great-grandfather, Prin
     result = run(text)
     assert by_text(result, "Must I read").speaker == "Orlan"
     assert by_text(result, "The whole of it").speaker == "Wend"
+
+
+def test_a_crowd_that_spoke_before_makes_no_one_a_third_voice() -> None:
+    # "they usually said" is everyone; the boy and Tom who talk next are a pair, so
+    # Tom's answer does not pull the boy's question over to Tom
+    text = """\
+Tom Reed was staying at the inn for the summer. When his friends spoke of him, they usually said that he was at Bath “resting.” When his enemies spoke of him, they said nothing at all.
+
+After breakfast Tom sat on the terrace and finished his coffee. Presently a small boy came walking along the path. The child was thin for his years. He carried a long stick, and he poked it into everything he passed. In front of Tom he paused, looking at him with sharp little eyes.
+
+“Will you give me a coin?” he asked.
+
+Tom looked at the table near him. “Yes, you may take one,” he answered.
+"""
+    result = run(text)
+    assert by_text(result, "Will you give me").speaker == "a small boy"
+    assert by_text(result, "you may take one").speaker == "Tom"
