@@ -363,10 +363,12 @@ def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
 # called “the house”".
 _NAMING_VERBS = _words("call calls called")
 _WORD_BEFORE = re.compile(r"(?:^|[^\w'’-])([a-z](?:[\w'’-]*[a-z])?)\s$")
+_NAME_BEFORE = re.compile(r"(?:^|[^\w'’-])[a-z][\w'’-]*\s+([A-Z][a-z][\w'’-]*)\s$")
 _OBJECT_PRONOUNS = _words("him her them me us you")
 _ENDS_ASKING = re.compile(r"[!?][_*]*\s*\W?\s*$")
 _TAG_AFTER = re.compile(r"[\s,]*(?:[\w'’]+\s+){0,2}?(?:" + _VERB + r")\b")
 MENTION_WORDS = 6  # longer than this, a quote inside a sentence is speech
+TAG_BETWEEN = 60  # characters: the longest tag between two pieces of one speech
 
 
 def _is_mention(text: str, start: int, end: int, previous_end: int) -> bool:
@@ -381,6 +383,9 @@ def _is_mention(text: str, start: int, end: int, previous_end: int) -> bool:
     if end > len(text) or text[end - 1] not in DOUBLE_MARKS + SINGLE_MARKS:
         return False  # left open: a speech running into the next paragraph
     before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before is None:
+        # "said he was at Geneva “studying.”": a name in mid-sentence will do too
+        before = _NAME_BEFORE.search(text, max(0, start - 40), start)
     if before is None:
         return False
     word = before.group(1)
@@ -397,6 +402,8 @@ def _is_mention(text: str, start: int, end: int, previous_end: int) -> bool:
     if _TAG_AFTER.match(text, end):
         return False
     between = text[previous_end:start] if previous_end >= 0 else ""
+    if len(between) > TAG_BETWEEN or re.search(r"[.!?;]\s", between):
+        return True  # a speech verb far back, or sentences back, tags other speech
     return not any(w.strip(",.;:") in SPEECH_VERBS for w in between.split())
 
 

@@ -130,6 +130,18 @@ def test_quoted_words_and_titles_inside_a_sentence_are_narration() -> None:
     assert kinds(single, Style(quotes="single")) == [("narration", single)]
 
 
+def test_a_quoted_word_after_a_name_or_after_earlier_speech_is_narration() -> None:
+    # "at Bath “resting.”": a place name before it is still the middle of a sentence
+    text = "When his friends spoke of him, they said he was at Bath “resting.” He was not."
+    assert kinds(text) == [("narration", text)]
+    # a quote sentences after another quote's tag is not the rest of that speech
+    text = (
+        "“Go,” said Ivo. The men waited by the door. His coat was of a cut the town "
+        "called “the Sunday best.” Nobody moved."
+    )
+    assert [k for k in kinds(text) if k[0] == "dialogue"] == [("dialogue", "“Go,”")]
+
+
 def test_short_speech_inside_a_sentence_stays_dialogue() -> None:
     # after a speech verb, even some words on ("said they were")
     assert kinds("He said “not yet” and left.")[1] == ("dialogue", "“not yet”")
