@@ -2205,8 +2205,20 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             turn.speaker, turn.anchor = lead_subject, True
         if turn.speaker is not None and turn.speaker not in present:
             present.append(turn.speaker)
-        if turn.speaker is None and len(history) >= 2 and history[-2] is not prev_speaker:
-            provisional = history[-2]  # only for the running state; pass 2 decides
+        if (
+            turn.speaker is None
+            and len(history) >= 2
+            and history[-2] is not prev_speaker
+            and (
+                turn.gender is None
+                or history[-2] is None
+                or history[-2].gender == turn.gender
+                or _may_be(history[-2], turn.gender)
+            )
+        ):
+            # only for the running state; pass 2 decides. A "he said" nobody on stage
+            # fits is not the woman who spoke two turns ago.
+            provisional = history[-2]
         else:
             provisional = turn.speaker
         turns.append(turn)

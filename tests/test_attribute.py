@@ -2740,3 +2740,39 @@ Tom looked at the table near him. “Yes, you may take one,” he answered.
     result = run(text)
     assert by_text(result, "Will you give me").speaker == "a small boy"
     assert by_text(result, "you may take one").speaker == "Tom"
+
+
+TRAIN = """\
+When a girl leaves home at eighteen, she does one of two things. She finds friends, or she finds trouble.
+
+Nell Marsh sat by the window of the afternoon train, her ticket in her glove.
+
+“That is Dunmore,” said a voice at her shoulder.
+
+“Is it?” she said.
+
+“It is,” he said.
+
+His coat was new and his shoes were polished, and there was a ring on every other finger. None of it was lost upon Nell. She looked at her own plain dress.
+
+“Let's see,” he went on, “I know a good many people in your town.”
+
+“Oh, do you?” she interrupted.
+
+At last he had found what she cared about, and he followed it.
+
+“If you are going there, you will like the river.”
+
+“I am going to visit my sister,” she explained.
+
+“You must see the park,” he went on.
+"""
+
+
+def test_a_he_tag_nobody_fits_is_not_the_woman_who_spoke_two_turns_ago() -> None:
+    # "he went on" is the stranger, not Nell: were it counted as hers, her next "she"
+    # would go to the generic "a girl" of the opening sentence
+    result = run(TRAIN)
+    for snippet in ("Is it?", "Oh, do you?", "visit my sister"):
+        assert by_text(result, snippet).speaker == "Nell Marsh"
+    assert by_text(result, "Let's see").speaker != "Nell Marsh"
