@@ -1555,6 +1555,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     addressed: list[_Entity] = []  # people addressed in the current paragraph's speech
     prev_speaker: _Entity | None = None
     lead_subject: _Entity | None = None
+    # the one man or woman the sentence before a quote names without either sex acting
+    object_lead: dict[Gender, _Entity] = {}
+    carried_objects: dict[Gender, _Entity] = {}
     carried_lead: _Entity | None = None  # the last person acting in the narration before
     carried_sex: Gender | None = None  # else the sex of the "he"/"she" acting last there
     unanswered = False  # narration since the last quote said nobody answered it
@@ -1622,6 +1625,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             return None
         if lead_subject is not None and lead_subject in pool:
             return lead_subject
+        if object_lead.get(gender) in pool:
+            # "… in obedience to the summons of Rose. ¶ 'Now take your tea,' said she"
+            return object_lead[gender]
         if len(pool) > 1 and pool[0] is prev_speaker and pool[1] not in weak and gap == 0:
             # Two people of one gender talking: a new paragraph's "he said" is
             # rarely the one who spoke last (unless narration came between).
@@ -1989,6 +1995,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                     if m.start() > lead_at and _still_acting(text, m.start(), p_end):
                         # "… such a ring in his voice that I glanced up. ¶ 'How can you…?'"
                         carried_lead, lead_at = get_narrator(), m.start()
+            carried_objects = _only_objects(
+                text, _last_sentence_start(text, p_start, p_end), p_end, names
+            )
             heard = _HEARD_SPEAK.search(text, _last_sentence_start(text, p_start, p_end), p_end)
             if heard is not None:
                 # "He heard her speak. ¶ '…'", "He heard Henrietta Watkin's voice. ¶ '…'":
@@ -2070,7 +2079,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             carried = carried_lead  # "Kakashi interrupted with a sigh. ¶ “Want to …?”"
             lead_subject = carried
             lead_sex = carried_sex if carried is None else None
-        carried_lead, carried_sex = None, None
+            object_lead = carried_objects
+        else:
+            object_lead = {}
+        carried_lead, carried_sex, carried_objects = None, None, {}
 
         turn = _Turn(lines=dialogue, start=p_start, scene=context, gap=gap, addressed=addressed)
         turn.end = p_end
@@ -2168,6 +2180,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             first_tag = next(i for i in dialogue if i in turn.pronoun)
             turn.gender, turn.speaker = turn.pronoun[first_tag], turn.guess[first_tag]
             turn.confidence, turn.rule = 0.75, "tag-pronoun"
+            if (
+                turn.speaker is not None
+                and object_lead.get(turn.gender) is turn.speaker
+                and (turn.lead is None or turn.lead.gender != turn.gender)
+            ):
+                turn.lead = turn.speaker  # as good as acting: the one woman just named
         else:
             beat, beat_gender = _beat_subject(lines, para, resolve)
             if beat_gender is not None:
@@ -2692,6 +2710,26 @@ _ACTOR_ASIDE = re.compile(
     r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*,\s+[^,.;:!?\"“”‘’]{3,70},\s+" + _PAST_ACT
 )
 _EPITHET_ACTS = re.compile(r"\s+" + _PAST_ACT)
+
+
+def _only_objects(text: str, start: int, end: int, names: _Names) -> dict[Gender, _Entity]:
+    """The one person of each sex named in text[start:end] (a sentence) when nobody of
+    that sex acts in it: "… and we took our seats, in obedience to the summons of Rose."
+    Rose is the woman a "she" in the next paragraph's tag means."""
+    found: dict[Gender, list[_Entity]] = {"male": [], "female": []}
+    acting: set[Gender] = set()
+    for s, _, entity in names.in_range(start, end):
+        gender = entity.gender
+        if not entity.person or entity.group or entity.narrator or gender not in found:
+            continue
+        if _is_subject(text, s):
+            acting.add(gender)
+        elif entity not in found[gender]:
+            found[gender].append(entity)
+    for gender, pronoun in (("male", r"\b[Hh]e\b"), ("female", r"\b[Ss]he\b")):
+        if re.search(pronoun, text[start:end]):
+            acting.add(gender)  # "he growled" or "she said": someone of that sex acts
+    return {g: people[0] for g, people in found.items() if len(people) == 1 and g not in acting}
 
 
 def _last_sentence_start(text: str, start: int, end: int) -> int:

@@ -2776,3 +2776,25 @@ def test_a_he_tag_nobody_fits_is_not_the_woman_who_spoke_two_turns_ago() -> None
     for snippet in ("Is it?", "Oh, do you?", "visit my sister"):
         assert by_text(result, snippet).speaker == "Nell Marsh"
     assert by_text(result, "Let's see").speaker != "Nell Marsh"
+
+
+SUPPER = """\
+My mother sat knitting by the fire when I came in from the fields. Ada was laying the table, and she had her sleeves rolled to the elbow.
+
+“Well! here you are at last,” said my mother. “Come and get warm.”
+
+My mother put down her knitting and looked at the clock. She said nothing more about it. My brother Tom came in after me, shaking the snow from his hat. He growled at the dog, and then we all took our seats at the table, at the third call of Ada.
+
+“Now eat your supper,” said she, “and I will tell you where I have been.”
+"""
+
+
+def test_the_one_woman_the_sentence_before_names_is_the_she_of_the_next_tag() -> None:
+    # nobody female acts in "… at the third call of Ada.": Ada is "she", not the mother
+    # who acted sentences before
+    result = run(SUPPER)
+    assert by_text(result, "Now eat your supper").speaker == "Ada"
+    assert by_text(result, "here you are at last").speaker == "my mother"
+    # when a woman does act in that sentence, "she" is whoever the text has acting
+    acting = SUPPER.replace("He growled at the dog", "She scolded the dog")
+    assert by_text(run(acting), "Now eat your supper").speaker == "my mother"
