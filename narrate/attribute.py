@@ -307,6 +307,9 @@ _ADDRESS = re.compile(
 _PARENT_WORDS = _words("papa pa pappa father dad daddy pop mamma mama mother mum mummy mom mommy")
 
 
+_PARENT_HEADS = _words("mother father mamma mama papa pa ma")
+
+
 def _address_gender(quote: str, parents_only: bool = False) -> Gender | None:
     """The sex of whoever a quote addresses by a kinship or courtesy word, if one."""
     words = {" ".join(m.group("word").lower().split()) for m in _ADDRESS.finditer(quote)}
@@ -2299,6 +2302,31 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 before = [turn.own[j] for j in turn.lines if j < i and j in turn.own]
                 after = [turn.own[j] for j in turn.lines if j > i and j in turn.own]
                 who = before[-1] if before else after[0]
+                called = _vocatives(lines[i].text, names)
+                parent = _address_gender(lines[i].text, parents_only=True)
+                if parent is not None:
+                    # "isn't it strange, mamma?": not the one the text calls "my mother"
+                    called += [
+                        e
+                        for e in names.entities
+                        if e.epithet
+                        and e.gender == parent
+                        and e.name.lower().split()[-1] in _PARENT_HEADS
+                    ]
+                if who in called:
+                    # '"…," observed Fergus. "Nonsense, Fergus!"': a second speaker in
+                    # the paragraph, the last one talking who is not called here
+                    answerer = next(
+                        (
+                            p
+                            for p, _ in reversed(spoken)
+                            if p is not None and p is not who and p not in called
+                        ),
+                        None,
+                    )
+                    if answerer is not None:
+                        decisions[i] = _Decision(answerer, 0.5, "vocative")
+                        continue
                 decisions[i] = _Decision(who, 0.8, "tag")
                 continue
             if i in turn.pronoun and turn.speaker is not None:

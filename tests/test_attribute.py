@@ -2798,3 +2798,30 @@ def test_the_one_woman_the_sentence_before_names_is_the_she_of_the_next_tag() ->
     # when a woman does act in that sentence, "she" is whoever the text has acting
     acting = SUPPER.replace("He growled at the dog", "She scolded the dog")
     assert by_text(run(acting), "Now eat your supper").speaker == "my mother"
+
+
+MILL_HOUSE = """\
+We sat down to supper, my mother at the head of the table, Ada by the fire, and my brother Tom opposite me.
+
+“Well,” said Ada, “I have been to call on the Fenwicks, and they have news.”
+
+“What news?” asked my mother.
+
+“Somebody has taken the mill house,” said Ada.
+
+“The mill house! It has no roof,” Tom said.
+
+“It has now, and a lady lives there all alone.”
+
+“Impossible!” cried my mother.
+
+“I hoped it was a ghost,” observed Tom, while buttering his bread.  “Nonsense, Tom! But isn’t it strange, mamma?”
+"""
+
+
+def test_a_quote_calling_the_tagged_speaker_by_name_is_someone_elses() -> None:
+    # "… observed Tom.  “Nonsense, Tom! … mamma?”": neither Tom nor the mother it
+    # calls mamma, so the one other person talking
+    result = run(MILL_HOUSE)
+    assert by_text(result, "I hoped it was a ghost").speaker == "Tom"
+    assert by_text(result, "Nonsense, Tom").speaker == "Ada"
