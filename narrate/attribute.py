@@ -43,9 +43,13 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-MALE_TITLES = _words("Mr Mr. Sir Lord King Prince Father Uncle Brother Master Monsieur Herr Don")
+MALE_TITLES = _words(
+    "Mr Mr. Sir Lord King Prince Father Uncle Brother Master Monsieur Herr Don "
+    "Count Baron Duke Earl Marquis Marquess Viscount"
+)
 FEMALE_TITLES = _words(
-    "Mrs Mrs. Ms Ms. Miss Lady Madam Madame Mme Mme. Mlle Queen Princess Mother Aunt Sister Dame Mistress"
+    "Mrs Mrs. Ms Ms. Miss Lady Madam Madame Mme Mme. Mlle Queen Princess Mother Aunt Sister Dame Mistress "
+    "Countess Baroness Duchess Marchioness Viscountess"
 )
 # Titles that, once pronouns have voted, join the one man of that surname
 JOINING_TITLES = _words("Mr Master Father Monsieur Herr Signor Señor")

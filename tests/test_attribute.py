@@ -2825,3 +2825,23 @@ def test_a_quote_calling_the_tagged_speaker_by_name_is_someone_elses() -> None:
     result = run(MILL_HOUSE)
     assert by_text(result, "I hoped it was a ghost").speaker == "Tom"
     assert by_text(result, "Nonsense, Tom").speaker == "Ada"
+
+
+def test_a_noble_title_is_part_of_the_name() -> None:
+    # "Count Varga" is one man, listed with his title even though the text also says
+    # "the Count" and "Castle Varga", and so is "Countess Ilse"
+    text = """\
+The road to Castle Varga was long, and the snow was deep before Castle Varga came in sight.
+
+Count Varga met me at the door of the castle. Count Varga was a tall old man, and he held a lamp. I had been told to ask the Count about the wolves, and the Count laughed.
+
+"Welcome to my house," said Count Varga. "Come in freely."
+
+Countess Ilse waited on the stair, and she bowed to us.
+
+"You are late," said Countess Ilse. "Supper is cold."
+"""
+    result = run(text)
+    assert by_text(result, "Welcome to my house").speaker == "Count Varga"
+    assert by_text(result, "You are late").speaker == "Countess Ilse"
+    assert not any(c.name in {"Varga", "Ilse", "Count", "Countess"} for c in result.characters)
