@@ -1635,6 +1635,18 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         if object_lead.get(gender) in pool:
             # "… in obedience to the summons of Rose. ¶ 'Now take your tea,' said she"
             return object_lead[gender]
+        if all(e in weak for e in pool) and gender in ("male", "female"):
+            # Only people named in passing ("Squire Trelawney, Dr. Livesey, and the rest
+            # having asked me …") against a man the text brings in after them: he is
+            # the "he" ("the brown old seaman … as he came plodding to the inn door")
+            last = max(
+                (s for s, _, e in names.in_range(scene_start, para_start) if e in pool),
+                default=scene_start,
+            )
+            if _gendered_introduction(text, last, para_start, gender) or _described_subject(
+                text, last, para_start, gender
+            ):
+                return unnamed(gender, context, para_start)
         if len(pool) > 1 and pool[0] is prev_speaker and pool[1] not in weak and gap == 0:
             # Two people of one gender talking: a new paragraph's "he said" is
             # rarely the one who spoke last (unless narration came between).
@@ -2543,19 +2555,28 @@ def _head_pattern(gender: Gender, before: str, after: str) -> re.Pattern[str] | 
     return re.compile(before + "(?:" + "|".join(heads) + ")" + after, re.MULTILINE)
 
 
+# Words before "a man" that make it a comparison or a predicate ("like a man of stone",
+# "he was a young man of excellent character"), not someone coming in
+_NOT_INTRODUCING = _words("as like than such what quite was were is are been be being became")
+
+
 def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> str | None:
     """The last "a/an [two modifiers] man|woman|…" in text[start:end] that brings someone in
     (not "as a boy", "like a man of stone")."""
     pattern = _head_pattern(
-        gender, r"(?<![\w'’])(?P<np>[Aa]n?\s+(?:[a-z][\w'’-]*,?\s+){0,2}?", r")\b(?![-'’])"
+        gender, r"(?<![\w'’])(?P<np>[Aa]n?\s+(?:[a-z][\w'’-]*,?\s+){0,4}?", r")\b(?![-'’])"
     )
     if pattern is None or end <= start:
         return None
     found = None
     for m in pattern.finditer(text, start, end):
-        before = text[max(0, m.start() - 12) : m.start()].split()[-1:]
+        before = text[max(0, m.start() - 20) : m.start()].split()[-2:]
         words = m.group("np").replace(",", "").split()
-        if before and before[0].lower() in {"as", "like", "than", "such", "what", "quite"}:
+        if (
+            before
+            and before[-1].lower() in _NOT_INTRODUCING
+            and before[0].lower() not in {"there", "here"}  # "There was a ferryman"
+        ):
             continue
         if any(w.lower() in _NP_STOP for w in words[1:-1]):
             continue

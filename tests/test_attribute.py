@@ -2845,3 +2845,38 @@ Countess Ilse waited on the stair, and she bowed to us.
     assert by_text(result, "Welcome to my house").speaker == "Count Varga"
     assert by_text(result, "You are late").speaker == "Countess Ilse"
     assert not any(c.name in {"Varga", "Ilse", "Count", "Countess"} for c in result.characters)
+
+
+INN = """\
+Squire Hale, Dr. Moss, and the rest of the club having asked me to set down the story of the wreck, and Dr. Moss having promised that he would print it, I take up my pen and go back to the year my father kept the Three Gulls inn, and the old sailor with the scarred hand first took a room under our roof.
+
+I remember him as he came up the road to the inn door, his chest following in a barrow, a tall, heavy, weathered man with a grey pigtail and a torn blue coat. I remember him looking round at the cove and whistling to himself.
+
+"This is a snug harbour," says he at length. "Much company here, mate?"
+
+My father told him no, very little.
+
+"Then this is the berth for me," said he.
+"""
+
+
+def test_a_man_brought_in_after_the_names_in_passing_is_the_he() -> None:
+    # Dr. Moss is only named in the opening list; the sailor who comes up the road
+    # afterwards is the "he" of every tag
+    result = run(INN)
+    for snippet in ("snug harbour", "berth for me"):
+        assert by_text(result, snippet).speaker == "a tall heavy weathered man"
+
+
+def test_a_predicate_noun_brings_no_one_in_but_there_was_does() -> None:
+    from narrate.attribute import _gendered_introduction
+
+    def intro(text: str) -> str | None:
+        return _gendered_introduction(text, 0, len(text), "male")
+
+    # "he was a young man of good character" describes someone already there
+    assert intro("He married badly, and yet he was a young man of good character.") is None
+    assert intro("There was a ferryman, as it turned out.") == "a ferryman"
+    assert intro("Then a tall, heavy, weathered man came up the road.") == (
+        "a tall heavy weathered man"
+    )
