@@ -257,7 +257,11 @@ _TAG_BEFORE = re.compile(
     r"(?:^|[\s,.;])(?:" + _PRON + r"|" + _SUBJ + r")\s+" + _ADV + r"(?P<v1>" + _VERB + r")\b"
     r"[^.!?\"“”]{0,40}[,:—–-]\s*$"
 )
-_SENTENCE = re.compile(r"[^.!?…]+[.!?…]*[\"”’']*\s*")
+# a sentence: "Mrs. Hilbery deftly joined …" is one, the title's full stop ends nothing
+_SENTENCE = re.compile(
+    r"(?:[^.!?…]|" + "|".join(rf"(?<=\b{t})\." for t in ("Mr", "Mrs", "Ms", "Dr", "St")) + r")+"
+    r"[.!?…]*[\"”’']*\s*"
+)
 _VOCATIVE = re.compile(
     r"(?:^[\"“”‘'—–-]*|,\s+|\b(?:[Hh]ey|[Oo]h|[Yy]es|[Nn]o|[Tt]hanks|[Dd]ear|[Mm]y dear)\s*,?\s+"
     # "Okay… Kakashi.", "Sweet dreams, Kakashi.", "Goodnight Hinata!"
@@ -1349,7 +1353,8 @@ def _introduces_quote(text: str) -> _Subject | None:
     # Father Arnall looked at his copybook and said:" is Father Arnall's.
     last: _Subject | None = None
     for start in _CLAUSE_START.finditer(sentence):
-        rest = sentence[start.end() :]
+        # ", and Mrs. Hilbery deftly joined": the comma took the place of the "and"
+        rest = re.sub(r"^(?:and|but|then|so)\s+", "", sentence[start.end() :])
         while True:
             words = rest.split(None, 1)
             if len(words) == 2 and words[0].rstrip(",") in _SENTENCE_ADVERBS:
@@ -1363,8 +1368,8 @@ def _introduces_quote(text: str) -> _Subject | None:
             last = _Subject("pron", m.group("pron"))
         elif m.group("np"):
             last = _np_subject(" ".join(m.group("np").split()))
-        elif m.group("name").split()[0] not in NOT_NAMES:
-            last = _Subject("name", m.group("name"))
+        elif next((w for w in m.group("name").split() if w not in TITLES), "") not in NOT_NAMES:
+            last = _Subject("name", m.group("name"))  # "Mrs. Hilbery", not "Then"
     if last is None:
         # "Kakashi, sensing her hesitation, called out to her,": a name set off by commas
         m = re.match(rf"(?:{_TITLE_WORD}\s+)?[A-Z][\w'’-]*(?=,)", sentence)

@@ -2880,3 +2880,28 @@ def test_a_predicate_noun_brings_no_one_in_but_there_was_does() -> None:
     assert intro("Then a tall, heavy, weathered man came up the road.") == (
         "a tall heavy weathered man"
     )
+
+
+def test_a_titled_name_in_the_last_clause_is_who_a_colon_hands_the_floor_to() -> None:
+    # "Mrs." ends no sentence, and ", and Mrs. Hale …" is a clause of its own: the quote
+    # after "… and remarking:" is hers, not her daughter's nor the man's who sat down
+    text = """\
+Nora Hale poured the tea while her mother talked. Nora Hale was tired of the party, and she wished it over.
+
+Mr. Pim came in as the talk reached its height. He sat down by the fire, and Mrs. Hale deftly turned to him, leaning towards him and remarking:
+
+"Now, what would you do if you had to live in Leeds, Mr. Pim?"
+
+"I should learn to like it," said Mr. Pim.
+"""
+    result = run(text)
+    assert by_text(result, "live in Leeds").speaker == "Mrs. Hale"
+    # "Then Jo cracked his fingers and Father Brand looked up and said:"
+    text = """\
+Jo Lark and Father Brand sat at the long desk. Jo Lark was no good at sums, but he tried.
+
+Then Jo Lark cracked his fingers and Father Brand looked at the copybook and said:
+
+"Right. Bravo, the red side wins."
+"""
+    assert by_text(run(text), "Bravo").speaker == "Father Brand"
