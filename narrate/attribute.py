@@ -185,7 +185,8 @@ _OPENER_EVIDENCE = re.compile(
 _INVERTED_TAG = re.compile(r"[\"”’',!?—]\s*(?:" + "|".join(SPEECH_VERBS) + r")\s+(?:[a-z]+\s+)?$")
 _ABBREVIATED = _words("Mr Mrs Ms Dr St Prof Capt Col Rev Mme Mlle")
 # "Mrs. Bennet deigned …" is one sentence: a title's full stop ends none
-_NOT_AFTER_TITLE = "".join(rf"(?<!\b{t})" for t in ("Mr", "Mrs", "Ms", "Dr", "St"))
+_STOP_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St")  # titles written with a full stop
+_NOT_AFTER_TITLE = "".join(rf"(?<!\b{t})" for t in _STOP_TITLES)
 _END_OF_SENTENCE = re.compile(_NOT_AFTER_TITLE + r"[.!?]")
 # "her and Sasuke", "Naruto and then Sasuke": the second of two people named together
 _JOINED_SUBJECT = re.compile(r"(?:\b(?:her|him|me|them|us)|\b[A-Z][\w'’-]*)\s+and(?:\s+then)?\s+$")
@@ -259,7 +260,7 @@ _TAG_BEFORE = re.compile(
 )
 # a sentence: "Mrs. Hilbery deftly joined …" is one, the title's full stop ends nothing
 _SENTENCE = re.compile(
-    r"(?:[^.!?…]|" + "|".join(rf"(?<=\b{t})\." for t in ("Mr", "Mrs", "Ms", "Dr", "St")) + r")+"
+    r"(?:[^.!?…]|" + "|".join(rf"(?<=\b{t})\." for t in _STOP_TITLES) + r")+"
     r"[.!?…]*[\"”’']*\s*"
 )
 _VOCATIVE = re.compile(
@@ -2009,8 +2010,9 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                         # in the scene, readying herself, speaks next
                         carried_lead, lead_at = same[0], pronoun_beat.start("pron")
             carried_sex = None
+            last_sentence = _last_sentence_start(text, p_start, p_end)
             if carried_lead is None:
-                acts = _PRONOUN_BEAT.match(text, _last_sentence_start(text, p_start, p_end), p_end)
+                acts = _PRONOUN_BEAT.match(text, last_sentence, p_end)
                 if acts is not None:
                     # "… she turned just in time to seize a small boy. ¶ 'There!'"
                     carried_sex = PRONOUN_GENDER[acts.group("pron").lower()]
@@ -2019,10 +2021,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                     if m.start() > lead_at and _still_acting(text, m.start(), p_end):
                         # "… such a ring in his voice that I glanced up. ¶ 'How can you…?'"
                         carried_lead, lead_at = get_narrator(), m.start()
-            carried_objects = _only_objects(
-                text, _last_sentence_start(text, p_start, p_end), p_end, names
-            )
-            heard = _HEARD_SPEAK.search(text, _last_sentence_start(text, p_start, p_end), p_end)
+            carried_objects = _only_objects(text, last_sentence, p_end, names)
+            heard = _HEARD_SPEAK.search(text, last_sentence, p_end)
             if heard is not None:
                 # "He heard her speak. ¶ '…'", "He heard Henrietta Watkin's voice. ¶ '…'":
                 # the one heard is speaking; the hearer is listening
@@ -2566,8 +2566,8 @@ _NOT_INTRODUCING = _words("as like than such what quite was were is are been be 
 
 
 def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> str | None:
-    """The last "a/an [two modifiers] man|woman|…" in text[start:end] that brings someone in
-    (not "as a boy", "like a man of stone")."""
+    """The last "a/an [up to four modifiers] man|woman|…" in text[start:end] that brings
+    someone in (not "as a boy", "like a man of stone", "he was a young man")."""
     pattern = _head_pattern(
         gender, r"(?<![\w'’])(?P<np>[Aa]n?\s+(?:[a-z][\w'’-]*,?\s+){0,4}?", r")\b(?![-'’])"
     )
