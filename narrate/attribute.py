@@ -1724,6 +1724,20 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             # "a small boy came walking along the path … ¶ 'I'm an American boy,' said
             # the child": a word for anyone is whoever the scene last brought in
             intro = _latest_introduction(text, scene_start, para_start)
+        if entity is None and intro is None and definite and head in _SEEN_VOICE_HEADS:
+            # '"Wake up there, youngster," said a rough voice. … ¶ "Wake up!" said the
+            # man': nobody was brought in as "a man", so the man is the voice now seen
+            gender = _head_gender(head)
+            for candidate in (prev_speaker, history[-2] if len(history) > 1 else None):
+                if (
+                    candidate is not None
+                    and candidate.epithet
+                    and _is_voice(candidate.name)
+                    and candidate not in addressed
+                    and candidate.gender in (gender, "unknown")
+                ):
+                    epithets[key] = candidate
+                    return candidate
         if (
             entity is None
             and intro is None
@@ -1764,6 +1778,15 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 if candidate.epithet and candidate.name.lower().split()[-1] == head:
                     entity = candidate
                     break
+        if entity is None and intro is not None:
+            owner = _relative_owner(text, scene_start, para_start, head)
+            if owner is not None:
+                # "asked the man, who was a porter …" ¶ "said the porter": the man
+                entity = (
+                    epithets.get(_epithet_key(owner))
+                    if owner[:1].islower()
+                    else names.lookup(owner)
+                )
         if entity is None and intro is not None:
             # "said the man" after "a white man came up the trail": the introduction
             # is the fuller description of the same person.
@@ -2543,6 +2566,19 @@ def _introduction(text: str, start: int, end: int, head: str) -> str | None:
     return found
 
 
+_RELATIVE_OWNER = r"(?P<owner>the\s+[a-z]+|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?),\s+who\s+(?:was|is|had\s+been)\s+an?\s+(?:[\w'’-]+\s+){0,3}?"
+
+
+def _relative_owner(text: str, start: int, end: int, head: str) -> str | None:
+    """Who the last "X, who was a … HEAD" in text[start:end] says is one: "asked the
+    man, who was a porter in the employ of a firm" makes the porter the man."""
+    found = None
+    pattern = re.compile(_RELATIVE_OWNER + re.escape(head) + r"\b")
+    for m in pattern.finditer(text, max(start, end - 6000), end):
+        found = m.group("owner")
+    return found
+
+
 # Heads that introduce an unnamed person of one sex ("a tall man", "a young girl");
 # kinship and rank words name a relation, not a newcomer.
 _NEWCOMER_HEADS: dict[Gender, tuple[str, ...]] = {
@@ -2617,6 +2653,7 @@ def _described_subject(text: str, start: int, end: int, gender: Gender) -> str |
 
 
 _GENERIC_HEADS = _words("child infant youngster figure person")
+_SEEN_VOICE_HEADS = _words("man woman stranger speaker")
 
 
 def _latest_introduction(text: str, start: int, end: int) -> str | None:
@@ -3064,6 +3101,10 @@ def _revealed_as(
             for at, _, e in names.in_range(lines[j].start, lines[j].end):
                 if _PERCEIVED.search(names.text, max(0, at - 12), at) and _newcomer(e):
                     return e
+                if _is_subject(names.text, at):
+                    # "Ragged Dick opened his eyes … in the face of the speaker": the
+                    # one who reacts to the stranger is listening, not the stranger
+                    before.add(e)
         if lines[j].kind != "dialogue" or lines[j].paragraph == lines[i].paragraph:
             continue
         quotes += 1

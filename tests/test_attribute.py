@@ -2905,3 +2905,38 @@ Then Jo Lark cracked his fingers and Father Brand looked at the copybook and sai
 "Right. Bravo, the red side wins."
 """
     assert by_text(run(text), "Bravo").speaker == "Father Brand"
+
+
+def test_the_man_after_an_unseen_voice_is_the_voice_and_his_trade_names_him_too() -> None:
+    # Nobody came in as "a man": "said the man" is the voice that woke the boy, not the
+    # boy. Pip reacts to the voice, so he is its listener, not the stranger revealed.
+    # "asked the man, who was a carter …" makes "the carter" the same man.
+    text = """\
+The sun was already over the mill roof, and the yard behind it was warm.
+
+"Up you get, lad," said a gruff voice.
+
+Pip Lowry opened one eye and looked at the speaker without moving. Pip Lowry had slept on the sacks all summer, and he did not mind it.
+
+"Up, I said!" said the man, louder now. "The sun's been up an hour."
+
+"What day is it?" asked Pip.
+
+"Tuesday."
+
+"Tuesday already? I lost a whole day somewhere."
+
+"How did you lose it?" asked the man, who was a carter on the mill road. "Sleeping?"
+
+"Working, mostly," said Pip.
+
+"Some lads work less than that," said the carter drily.
+"""
+    result = run(text)
+    voice = by_text(result, "Up you get").speaker
+    assert voice == "a gruff voice"
+    assert by_text(result, "Up, I said").speaker == voice
+    assert by_text(result, "What day is it").speaker == "Pip Lowry"
+    assert by_text(result, "How did you lose it").speaker == voice
+    assert by_text(result, "Some lads work").speaker == voice
+    assert by_text(result, "Tuesday.").speaker == voice
