@@ -367,6 +367,8 @@ _NAME_BEFORE = re.compile(r"(?:^|[^\w'’-])[a-z][\w'’-]*\s+([A-Z][a-z][\w'’
 _OBJECT_PRONOUNS = _words("him her them me us you")
 _ENDS_ASKING = re.compile(r"[!?][_*]*\s*\W?\s*$")
 _TAG_AFTER = re.compile(r"[\s,]*(?:[\w'’]+\s+){0,2}?(?:" + _VERB + r")\b")
+# a lower-case word right after the closing mark: "“The Bottoms” succeeded to"
+_NAME_SUBJECT = re.compile(r" (?!(?:he|she|I|they|we|it)\b)[a-z]")
 MENTION_WORDS = 6  # longer than this, a quote inside a sentence is speech
 TAG_BETWEEN = 60  # characters: the longest tag between two pieces of one speech
 
@@ -382,6 +384,18 @@ def _is_mention(text: str, start: int, end: int, previous_end: int) -> bool:
     """
     if end > len(text) or text[end - 1] not in DOUBLE_MARKS + SINGLE_MARKS:
         return False  # left open: a speech running into the next paragraph
+    inner = text[start + 1 : end - 1]
+    head = text[max(0, start - 40) : start].rstrip()
+    opens_sentence = not head or head[-1] in ".!?"
+    if (
+        opens_sentence
+        and _NAME_SUBJECT.match(text, end)
+        and inner[-1:].isalnum()
+        and len(inner.split()) <= 3
+    ):
+        # "“THE BOTTOMS” succeeded to “Hell Row”.": a quoted name that a verb follows
+        # with no stop or comma between them is what the sentence is about
+        return not _TAG_AFTER.match(text, end)
     before = _WORD_BEFORE.search(text, max(0, start - 40), start)
     if before is None:
         # "said he was at Geneva “studying.”": a name in mid-sentence will do too
@@ -396,7 +410,6 @@ def _is_mention(text: str, start: int, end: int, previous_end: int) -> bool:
         clause = re.split(r"[.!?;:,—–]|--", text[max(0, start - 40) : start])[-1]
         if any(w in SPEECH_VERBS and w not in _NAMING_VERBS for w in clause.split()[-4:]):
             return False
-    inner = text[start + 1 : end - 1]
     if len(inner.split()) > MENTION_WORDS or _ENDS_ASKING.search(inner):
         return False
     if _TAG_AFTER.match(text, end):

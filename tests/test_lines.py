@@ -141,6 +141,12 @@ def test_a_quoted_word_after_a_name_or_after_earlier_speech_is_narration() -> No
     )
     assert [k for k in kinds(text) if k[0] == "dialogue"] == [("dialogue", "“Go,”")]
 
+    # a quoted name as the subject of a sentence, its verb right after the mark
+    text = "“The Lanes” took the place of “Mill Yard”. The Lanes were cheap."
+    assert kinds(text) == [("narration", text)]
+    # but "“Stop” he said" (no comma) is still speech
+    assert kinds("“Stop” he said.")[0] == ("dialogue", "“Stop”")
+
 
 def test_short_speech_inside_a_sentence_stays_dialogue() -> None:
     # after a speech verb, even some words on ("said they were")
