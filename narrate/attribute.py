@@ -1767,6 +1767,13 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 present = fitting
             if len(present) == 1 and present[0].gender != listener_sex:
                 return present[0]
+            if head in KIN:
+                # "said the mother" with Mrs. Morel and her daughter in the scene: the
+                # one whose title a mother's name takes
+                kin_titles = {_TITLE_ALIASES.get(t, t) for t in KIN[head]}
+                titled = [e for e in present if _titles_of(e) & kin_titles]
+                if len(titled) == 1 and titled[0].gender != listener_sex:
+                    return titled[0]
             # of several people in the scene, the one other person in the last few
             # paragraphs ("the Hyuuga" while Sakura talks to Hinata at a crowded party)
             recent = [e for e in present if touched_at.get(e, -9) >= para_no - RECENT_PARAGRAPHS]

@@ -2940,3 +2940,21 @@ Pip Lowry opened one eye and looked at the speaker without moving. Pip Lowry had
     assert by_text(result, "How did you lose it").speaker == voice
     assert by_text(result, "Some lads work").speaker == voice
     assert by_text(result, "Tuesday.").speaker == voice
+
+
+def test_said_the_mother_is_the_married_woman_not_her_daughter() -> None:
+    # Mrs. Venn and her daughter Kitty are both in the room when her son comes in:
+    # "said the mother" is the one whose name takes a mother's title
+    text = """\
+Mrs. Venn sat by the fire with her mending, and Kitty Venn read at the table. Mrs. Venn had waited up for her son, as she always did, and she was tired.
+
+Kitty turned a page. She did not look up when the door opened.
+
+At about eleven her son came home, cold and rather sorry for himself. He had lost his cap at the fair.
+
+"Has Father come in?" he asked.
+
+"No," said the mother.
+"""
+    result = run(text)
+    assert by_text(result, "No,").speaker == "Mrs. Venn"
