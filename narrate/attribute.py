@@ -1283,6 +1283,8 @@ _SENTENCE_ADVERBS = _words(
     "Then And But So Finally Suddenly Presently Therefore Thus Hence Again Now Still At last "
     "length soon Pretty Soon Instead Here There Meanwhile"
 )
+# Words opening a clause that leans on another: "when he spoke to her, and then said:"
+_SUBORDINATOR = r"(?:when|as|while|till|until)"
 # A clause's start: the sentence's, or after a comma, semicolon or coordinating word.
 _CLAUSE_START = re.compile(r"(?:^|[,;]\s+|\s(?:and|but|then|when|as|while|till|until)\s+|--|—)")
 
@@ -1342,7 +1344,11 @@ def _introduces_quote(text: str) -> _Subject | None:
     # "Nasty Roche had asked:" is as good as "Nasty Roche asked:"
     plain = re.sub(rf"\s(?:had|has|then)\s+(?=(?:[a-z]+ly\s+)?{_VERB}\b)", " ", sentence)
     found = _without_adverbs(_tag_before(plain))
-    if found is not None:
+    if found is not None and not re.search(
+        rf"\b{_SUBORDINATOR}\s+{re.escape(found.text)}\s[^:;]*,\s+and\s+(?:then\s+)?"
+        r"(?:[a-z]+ly\s+)?[a-z]+\s*:?\s*$",
+        sentence,
+    ):
         return found
     if not colon and not re.search(
         rf"(?:\b{_VERB}(?:\s+[a-z]+){{0,3}}|\b(?:before|after|while|then)\s+[a-z]+ing)"
@@ -1353,9 +1359,13 @@ def _introduces_quote(text: str) -> _Subject | None:
     # The subject of the last clause that has one: "Jack cracked his fingers and
     # Father Arnall looked at his copybook and said:" is Father Arnall's.
     last: _Subject | None = None
+    main: _Subject | None = None  # the last subject of a clause that is not subordinate
+    subordinate = False  # whether `last` is a subordinate clause's ("when he spoke")
+    bare_end = False  # the last clause is ", and then said:", with no subject
     for start in _CLAUSE_START.finditer(sentence):
         # ", and Mrs. Hilbery deftly joined": the comma took the place of the "and"
         rest = re.sub(r"^(?:and|but|then|so)\s+", "", sentence[start.end() :])
+        bare_end = bare_end or bool(re.match(r",\s+and\s", sentence[start.start() :]))
         while True:
             words = rest.split(None, 1)
             if len(words) == 2 and words[0].rstrip(",") in _SENTENCE_ADVERBS:
@@ -1365,12 +1375,23 @@ def _introduces_quote(text: str) -> _Subject | None:
         m = _CLAUSE_SUBJECT.match(rest)
         if m is None:
             continue
+        bare_end = False
+        found_here: _Subject | None = None
         if m.group("pron"):
-            last = _Subject("pron", m.group("pron"))
+            found_here = _Subject("pron", m.group("pron"))
         elif m.group("np"):
-            last = _np_subject(" ".join(m.group("np").split()))
+            found_here = _np_subject(" ".join(m.group("np").split()))
         elif next((w for w in m.group("name").split() if w not in TITLES), "") not in NOT_NAMES:
-            last = _Subject("name", m.group("name"))  # "Mrs. Hilbery", not "Then"
+            found_here = _Subject("name", m.group("name"))  # "Mrs. Hilbery", not "Then"
+        if found_here is not None:
+            last = found_here
+            subordinate = re.search(rf"\b{_SUBORDINATOR}\s*$", sentence[: start.end()]) is not None
+            if not subordinate:
+                main = found_here
+    if bare_end and subordinate and main is not None:
+        # "So she assumed a dazed expression when he spoke to her, and then said:":
+        # the comma's "and" joins the main clause, whose subject is she
+        return main
     if last is None:
         # "Kakashi, sensing her hesitation, called out to her,": a name set off by commas
         m = re.match(rf"(?:{_TITLE_WORD}\s+)?[A-Z][\w'’-]*(?=,)", sentence)
@@ -2176,6 +2197,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                     # sentence between the pieces is the first piece's tag, whatever
                     # other clause it ends with.
                     found = _tag_after(interrupter, lines[para[pos - 2]].text)
+                if found is None and interrupter.rstrip().endswith(":"):
+                    # "… when he spoke to her, and then said: “A view?”": the colon's
+                    # clause reading, which knows a subordinate clause's subject
+                    found = _introduces_quote(interrupter)
                 if found is None:
                     found = _tag_before(interrupter) or _introduces_quote(interrupter)
             if (

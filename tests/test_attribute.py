@@ -2958,3 +2958,28 @@ At about eleven her son came home, cold and rather sorry for himself. He had los
 """
     result = run(text)
     assert by_text(result, "No,").speaker == "Mrs. Venn"
+
+
+def test_and_then_said_after_a_when_clause_is_the_main_clauses_subject() -> None:
+    # "So she put on a blank look when he spoke to her, and then said:" is hers: the
+    # comma's "and" joins the main clause, not "when he spoke"
+    text = """\
+Miss Dale and her niece Ada Dale sat at the long table of the inn. Miss Dale did not like the inn, and she said so often.
+
+An old man across the table leaned over and spoke to them about the rooms. He had a loud voice, and he smiled a great deal.
+
+"I have a garden room, and my son has one too. You shall have them both," he said.
+
+Miss Dale did not know what to make of him. So she put on a blank look when he spoke to her, and then said: "A garden! How very kind a garden is!"
+
+"This is my son," said the old man.
+"""
+    result = run(text)
+    assert by_text(result, "How very kind").speaker == "Miss Dale"
+    from narrate.attribute import _introduces_quote
+
+    found = _introduces_quote("So she put on a blank look when he spoke to her, and then said:")
+    assert found is not None and found.text == "she"
+    # but inside the when-clause, the clause's own subject speaks
+    found = _introduces_quote("She waited until he turned and said:")
+    assert found is not None and found.text == "he"
