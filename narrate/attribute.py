@@ -817,6 +817,8 @@ class _Names:
                 continue
             title, words = split(form)
             target: _Entity | None = None
+            full: _Entity | None = None
+            family = False
             if title is None and len(words) == 1:
                 # A single word: part of a fuller name already seen, most frequent first.
                 word_key = _key(words[0])
@@ -853,6 +855,16 @@ class _Names:
             if target is None:
                 target = _Entity(name=form)
                 self.entities.append(target)
+                if (
+                    family
+                    and full is not None
+                    and _title_gender(title or "") == "male"
+                    and full.name.split()[0] in given_names.FEMALE
+                    and self.by_key.get(_key(words[-1])) is full
+                ):
+                    # "Mr. Temple" beside his daughter "Charlotte Temple": the bare
+                    # surname ("Temple was the youngest son …") is the man's
+                    self.by_key[_key(words[-1])] = target
             if title is not None:
                 titled.setdefault(target, set()).add(title)
                 target.titled = True
@@ -1253,6 +1265,10 @@ _TO_WHOM = re.compile(
     r"[\s,;—–-]*[^.!?\"“”]{0,40}?\b(?:"
     + _VERB
     + rf")\b\s+(?:[a-z]+ly\s+)?to\s+(?P<name>{_NAME_RE})"
+)
+_ADDRESSING = re.compile(
+    r"[\s,;—–-]*[^.!?\"“”]{0,40}?\b(?:addressing|turning to|to)\s+"
+    r"(?P<np>the\s+(?:[a-z]+\s+){0,2}?(?:man|woman|lady|gentleman|boy|girl|fellow|stranger))\b"
 )
 _COMMA_CLOSE = re.compile(r"[,—–-]\s*[\"”’'»]\s*$")
 _OPEN_CLOSE = re.compile(r"[?!…]\s*[\"”’'»]\s*$")
@@ -2219,6 +2235,18 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 # '"Eat your dinner," she said to Lucy': Lucy is spoken to, not speaking
                 to_whom = _TO_WHOM.match(lines[para[pos + 1]].text)
                 listener = names.lookup(to_whom.group("name")) if to_whom else None
+                to_one = _ADDRESSING.match(lines[para[pos + 1]].text)
+                if listener is None and to_one is not None:
+                    # "said he, addressing the old man": the old man on stage listens
+                    head = to_one.group("np").split()[-1].lower()
+                    listener = next(
+                        (
+                            e
+                            for e in reversed(salient)
+                            if e.epithet and e.name.lower().split()[-1] == head
+                        ),
+                        None,
+                    )
                 if listener is not None and listener not in turn.addressed:
                     turn.addressed.append(listener)
                 if found.kind == "pron":

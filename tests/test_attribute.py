@@ -2983,3 +2983,39 @@ Miss Dale did not know what to make of him. So she put on a blank look when he s
     # but inside the when-clause, the clause's own subject speaks
     found = _introduces_quote("She waited until he turned and said:")
     assert found is not None and found.text == "he"
+
+
+def test_a_bare_surname_beside_a_mans_title_and_a_girls_full_name_is_the_mans() -> None:
+    # "Vale was the youngest son …" is Mr. Vale, not his daughter Lottie Vale: she keeps
+    # her own entry and her own sex
+    text = """\
+Vale was the youngest son of a poor squire, and he had married for love. Vale never regretted it, though he was often short of money.
+
+Lottie Vale was his only child. Lottie Vale was fifteen, and she painted fans for the shop in the high street.
+
+"Papa, the rent is due on Friday," said Lottie.
+
+"I know it, my dear," said Mr. Vale. He did not look up from his book.
+"""
+    result = run(text)
+    lottie = next(c for c in result.characters if "Lottie" in (c.name, *c.aliases))
+    assert lottie.gender == "female" and "Vale" not in (lottie.name, *lottie.aliases)
+    father = next(c for c in result.characters if c.name == "Mr. Vale")
+    assert "Vale" in father.aliases and father.gender == "male"
+
+
+def test_said_he_addressing_the_old_man_is_not_the_old_mans() -> None:
+    text = """\
+It was the first time that Tom Reed had climbed those stairs. Young Tom Reed had never been in so poor a room, and he stood by the door.
+
+In the one chair sat an old man in a faded coat, a book open on his knee. He rose when they came in.
+
+"You find me in a poor place, sir," said the old man. "But we must fit ourselves to our station."
+
+Tom Reed looked at the girl by the window. "It is a sad place for her," he murmured to himself.
+
+"My friend told me I might be of use to you," said he, addressing the old man, "if you would let me."
+"""
+    result = run(text)
+    assert by_text(result, "You find me").speaker == by_text(result, "But we must").speaker
+    assert by_text(result, "My friend told me").speaker == "Tom Reed"
