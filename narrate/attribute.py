@@ -1227,6 +1227,10 @@ _REPLY_OF = re.compile(
 
 
 def _tag_after(text: str, quote: str = "") -> _Subject | None:
+    if _ENDS_SENTENCE.search(quote) and _ANSWERED_THAT.match(text):
+        # '"Do you know what day it is?" I answered that it was the fourth of May.':
+        # the answer told in narration is to the quote, not its tag
+        return None
     heard = _HEARD.match(text)
     if heard is not None and heard.group("pron"):
         return _Subject("pron", "he" if heard.group("pron") == "him" else "she")
@@ -1251,7 +1255,7 @@ def _tag_after(text: str, quote: str = "") -> _Subject | None:
     m = _SUBJECT_FIRST.match(text)
     if m is None and (
         _COMMA_CLOSE.search(quote)
-        or (_OPEN_CLOSE.search(quote) and re.match(r"\s*(?:he|she|I|they|we)\s", text))
+        or (_OPEN_CLOSE.search(quote) and re.match(r"\s*(?:he|she|they|we)\s", text))
     ):
         # '"Sakura…" he stopped', '"…?" he gently prodded': a lower-case pronoun
         # after the quote continues its sentence, so it is the speaker.
@@ -1261,6 +1265,10 @@ def _tag_after(text: str, quote: str = "") -> _Subject | None:
     return _subject(m) if m is not None else None
 
 
+_ENDS_SENTENCE = re.compile(r"[.?!][_*]*\s*[\"”’'»]\s*$")
+_ANSWERED_THAT = re.compile(
+    r"\s*(?:I|[Hh]e|[Ss]he|[A-Z][\w'’-]+)\s+(?:[a-z]+ly\s+)?(?:answered|replied|responded)\s+that\b"
+)
 _TO_WHOM = re.compile(
     r"[\s,;—–-]*[^.!?\"“”]{0,40}?\b(?:"
     + _VERB
@@ -1298,6 +1306,9 @@ _INTRO_END = re.compile(r"(?:[:,]|[,:]?\s*(?:--|[—–-]))\s*$")
 _SENTENCE_ADVERBS = _words(
     "Then And But So Finally Suddenly Presently Therefore Thus Hence Again Now Still At last "
     "length soon Pretty Soon Instead Here There Meanwhile"
+)
+_PARENTHETICAL = re.compile(
+    r"(?:I|we)\s+(?:suppose|think|believe|fancy|fear|imagine|presume|dare\s+say|am\s+sure)\s*[,—–-]"
 )
 # Words opening a clause that leans on another: "when he spoke to her, and then said:"
 _SUBORDINATOR = r"(?:when|as|while|till|until)"
@@ -1380,7 +1391,9 @@ def _introduces_quote(text: str) -> _Subject | None:
     bare_end = False  # the last clause is ", and then said:", with no subject
     for start in _CLAUSE_START.finditer(sentence):
         # ", and Mrs. Hilbery deftly joined": the comma took the place of the "and"
-        rest = re.sub(r"^(?:and|but|then|so)\s+", "", sentence[start.end() :])
+        rest = re.sub(r"^(?:and|but|then|so|for|yet)\s+", "", sentence[start.end() :])
+        if _PARENTHETICAL.match(rest):
+            continue  # "She saw, I suppose, the doubt in my face": an aside, no clause
         bare_end = bare_end or bool(re.match(r",\s+and\s", sentence[start.start() :]))
         while True:
             words = rest.split(None, 1)
@@ -1853,6 +1866,23 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         entity.forms[name] += 1
         return entity
 
+    def introduction_of(line: Line) -> tuple[_Subject | None, list[_Entity]]:
+        """Who a paragraph's last narration line hands the next quote to, and the
+        people it names after a pronoun subject (listeners, not the speaker)."""
+        introduced = _introduces_quote(line.text)
+        if introduced is None or introduced.kind != "pron":
+            return introduced, []
+        # "He beckoned Kronborg into the living-room and said sternly:": a name in
+        # the pronoun's own sentence is not who the pronoun means
+        stops = [m.end() for m in _SENTENCE_STOP.finditer(line.text)]
+        intro_from = line.start + (stops[-1] if stops else 0)
+        # only after the pronoun: in "Tom came in, and he said:" Tom is the "he"
+        pronoun_at = re.compile(rf"\b{re.escape(introduced.text)}\b").search(
+            text, intro_from, line.end
+        )
+        intro_from = pronoun_at.end() if pronoun_at else line.end
+        return introduced, [e for _, _, e in names.in_range(intro_from, line.end) if e.person]
+
     chapter_starts = {chapter.index: chapter.start for chapter in work.chapters}
 
     def unnamed(gender: Gender, scene: tuple[int, int] | None, at: int) -> _Entity:
@@ -2003,22 +2033,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                                 break
         if not dialogue:
             carried_lead, lead_at = None, -1  # only the paragraph just before a quote counts
-            introduced_by = _introduces_quote(lines[para[-1]].text)
-            introduced_objects = []
-            if introduced_by is not None and introduced_by.kind == "pron":
-                # "He beckoned Kronborg into the living-room and said sternly:": a name in
-                # the pronoun's own sentence is not who the pronoun means
-                intro_line = lines[para[-1]]
-                stops = [m.end() for m in _SENTENCE_STOP.finditer(intro_line.text)]
-                intro_from = intro_line.start + (stops[-1] if stops else 0)
-                # only after the pronoun: in "Tom came in, and he said:" Tom is the "he"
-                pronoun_at = re.compile(rf"\b{re.escape(introduced_by.text)}\b").search(
-                    text, intro_from, intro_line.end
-                )
-                intro_from = pronoun_at.end() if pronoun_at else intro_line.end
-                introduced_objects = [
-                    e for _, _, e in names.in_range(intro_from, intro_line.end) if e.person
-                ]
+            introduced_by, introduced_objects = introduction_of(lines[para[-1]])
             for s, entity in narration_mentions:
                 if not _is_subject(text, s):
                     mention(entity, s)
@@ -2348,6 +2363,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             provisional = turn.speaker
         turns.append(turn)
         introduced_by = None
+        if lines[para[-1]].kind == "narration" and lines[para[-1]].text.rstrip().endswith(":"):
+            # '"Oh, yes! I know that!" On my saying that I did not understand, she went
+            # on: ¶ "It is the eve …"': a colon after the talk hands the floor on too
+            introduced_by, introduced_objects = introduction_of(lines[para[-1]])
         last_quote = lines[dialogue[-1]].end
         for s, entity in narration_mentions:
             if s >= first_quote and entity.person and _is_subject(text, s):

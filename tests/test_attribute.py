@@ -3019,3 +3019,25 @@ Tom Reed looked at the girl by the window. "It is a sad place for her," he murmu
     result = run(text)
     assert by_text(result, "You find me").speaker == by_text(result, "But we must").speaker
     assert by_text(result, "My friend told me").speaker == "Tom Reed"
+
+
+def test_a_reply_told_in_narration_and_a_colon_after_talk_hand_the_floor_right() -> None:
+    # First person. "I answered that …" after her question is my reply, not its tag;
+    # "On my saying …, she went on:" at the end of a paragraph with a quote hands her
+    # the next paragraph; "She looked, I suppose, …, and said," is hers.
+    text = """\
+Just before I left, the landlady came up to my room and said in a low voice:
+
+"Must you go tonight? Oh, young sir, must you?" She was so upset that I hardly knew what to say. When I told her that my business could not wait, she asked again:
+
+"Do you know what night it is?" I answered that it was the last night of April. She shook her head as she said again:
+
+"Yes, yes! I know that! But do you know what night it is?" On my saying that I did not follow her, she went on:
+
+"It is the night the hill-folk walk. Do you not know where the road goes?" I tried to comfort her, but it was no good. She looked, I suppose, at the worry in my face, and pressed a charm into my hand, and said, "For your sister's sake," and went out of the room.
+"""
+    result = run(text)
+    landlady = by_text(result, "Must you go tonight").speaker
+    assert landlady is not None and landlady != "Narrator"
+    for snippet in ("Do you know what night", "Yes, yes!", "the hill-folk walk", "sister's sake"):
+        assert by_text(result, snippet).speaker == landlady, snippet
