@@ -1265,6 +1265,7 @@ def _tag_after(text: str, quote: str = "") -> _Subject | None:
     return _subject(m) if m is not None else None
 
 
+_CUT_OFF = re.compile(r"(?:—|--|–)\s*[\"”’'»]\s*$")  # '"The first vacant room--"'
 _ENDS_SENTENCE = re.compile(r"[.?!][_*]*\s*[\"”’'»]\s*$")
 _ANSWERED_THAT = re.compile(
     r"\s*(?:I|[Hh]e|[Ss]he|[A-Z][\w'’-]+)\s+(?:[a-z]+ly\s+)?(?:answered|replied|responded)\s+that\b"
@@ -2425,6 +2426,19 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 before = [turn.own[j] for j in turn.lines if j < i and j in turn.own]
                 after = [turn.own[j] for j in turn.lines if j > i and j in turn.own]
                 who = before[-1] if before else after[0]
+                if (
+                    not before
+                    and i + 1 in turn.own
+                    and _CUT_OFF.search(lines[i].text)
+                    and turn.lead is not None
+                    and turn.lead is not who
+                    and turn.lead not in turn.addressed
+                ):
+                    # 'Lucy felt that she had been selfish. "… The first vacant room
+                    # in the front--" "You must have it," said Miss Bartlett': cut off
+                    # by the tagged speaker, the one acting before it was talking
+                    decisions[i] = _Decision(turn.lead, 0.6, "beat")
+                    continue
                 called = _vocatives(lines[i].text, names)
                 parent = _address_gender(lines[i].text, parents_only=True)
                 if parent is not None:

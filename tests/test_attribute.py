@@ -3041,3 +3041,16 @@ Just before I left, the landlady came up to my room and said in a low voice:
     assert landlady is not None and landlady != "Narrator"
     for snippet in ("Do you know what night", "Yes, yes!", "the hill-folk walk", "sister's sake"):
         assert by_text(result, snippet).speaker == landlady, snippet
+
+
+def test_a_quote_cut_off_by_a_tagged_speaker_is_the_one_acting_before_it() -> None:
+    text = """\
+Nell Brook and her aunt Miss Carrow had the two rooms at the back. Miss Carrow was kind, and she was very tired.
+
+"Any corner does for me," Miss Carrow went on; "but it does seem hard that you should have no view."
+
+Nell felt that she had been selfish. "Aunt, you mustn't spoil me. Of course you must look over the river too. The first room that comes free at the front--" "You must have it," said Miss Carrow.
+"""
+    result = run(text)
+    assert by_text(result, "spoil me").speaker == "Nell Brook"
+    assert by_text(result, "You must have it").speaker == "Miss Carrow"
