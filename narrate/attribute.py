@@ -2813,7 +2813,12 @@ _SILENT = re.compile(
     r"\b(?:said nothing|made no (?:answer|reply)|(?:did not|didn['’]t|does not|doesn['’]t) "
     r"(?:answer|reply|respond|speak)|(?:was|is|remained|kept) silent|to sleep|into sleep|asleep|dozed off)\b"
 )
-_NO_ANSWER = re.compile(r"(?i)\bno (?:answer|reply|response)\b")  # "TOM!" ¶ No answer.
+# "TOM!" ¶ No answer. ¶ "TOM!"; "… had her pinned in their locker!" ¶ It didn't ring
+# a bell. ¶ "Seriously, she was …": the listener gave nothing back, the talker goes on
+_NO_ANSWER = re.compile(
+    r"(?i)\bno (?:answer|reply|response)\b|\b(?:didn['’]t|did not) ring a bell\b"
+    r"|\brang no bells?\b|\bmeant nothing to (?:him|her|me)\b|\bdrew a blank\b"
+)
 _COUNTERFACTUAL = re.compile(
     r"\b(?:would|could|might|should)(?:['’]ve|\s+have|\s+not\s+have|n['’]t\s+have)\b"
 )
@@ -3585,6 +3590,7 @@ SEQUENCE_STATES = 6  # people considered per conversation, most involved first
 SAME_AGAIN = -2.5  # the next paragraph is the same speaker, nothing between
 SAME_AFTER_NARRATION = -0.4  # ... with narration between
 CONTINUES = 2.0  # "he added", "she went on" after the same person's quote
+GOES_ON = 1.0  # the same person again after narration saying nobody answered
 THIRD_VOICE = -2.0  # someone other than the last two speaks
 THIRD_AFTER_NARRATION = -0.5
 AFTER_REPEAT = -1.0  # anyone but the speaker after someone spoke twice running
@@ -3751,6 +3757,8 @@ def _decide_sequence(
         gap = conversation[k].gap
         if c == b and conversation[k].continues:
             return CONTINUES
+        if c == b and conversation[k].unanswered:
+            return GOES_ON  # '"TOM!" ¶ No answer. ¶ "TOM!"': nobody took the floor
         if c == b:
             return SAME_AGAIN if gap == 0 and conversation[k].opens else SAME_AFTER_NARRATION
         if a < 0 or c == a or states[a].group:

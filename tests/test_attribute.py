@@ -3054,3 +3054,37 @@ Nell felt that she had been selfish. "Aunt, you mustn't spoil me. Of course you 
     result = run(text)
     assert by_text(result, "spoil me").speaker == "Nell Brook"
     assert by_text(result, "You must have it").speaker == "Miss Carrow"
+
+
+def test_after_narration_saying_nobody_answered_the_talker_goes_on() -> None:
+    # "… had her picture on the wall!" ¶ It didn't ring a bell. ¶ "Honestly, …": the
+    # listener gave nothing back, so the one talking goes on
+    text = """\
+Brandt and Orrin sat on the back step of the barracks with their boots off. Brandt liked to talk, and Orrin liked to let him.
+
+"She sang at the harbour fair every summer," said Brandt. "Wren Adler, the singer who vanished? Half the squad had her picture on the wall!"
+
+It didn't ring a bell.
+
+"Honestly, she was lovely, and always so kind to the little ones at the fair. A real angel. Sang like one too--"
+
+Orrin thought of the woman asleep on his sofa with mud on her boots, and shook his head.
+
+"That's not her," Orrin said.
+"""
+    result = run(text)
+    assert by_text(result, "Honestly, she was lovely").speaker == "Brandt"
+    # the classic: a call, no answer, the same call again
+    text = """\
+Aunt Hesper stood in the yard with her hands on her hips. Her nephew Kit had not come home for supper, and she was cross with him.
+
+"Supper is on the table!" called Aunt Hesper.
+
+No answer.
+
+"Supper is getting cold, I said!"
+
+"Coming, aunt," said Kit, climbing down from the apple tree.
+"""
+    result = run(text)
+    assert by_text(result, "getting cold").speaker == "Aunt Hesper"
