@@ -2287,7 +2287,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             turn.pronoun
             and lead_subject is not None
             and not lead_subject.known
-            and lines[dialogue[0]].start > p_start  # the name leads the quote's paragraph
+            # the name leads the quote's paragraph, or acts just before it and nothing
+            # has settled its sex ("Moze returned. ¶ '…,' he said")
+            and (
+                lines[dialogue[0]].start > p_start
+                or (lead_subject.gender == "unknown" and not lead_subject.narrator)
+            )
             and not lead_subject.gender_votes[_OPPOSITE[next(iter(turn.pronoun.values()))]]
         ):
             # "Holmes rose. 'Quite so,' he said.": the pronoun agrees with the name.

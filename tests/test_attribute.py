@@ -3088,3 +3088,25 @@ No answer.
 """
     result = run(text)
     assert by_text(result, "getting cold").speaker == "Aunt Hesper"
+
+
+def test_a_name_of_unsettled_sex_acting_before_a_he_tag_is_its_he() -> None:
+    # "At that moment Quill returned. ¶ '…,' he said": the "he" settles Quill's sex, so
+    # the tag is Quill's and not the last man talking
+    text = """\
+Ansel Brand and his riders sat round the fire in the cabin. Brand had sent Quill out to watch the trail an hour before, and the others were restless.
+
+"We'll winter in the south," said Brand, gruffly. "Quill can tell us if the pass is clear."
+
+"Suits me," said Ansel Brand's brother Hollis.
+
+At that moment Quill returned.
+
+"Boss, I heard a horse on the trail below," he said.
+
+Brand rose and stood at the door, listening.
+"""
+    result = run(text)
+    assert by_text(result, "I heard a horse").speaker == "Quill"
+    quill = next(c for c in result.characters if c.name == "Quill")
+    assert quill.gender == "male"
