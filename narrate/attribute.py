@@ -2532,8 +2532,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         if name in seen:
             continue
         seen.add(name)
+        # most used first, ties by the form itself: a set's order changes from run to
+        # run (string hashing), and the cast file and `narrate cast` must not
         aliases = tuple(
-            sorted({f for f in entity.forms if f and f != name}, key=lambda f: -entity.forms[f])
+            sorted(
+                {f for f in entity.forms if f and f != name}, key=lambda f: (-entity.forms[f], f)
+            )
         )
         characters.append(
             Character(
