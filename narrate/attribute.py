@@ -1710,6 +1710,14 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
             return pool[1]
         return pool[0]
 
+    def described_on_stage(head: str) -> _Entity | None:
+        """The latest person on stage known by a description ending in this noun:
+        "the man" after "a white man came up the trail"."""
+        return next(
+            (e for e in reversed(salient) if e.epithet and e.name.lower().split()[-1] == head),
+            None,
+        )
+
     def epithet(name: str) -> _Entity | None:
         words = name.split()
         capitalised = [w for w in words[1:] if w[:1].isupper() and w not in NOT_NAMES]
@@ -1832,10 +1840,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 return recent[0]
         if entity is None and not name.lower().startswith(("a ", "an ", "another")):
             # "the man" after "a white man": the same person when the head matches.
-            for candidate in reversed(salient):
-                if candidate.epithet and candidate.name.lower().split()[-1] == head:
-                    entity = candidate
-                    break
+            entity = described_on_stage(head)
         if entity is None and intro is not None:
             owner = _relative_owner(text, scene_start, para_start, head)
             if owner is not None:
@@ -2024,14 +2029,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                         if introduced is not None:
                             touch(introduced)
                     else:
-                        head = phrase.split()[-1].lower()
-                        for candidate in reversed(salient):
-                            if candidate.epithet and candidate.name.lower().split()[-1] == head:
-                                touch(candidate)
-                                s = lines[i].start + m.start()
-                                if _EPITHET_ACTS.match(text, lines[i].start + m.end()):
-                                    epithet_actor = (s, candidate)
-                                break
+                        candidate = described_on_stage(phrase.split()[-1].lower())
+                        if candidate is not None:
+                            touch(candidate)
+                            s = lines[i].start + m.start()
+                            if _EPITHET_ACTS.match(text, lines[i].start + m.end()):
+                                epithet_actor = (s, candidate)
         if not dialogue:
             carried_lead, lead_at = None, -1  # only the paragraph just before a quote counts
             introduced_by, introduced_objects = introduction_of(lines[para[-1]])
@@ -2254,15 +2257,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 to_one = _ADDRESSING.match(lines[para[pos + 1]].text)
                 if listener is None and to_one is not None:
                     # "said he, addressing the old man": the old man on stage listens
-                    head = to_one.group("np").split()[-1].lower()
-                    listener = next(
-                        (
-                            e
-                            for e in reversed(salient)
-                            if e.epithet and e.name.lower().split()[-1] == head
-                        ),
-                        None,
-                    )
+                    listener = described_on_stage(to_one.group("np").split()[-1].lower())
                 if listener is not None and listener not in turn.addressed:
                     turn.addressed.append(listener)
                 if found.kind == "pron":
@@ -2668,7 +2663,10 @@ def _introduction(text: str, start: int, end: int, head: str) -> str | None:
     return found
 
 
-_RELATIVE_OWNER = r"(?P<owner>the\s+[a-z]+|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?),\s+who\s+(?:was|is|had\s+been)\s+an?\s+(?:[\w'’-]+\s+){0,3}?"
+_RELATIVE_OWNER = (
+    r"(?P<owner>the\s+[a-z]+|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?),"
+    r"\s+who\s+(?:was|is|had\s+been)\s+an?\s+(?:[\w'’-]+\s+){0,3}?"
+)
 
 
 def _relative_owner(text: str, start: int, end: int, head: str) -> str | None:
