@@ -1890,6 +1890,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         return introduced, [e for _, _, e in names.in_range(intro_from, line.end) if e.person]
 
     chapter_starts = {chapter.index: chapter.start for chapter in work.chapters}
+    quote_spans = [(line.start, line.end) for line in lines if line.kind == "dialogue"]
+    quote_starts = [start for start, _ in quote_spans]
+
+    def quoted(at: int) -> bool:
+        k = bisect_right(quote_starts, at) - 1
+        return k >= 0 and quote_spans[k][0] <= at < quote_spans[k][1]
 
     def unnamed(gender: Gender, scene: tuple[int, int] | None, at: int) -> _Entity:
         """ "she said" with no woman on stage: someone not named yet, called by the phrase
@@ -1900,6 +1906,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         if entity is None:
             lo = chapter_starts.get(scene[0], 0) if scene else 0
             intro = _gendered_introduction(text, max(lo, at - 6000), at, gender)
+            possessed = _possessed_subject(text, max(lo, at - 6000), at, gender, quoted)
+            if possessed is not None and not (
+                _gendered_introduction(text, possessed[0], at, gender)
+                or _described_subject(text, possessed[0], at, gender)
+            ):
+                intro = possessed[1]  # "my mother whinnied to me … and then she said:"
             if intro is None:
                 # "The old lady pulled her spectacles down …": the description is the
                 # name she has until the narration gives her one
@@ -2479,6 +2491,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     renames = _self_introductions(lines, decisions, names)
     for old_entity, new_entity in _described_as(lines, decisions, names).items():
         renames.setdefault(old_entity, new_entity)
+    for old_entity, new_entity in _named_in_narration(text, lines, decisions, names).items():
+        renames.setdefault(old_entity, new_entity)
     if narrator is not None and not narrator.known and narrator not in renames:
         named = _narrator_name(narrator, spoken, calls_narrator)
         if named is not None:
@@ -2752,6 +2766,26 @@ def _described_subject(text: str, start: int, end: int, gender: Gender) -> str |
     return found
 
 
+def _possessed_subject(
+    text: str, start: int, end: int, gender: Gender, quoted: Callable[[int], bool]
+) -> tuple[int, str] | None:
+    """The last "my mother", "our master" that acts in text[start:end] ("my mother whinnied
+    to me", "Our master was a good, kind man"): someone the narrator knows by what they are
+    to them, who may be the only one of that sex there."""
+    found = None
+    for m in _POSSESSED_SUBJECT.finditer(text, start, end):
+        if EPITHET_GENDER.get(m.group("head")) != gender:
+            continue
+        if m.group("verb") in _NP_STOP - {"had", "was", "would"} or quoted(m.start()):
+            continue  # '"My father was a sailor," she said' speaks of him; he is not here
+        found = (m.start(), f"{m.group('det').lower()} {m.group('head')}")
+    return found
+
+
+_POSSESSED_SUBJECT = re.compile(
+    r"(?<![\w'’])(?P<det>[Mm]y|[Oo]ur)\s+(?P<head>[a-z]+)\s+(?P<verb>[a-z]+)\b"
+)
+
 _GENERIC_HEADS = _words("child infant youngster figure person")
 _SEEN_VOICE_HEADS = _words("man woman stranger speaker")
 
@@ -3014,15 +3048,8 @@ def _self_introductions(
             if greeted is not None:
                 renames[who] = greeted
             continue
-        found = " ".join(_clean(m.group("name")).split())
-        named = names.lookup(found)
-        titled = found.split()[0] in TITLES and len(found.split()) > 1
-        # "I am Sorry" names no one; "Mr. Pryce, your new lodger" does
-        if named is None and found.split()[titled] not in NOT_NAMES:
-            named = _Entity(name=found)
-            named.forms[found] += 1
-            names.entities.append(named)
-        if named is not None and named is not who and not named.narrator:
+        named = _named_entity(m.group("name"), names)
+        if named is not None and named is not who:
             renames[who] = named
     return renames
 
@@ -3156,6 +3183,87 @@ def _described_as(
             continue
         out[who] = person
     return out
+
+
+# "Her name was Duchess", "His Christian name was Gabriel": the narration naming someone
+# it has only described. "The officer, whose name was Blakeney": the same, after the noun.
+_NAMED_AS = re.compile(
+    r"\b(?P<pron>[Hh]er|[Hh]is)\s+(?:real\s+|Christian\s+|first\s+|proper\s+)?name\s+was\s+"
+    r"[\"“‘]?(?P<name>" + _NAME_RE + r")"
+)
+_WHOSE_NAME = re.compile(
+    r"\b[Tt]he\s+(?:[a-z][\w'’-]*\s+){0,2}?(?P<head>[a-z][\w'’-]*),\s+whose\s+name\s+was\s+"
+    r"[\"“‘]?(?P<name>" + _NAME_RE + r")"
+)
+NAMED_AS_REACH = 400  # characters before "Her name was" in which she must be mentioned
+
+
+def _named_in_narration(
+    text: str, lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names
+) -> dict[_Entity, _Entity]:
+    """A described speaker ("my mother", "a young officer") whom the narration then names:
+    "I knew she was a wise old horse … Her name was Duchess"."""
+    speakers = {
+        d.speaker
+        for d in decisions.values()
+        if d.speaker is not None
+        and d.speaker.epithet
+        and not d.speaker.narrator
+        and not d.speaker.group
+    }
+    if not speakers:
+        return {}
+    out: dict[_Entity, _Entity | None] = {}
+    for line in lines:
+        if line.kind != "narration":
+            continue
+        for m in _NAMED_AS.finditer(line.text):
+            gender: Gender = "female" if m.group("pron").lower() == "her" else "male"
+            at = line.start + m.start()
+            lo = max(0, at - NAMED_AS_REACH)
+            before = text[lo:at].lower()
+            mentioned = {
+                e: max(before.rfind(f.lower()) for f in e.forms)
+                for e in speakers
+                if e.gender == gender
+                and any(re.search(rf"\b{re.escape(f.lower())}\b", before) for f in e.forms)
+            }
+            if len(mentioned) != 1 or any(
+                e.person and not e.narrator and e.gender == gender
+                for _, _, e in names.in_range(lo, at)
+            ):
+                continue
+            ((who, since),) = mentioned.items()
+            between = text[lo + since : at]
+            pronouns = {"she", "her"} if gender == "female" else {"he", "him", "his"}
+            if (
+                # "I knew she was a wise old horse …": she is still the one talked of
+                not pronouns & set(re.findall(r"[a-z]+", between.lower()))
+                # "My aunt sat by the fire. A girl came in. Her name was Hetty"
+                or _gendered_introduction(text, lo + since, at, gender)
+                or _described_subject(text, lo + since, at, gender)
+            ):
+                continue
+            out.setdefault(who, _named_entity(m.group("name"), names))
+        for m in _WHOSE_NAME.finditer(line.text):
+            head = m.group("head").lower()
+            fitting = [e for e in speakers if e.name.lower().split()[-1] == head]
+            if len(fitting) == 1:
+                out.setdefault(fitting[0], _named_entity(m.group("name"), names))
+    return {old: new for old, new in out.items() if new is not None and new is not old}
+
+
+def _named_entity(found: str, names: _Names) -> _Entity | None:
+    """The person a name given in the text stands for, made up when nobody has it yet."""
+    found = " ".join(_clean(found).split())
+    named = names.lookup(found)
+    titled = found.split()[0] in TITLES and len(found.split()) > 1
+    # "I am Sorry" names no one; "Mr. Pryce, your new lodger" does
+    if named is None and found.split()[titled] not in NOT_NAMES:
+        named = _Entity(name=found)
+        named.forms[found] += 1
+        names.entities.append(named)
+    return None if named is not None and named.narrator else named
 
 
 def _same_paragraph(a: Line, b: Line) -> bool:

@@ -3110,3 +3110,62 @@ Brand rose and stood at the door, listening.
     assert by_text(result, "I heard a horse").speaker == "Quill"
     quill = next(c for c in result.characters if c.name == "Quill")
     assert quill.gender == "male"
+
+
+def test_the_narration_naming_a_described_speaker_names_their_lines() -> None:
+    # "my aunt … she said:" before any woman is named is my aunt; "Her name was Odile" then
+    # names her, and "The clerk, whose name was Pettifer" names the clerk who spoke
+    text = """\
+I was nine that winter, and the house by the mill was very cold. One evening my aunt put down her mending and looked at me over her spectacles, and then she said:
+
+"You will go to the town tomorrow and bring back the medicine."
+
+I never forgot that evening; I knew she was a hard woman, but a fair one. Her name was Odile, and the miller's wife was afraid of her.
+
+In the town the shop was shut, so I knocked at the side door.
+
+"We are closed," said a young clerk, opening it an inch. "Come back on Monday."
+
+"It is for my aunt," I said.
+
+The clerk, whose name was Pettifer, let me in and found the bottle on a high shelf.
+"""
+    result = run(text)
+    assert by_text(result, "bring back the medicine").speaker == "Odile"
+    assert by_text(result, "We are closed").speaker == "Pettifer"
+    assert by_text(result, "It is for my aunt").speaker == "Narrator"
+    odile = next(c for c in result.characters if c.name == "Odile")
+    assert odile.gender == "female"
+    # someone else's name does not pass to the described speaker
+    text = """\
+My aunt sat by the fire with her knitting. A girl came in with the milk. Her name was Hetty, and she lived at the next farm.
+
+"Put it on the table," said my aunt.
+
+"We'll walk to church on Sunday," said my uncle.
+
+We passed the churchyard on the way, where my uncle's old friend lay buried. His name was Corbin, and the stone was green with moss.
+"""
+    result = run(text)
+    assert by_text(result, "Put it on the table").speaker == "my aunt"
+    assert by_text(result, "walk to church").speaker == "my uncle"
+    # the one last brought in speaks, not the relative mentioned before her
+    text = """\
+My mother had gone to the market for the day. At noon a tall woman knocked at the door, and then she said:
+
+"Is this the Ferrier house?"
+"""
+    result = run(text)
+    assert by_text(result, "Ferrier house").speaker == "a tall woman"
+
+
+def test_a_relative_spoken_of_in_a_quote_is_not_the_unnamed_speaker() -> None:
+    text = """\
+Lena Farrow stood behind the counter of the inn, stacking cups. She did not look up when we came in.
+
+"My father was a ferryman on this river," said Lena. "And his father before him."
+
+"Then he must have known every current," he said from the corner.
+"""
+    result = run(text)
+    assert by_text(result, "every current").speaker != "my father"
