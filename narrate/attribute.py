@@ -1704,6 +1704,12 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 text, last, para_start, gender
             ):
                 return unnamed(gender, context, para_start)
+        if pool[0] in weak:
+            # "… her faith in Madame Roux, and she had been told …": the woman the
+            # narration only names in passing is not who "she" has been all along
+            strong = [e for e in pool if e not in weak]
+            if strong:
+                return strong[0]
         if len(pool) > 1 and pool[0] is prev_speaker and pool[1] not in weak and gap == 0:
             # Two people of one gender talking: a new paragraph's "he said" is
             # rarely the one who spoke last (unless narration came between).
@@ -2035,8 +2041,13 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                         continue  # "claiming him as a fellow countryman": a role, not someone new
                     phrase = m.group(0)
                     if phrase.split()[0].lower() in {"a", "an"}:
-                        if _GENERIC_MODAL.match(lines[i].text, m.end()):
-                            continue  # "A woman should some day write …": anyone, not someone
+                        if _GENERIC_MODAL.match(lines[i].text, m.end()) or (
+                            _GENERIC_WHEN.search(lines[i].text, 0, m.start())
+                            and _PRESENT_ACT.match(lines[i].text, m.end())
+                        ):
+                            # "A woman should some day write …", "When a girl leaves her
+                            # home at eighteen, she …": anyone, not someone
+                            continue
                         introduced = epithets.get(_epithet_key(phrase)) or epithet(phrase)
                         if introduced is not None:
                             touch(introduced)
@@ -2654,6 +2665,8 @@ _LEAVES = re.compile(
     r"departed|retired (?:to|for)|was (?:assisted|helped|carried|led) (?:to|out|up|from))\b"
 )
 _ROLE_AS = re.compile(r"\b(?:as|like)\s+$")
+_GENERIC_WHEN = re.compile(r"\b(?:[Ww]hen|[Ii]f|[Ww]henever|[Uu]nless)\s+$")
+_PRESENT_ACT = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+[^s\W]s\b")
 _GENERIC_MODAL = re.compile(r"\s+(?:should|must|ought|can|cannot|may|might|will|would)\b")
 _PERSON_NP = re.compile(
     r"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
@@ -2735,6 +2748,10 @@ def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> s
             continue
         if any(w.lower() in _NP_STOP for w in words[1:-1]):
             continue
+        if _GENERIC_WHEN.search(text, max(0, m.start() - 12), m.start()) and _PRESENT_ACT.match(
+            text, m.end()
+        ):
+            continue  # "When a girl leaves her home at sixteen": any girl
         found = " ".join(words)
     if found is not None and found.split()[0] == "A":
         found = "a " + found.split(" ", 1)[1]

@@ -3169,3 +3169,31 @@ Lena Farrow stood behind the counter of the inn, stacking cups. She did not look
 """
     result = run(text)
     assert by_text(result, "every current").speaker != "my father"
+
+
+def test_she_is_not_the_woman_only_named_in_passing() -> None:
+    text = """\
+Mrs. Dallow was the widow of a brewer, and she had a great deal of money and very little to do.
+
+At various times she had been devoted to spiritualism, to cold baths and to the opinions of Madame Roux, and she had been told by all three that she was delicate. She was quite sure of it now.
+
+"Ah, Doctor," she would sigh, "you cannot know how I suffer."
+"""
+    result = run(text)
+    assert by_text(result, "how I suffer").speaker == "Mrs. Dallow"
+
+
+def test_a_girl_in_a_general_statement_is_nobody_on_stage() -> None:
+    # "When a girl leaves her home at sixteen, she …" speaks of any girl: she does not
+    # become someone in the scene whom the next "she" could mean
+    text = """\
+The evening coach set down Martha Pyle at Hollin Cross with a carpet-bag and four shillings in her purse. When a girl leaves her home at sixteen, she either finds a friend or finds trouble. She set down her bag and looked at the lamps of the square.
+
+"First time in the town?" said a voice at her elbow.
+
+"Is it so plain?" she answered.
+
+Martha shook her head and laughed, and she turned to see who had spoken.
+"""
+    result = run(text)
+    assert by_text(result, "Is it so plain").speaker == "Martha Pyle"
