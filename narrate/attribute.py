@@ -151,7 +151,8 @@ _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 # word and the next paragraph's first ("Son of Beatrice" / "Amory Blaine") are no name.
 _GAP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"
 _CAP_RUN = re.compile(
-    r"(?<![\w'’-])(?:(?P<title>(?:Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Rev|Mme|Mlle)\.?|Miss|Sir|Lady|Lord|"
+    # "Connecticut--Mr. Waymarsh": a dash, unlike a hyphen, does not join words
+    r"(?<![\w'’])(?<!\w-)(?:(?P<title>(?:Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Rev|Mme|Mlle)\.?|Miss|Sir|Lady|Lord|"
     r"Madam|Madame|Mister|Doctor|Professor|Captain|Colonel|Major|General|Aunt|Uncle|King|Queen|"
     r"Prince|Princess|Father|Mother|Brother|Sister|Master|Mistress|Judge|Reverend|Monsieur|"
     r"Lieutenant|Sergeant|Corporal|Inspector|Constable|Detective|Admiral|Commander|Parson)"

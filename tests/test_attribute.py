@@ -3197,3 +3197,18 @@ Martha shook her head and laughed, and she turned to see who had spoken.
 """
     result = run(text)
     assert by_text(result, "Is it so plain").speaker == "Martha Pyle"
+
+
+def test_a_title_after_a_dash_is_read_with_its_name() -> None:
+    # "Connecticut--Mr. Waymarsh": a double hyphen is a dash, not a hyphenated word, so
+    # the title belongs to the name (the name alone would look like a sentence's start)
+    from narrate.attribute import _Names
+
+    text = (
+        "She asked if it were a question of Mr. Pell of Harwich Port--Mr.\n"
+        "Pell the lawyer, and he said it was.\n"
+    )
+    work = make_work(text)
+    mentions = [work.text[s:e] for s, e, _ in _Names(work, ()).mentions]
+    assert mentions.count("Mr. Pell") == 1 and "Mr.\nPell" in mentions
+    assert "Pell" not in mentions
