@@ -492,7 +492,8 @@ def _title_gender(title: str) -> Gender | None:
 
 def _clean(form: str) -> str:
     form = _POSSESSIVE.sub("", form.strip())
-    return _HONORIFIC.sub("", form)
+    # "Mr.\nWoodhouse" in hard-wrapped text is the same name as "Mr. Woodhouse"
+    return " ".join(_HONORIFIC.sub("", form).split())
 
 
 def _key(form: str) -> str:
@@ -1726,6 +1727,7 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         )
 
     def epithet(name: str) -> _Entity | None:
+        name = " ".join(name.split())  # "a pauper old\nwoman": a line break in wrapped text
         words = name.split()
         capitalised = [w for w in words[1:] if w[:1].isupper() and w not in NOT_NAMES]
         if capitalised and words[1][:1].islower():
@@ -2687,7 +2689,7 @@ def _introduction(text: str, start: int, end: int, head: str) -> str | None:
     for m in pattern.finditer(text, max(start, end - 6000), end):
         words = m.group(0).replace(",", "").split()
         if not any(w.lower() in _NP_STOP for w in words[1:-1]):
-            found = m.group(0)
+            found = " ".join(m.group(0).split())  # wrapped text: "a\nsolitary man"
     return found
 
 

@@ -3212,3 +3212,25 @@ def test_a_title_after_a_dash_is_read_with_its_name() -> None:
     mentions = [work.text[s:e] for s, e, _ in _Names(work, ()).mentions]
     assert mentions.count("Mr. Pell") == 1 and "Mr.\nPell" in mentions
     assert "Pell" not in mentions
+
+
+def test_names_broken_over_wrapped_lines_are_one_name_in_the_cast() -> None:
+    # Gutenberg texts wrap lines mid-sentence: "said Mr.\nPell" is Mr. Pell, and a cast
+    # name or alias never holds a line break
+    text = (
+        "Mr. Pell came into the shop at noon, and he was out of\nbreath.\n\n"
+        '"Good day," said Mr.\nPell. "Is the parcel come?"\n\n'
+        '"Not yet," said a tall\nwoman behind the counter.\n\n'
+        '"Then I will wait," said Mr. Pell.\n\n'
+        '"As you like," said the\nwoman.\n\n'
+        "Later a stout\nboy brought the parcel in on his shoulder.\n\n"
+        '"Here it is," said the boy.\n'
+    )
+    result = run(text)
+    for character in result.characters:
+        for name in (character.name, *character.aliases):
+            assert "\n" not in name and "  " not in name
+    assert by_text(result, "Good day").speaker == "Mr. Pell"
+    assert by_text(result, "Not yet").speaker == "a tall woman"
+    assert by_text(result, "As you like").speaker == "a tall woman"
+    assert by_text(result, "Here it is").speaker == "a stout boy"
