@@ -2044,9 +2044,8 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                         continue  # "claiming him as a fellow countryman": a role, not someone new
                     phrase = m.group(0)
                     if phrase.split()[0].lower() in {"a", "an"}:
-                        if _GENERIC_MODAL.match(lines[i].text, m.end()) or (
-                            _GENERIC_WHEN.search(lines[i].text, 0, m.start())
-                            and _PRESENT_ACT.match(lines[i].text, m.end())
+                        if _GENERIC_MODAL.match(lines[i].text, m.end()) or _generic(
+                            lines[i].text, m.start(), m.end()
                         ):
                             # "A woman should some day write …", "When a girl leaves her
                             # home at eighteen, she …": anyone, not someone
@@ -2670,6 +2669,17 @@ _LEAVES = re.compile(
 _ROLE_AS = re.compile(r"\b(?:as|like)\s+$")
 _GENERIC_WHEN = re.compile(r"\b(?:[Ww]hen|[Ii]f|[Ww]henever|[Uu]nless)\s+$")
 _PRESENT_ACT = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+[^s\W]s\b")
+
+
+def _generic(text: str, start: int, end: int) -> bool:
+    """ "When a girl leaves her home …": the noun phrase at text[start:end] is anyone of
+    that kind, a present tense in a when/if clause, not someone in the story."""
+    return (
+        _GENERIC_WHEN.search(text, max(0, start - 12), start) is not None
+        and _PRESENT_ACT.match(text, end) is not None
+    )
+
+
 _GENERIC_MODAL = re.compile(r"\s+(?:should|must|ought|can|cannot|may|might|will|would)\b")
 _PERSON_NP = re.compile(
     r"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
@@ -2751,9 +2761,7 @@ def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> s
             continue
         if any(w.lower() in _NP_STOP for w in words[1:-1]):
             continue
-        if _GENERIC_WHEN.search(text, max(0, m.start() - 12), m.start()) and _PRESENT_ACT.match(
-            text, m.end()
-        ):
+        if _generic(text, m.start(), m.end()):
             continue  # "When a girl leaves her home at sixteen": any girl
         found = " ".join(words)
     if found is not None and found.split()[0] == "A":
@@ -3275,7 +3283,7 @@ def _named_in_narration(
 
 def _named_entity(found: str, names: _Names) -> _Entity | None:
     """The person a name given in the text stands for, made up when nobody has it yet."""
-    found = " ".join(_clean(found).split())
+    found = _clean(found)
     named = names.lookup(found)
     titled = found.split()[0] in TITLES and len(found.split()) > 1
     # "I am Sorry" names no one; "Mr. Pryce, your new lodger" does
