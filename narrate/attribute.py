@@ -172,6 +172,11 @@ _SUBJECT_LEAD = re.compile(
     + r")$",
     re.IGNORECASE,
 )
+# "It must be Thea. I meant to look at her.": the name a sentence is about
+_IT_IS = re.compile(
+    r"\b(?:it|this|that)(?:['’]s|\s+(?:(?:must|may|might|will|would|should|can|could)\s+be|is|was))$",
+    re.IGNORECASE,
+)
 _FOLLOWED_BY_VERB = re.compile(
     r"\s+(?:(?:had|has|have|would|will)\s+)?(?:[a-z]+ly\s+)?(?:" + "|".join(SPEECH_VERBS) + r")\b"
 )
@@ -196,6 +201,8 @@ _PERCEIVED = re.compile(
     r"\b(?:see|sees|saw|seeing|spot|spots|spotted|notice|notices|noticed|greet|greets|greeted|"
     r"find|finds|found)\s+$"
 )
+# "the chair into which he was beckoned by Lucy": the agent of a passive acts
+_PASSIVE_AGENT = re.compile(r"\b[a-z]+(?:ed|en)\s+by\s+$")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _HONORIFIC = re.compile(r"-(?:" + "|".join(HONORIFICS) + r")$", re.IGNORECASE)
 # "went" and "began" are speech verbs in "she went on" and "he began, '…'", not in
@@ -897,7 +904,7 @@ class _Names:
             # Only a name in subject position ("Kakashi nodded.", "and Sakura
             # laughed") is what the next "he"/"she" refers back to; places and
             # objects of prepositions would pick up stray pronouns.
-            head = text[max(0, s - 16) : s].rstrip(" \t")
+            head = _head(text, s)
             if _FOLLOWED_BY_VERB.match(text, e) or _INVERTED_TAG.search(text, max(0, s - 24), s):
                 entity.speech += 1
             body = _BODY_OF.match(text, e)
@@ -918,6 +925,7 @@ class _Names:
                 head
                 and head[-1] not in '.!?"“”‘’\n—;:'
                 and not _SUBJECT_LEAD.search(head)
+                and not _IT_IS.search(head)
                 and not _AUXILIARY_AFTER.match(text, e)  # "On Saturday Emrys was waiting"
             ):
                 only = _ONLY_ONE_THERE.match(text, e)
@@ -1575,6 +1583,41 @@ def _epithet_key(name: str) -> str:
 
 def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] = ()) -> Attribution:
     """Give every dialogue line a speaker, a confidence and the rule that decided it."""
+    read = _as_read(work)
+    if read is work:
+        return _attribute(work, lines, known)
+    found = _attribute(
+        read, [replace(line, text=read.text[line.start : line.end]) for line in lines], known
+    )
+    return Attribution(
+        lines=tuple(
+            replace(line, speaker=said.speaker, confidence=said.confidence, rule=said.rule)
+            for line, said in zip(lines, found.lines, strict=True)
+        ),
+        characters=found.characters,
+    )
+
+
+def _as_read(work: Work) -> Work:
+    """The work as a reader takes it in, offsets unchanged: the line breaks inside a
+    paragraph (Gutenberg texts are wrapped at about 70 columns) are spaces. Otherwise
+    a name that happens to start a wrapped line looks as if it opened a sentence, and
+    the same novel would be read one way wrapped and another way unwrapped."""
+    text = work.text
+    parts: list[str] = []
+    done = 0
+    for chapter in work.chapters:
+        for scene in chapter.scenes:
+            for paragraph in scene.paragraphs:
+                parts.append(text[done : paragraph.start])
+                parts.append(text[paragraph.start : paragraph.end].replace("\n", " "))
+                done = paragraph.end
+    parts.append(text[done:])
+    flat = "".join(parts)
+    return work if flat == text else replace(work, text=flat)
+
+
+def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) -> Attribution:
     names = _Names(work, known)
     text = work.text
     for line in lines:
@@ -1660,7 +1703,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
         """A person named outside subject position ("my friend, Master John Rolfe, was
         without", "gave Tom the letter") is present, but less salient than whoever acts:
         added only when absent, before this paragraph's subjects are touched."""
-        if entity.person and _PERCEIVED.search(text, max(0, at - 12), at):
+        if entity.person and (
+            _PERCEIVED.search(text, max(0, at - 12), at)
+            or _PASSIVE_AGENT.search(text, max(0, at - 30), at)
+        ):
             touch(entity)
         elif entity.person and entity not in salient:
             salient.append(entity)
@@ -2156,7 +2202,10 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
                 if who is None:
                     sleeper = names.lookup(m.group("name"))
                 else:
-                    sleeper = resolve_pronoun("he" if who.lower() in ("he", "him") else "she")
+                    sex: Gender = "male" if who.lower() in ("he", "him") else "female"
+                    if _gendered_introduction(text, p_start, m.start(), sex):
+                        continue  # "a little boy … soothe him to sleep": the boy, not anyone here
+                    sleeper = resolve_pronoun("he" if sex == "male" else "she")
                 if sleeper is not None and sleeper.person and sleeper not in sleeping:
                     sleeping.append(sleeper)
             open_quote_speaker = None
@@ -2858,7 +2907,7 @@ def _acting(text: str, start: int) -> bool:
     verb = m.group("verb")
     if verb.endswith("ed") or verb in _IRREGULAR_PAST:
         return True
-    head = text[max(0, start - 16) : start].rstrip(" \t")
+    head = _head(text, start)
     return not head or head[-1] in '.!?"“”‘’\n—;:' or _CLAUSE_LEAD.search(head) is not None
 
 
@@ -2908,7 +2957,7 @@ _ROLE_REFERENCE = re.compile(
     r"(?P<role>sensei|senpai|sempai|captain|taichou|teacher|master|mistress|doctor)\b"
 )
 _CONTINUED_SCENE = re.compile(r"[\"“‘']?(?:He|She|His|Her|Him)\b[^.!?\n]*")
-_SLEEP_WORDS = r"(?:asleep|to sleep|into sleep|off to sleep|dozed off)\b"
+_SLEEP_WORDS = r"(?:asleep|to\s+sleep|into\s+sleep|off\s+to\s+sleep|dozed\s+off)\b"
 # "… watched him succumb to sleep", "Orrin rolled onto his side and drifted off to sleep"
 # (a name: then only lower-case words, so "Margaret saw Edith fall asleep" is Edith)
 _ASLEEP = re.compile(
@@ -3023,9 +3072,20 @@ _PASSIVE = re.compile(
 )
 
 
+# "when old Pontifex was scolding his boy": an epithet is part of the name's phrase
+_NAME_EPITHET = re.compile(r"\sold\s*$")
+
+
+def _head(text: str, start: int) -> str:
+    """The few characters before a name, less an epithet of its own."""
+    head = text[max(0, start - 24) : start]
+    m = _NAME_EPITHET.search(head)
+    return (head[: m.start()] if m else head)[-16:].rstrip(" \t")
+
+
 def _subject_position(text: str, start: int) -> bool:
     """A mention that starts a sentence or clause: someone acting, not an object."""
-    head = text[max(0, start - 16) : start].rstrip(" \t")
+    head = _head(text, start)
     return (
         not head
         or head[-1] in '.!?"“”‘’\n—;:'
