@@ -1896,6 +1896,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         if entity is None and not name.lower().startswith(("a ", "an ", "another")):
             # "the man" after "a white man": the same person when the head matches.
             entity = described_on_stage(head)
+        if entity is None and intro is None and definite and head in _POLITE_HEADS:
+            # "the old lady" after "I faced a cheery-looking elderly woman": the polite
+            # word and the plain one for the one person the scene brought in
+            intro = _introduction(text, scene_start, para_start, _POLITE_HEADS[head])
         if entity is None and intro is not None:
             owner = _relative_owner(text, scene_start, para_start, head)
             if owner is not None:
@@ -2756,6 +2760,10 @@ _RELATIVE_OWNER = (
     r"(?P<owner>the\s+[a-z]+|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?),"
     r"\s+who\s+(?:was|is|had\s+been)\s+an?\s+(?:[\w'’-]+\s+){0,3}?"
 )
+
+
+# a polite word and a plain one for the same person
+_POLITE_HEADS = {"lady": "woman", "woman": "lady", "gentleman": "man", "man": "gentleman"}
 
 
 def _relative_owner(text: str, start: int, end: int, head: str) -> str | None:

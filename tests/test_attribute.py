@@ -3323,3 +3323,25 @@ def test_a_wrapped_work_is_read_as_it_is_unwrapped() -> None:
                 line.speaker for line in flat.lines
             ], (width, story[:60])
             assert [c.name for c in result.characters] == [c.name for c in flat.characters]
+
+
+def test_the_old_lady_is_the_elderly_woman_the_scene_brought_in() -> None:
+    # a polite word ("lady") for the person the narration brought in with a plain one
+    # ("woman"): one person in the cast, not two
+    text = """\
+The coach set me down at the Blue Boar late in the evening, and at the door I faced a stout elderly woman in a white apron, who curtsied and took my bag. I ate my supper alone and went up early.
+
+In the morning the landlord would not meet my eye, and he spoke of the weather and nothing else. I thought it very strange.
+
+Just before I was leaving, the old lady came up to my room and said in a trembling way:
+
+"Must you go today, sir? Must you?"
+
+"I must," I said. "I am expected."
+
+"Then take this," she said, and pressed a little cross into my hand.
+"""
+    result = run(text)
+    assert by_text(result, "Must you go").speaker == "a stout elderly woman"
+    assert by_text(result, "Then take this").speaker == "a stout elderly woman"
+    assert "the old lady" not in {c.name for c in result.characters}
