@@ -45,7 +45,7 @@ def _words(text: str) -> frozenset[str]:
 
 MALE_TITLES = _words(
     "Mr Mr. Sir Lord King Prince Father Uncle Brother Master Monsieur Herr Don "
-    "Count Baron Duke Earl Marquis Marquess Viscount"
+    "Count Baron Duke Earl Marquis Marquess Viscount Bishop Archbishop Cardinal Abbot"
 )
 FEMALE_TITLES = _words(
     "Mrs Mrs. Ms Ms. Miss Lady Madam Madame Mme Mme. Mlle Queen Princess Mother Aunt Sister Dame Mistress "
@@ -272,7 +272,7 @@ _SENTENCE = re.compile(
     r"[.!?…]*[\"”’']*\s*"
 )
 _VOCATIVE = re.compile(
-    r"(?:^[\"“”‘'—–-]*|,\s+|\b(?:[Hh]ey|[Oo]h|[Yy]es|[Nn]o|[Tt]hanks|[Dd]ear|[Mm]y dear)\s*,?\s+"
+    r"(?:^[\"“”‘'—–-]*|(?<=\s)[\"“‘]+|,\s+|\b(?:[Hh]ey|[Oo]h|[Yy]es|[Nn]o|[Tt]hanks|[Dd]ear|[Mm]y dear)\s*,?\s+"
     # "Okay… Kakashi.", "Sweet dreams, Kakashi.", "Goodnight Hinata!"
     r"|\b(?:Okay|OK|Alright|All right|Well|Hi|Hello|Goodnight|Good night|Goodbye|Sweet dreams|"
     r"Thank you|Sorry|Please|Come on|Morning|Night)\s*(?:[,…]|\.\.\.)?\s+)"
@@ -430,8 +430,10 @@ class _Entity:
             # An unnamed person keeps the phrase that introduced them ("a white man"),
             # however often the text later says "the man".
             return self.name
-        # The most used form; ties go to the longer (fuller) one.
-        best = max(self.forms.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+        # The most used form; ties go to the longer (fuller) one. A description the
+        # tags also used ("breathed the beautiful lady" for Mrs. Blaine) is not a name.
+        named = {f: n for f, n in self.forms.items() if f[:1].isupper()} or self.forms
+        best = max(named.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
         fuller = [form for form in self.forms if _names_surname(form, best)]
         if fuller:
             # A bare surname is how the narration refers to someone, not what a cast
@@ -1834,6 +1836,24 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if entity is None and definite
             else None
         )
+        if entity is None and intro is None and name.lower().startswith("the "):
+            # "'George, persuade them!' ¶ 'It's so obvious,' said the son": the one the
+            # quote before called by name answers, though the narration never named him
+            sex = _head_gender(head)
+            called = [
+                e
+                for e in _vocatives(said_before, names)
+                if sex is not None
+                and gap == 0  # right after it: no narration between has moved on
+                and e is not prev_speaker
+                and e not in addressed
+                and not e.epithet
+                and not e.narrator
+                and e.gender in (sex, "unknown")
+            ]
+            if len(called) == 1:
+                epithets[key] = called[0]
+                return called[0]
         if intro is None and entity is None and definite and head in _GENERIC_HEADS:
             # "a small boy came walking along the path … ¶ 'I'm an American boy,' said
             # the child": a word for anyone is whoever the scene last brought in

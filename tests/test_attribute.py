@@ -3345,3 +3345,50 @@ Just before I was leaving, the old lady came up to my room and said in a trembli
     assert by_text(result, "Must you go").speaker == "a stout elderly woman"
     assert by_text(result, "Then take this").speaker == "a stout elderly woman"
     assert "the old lady" not in {c.name for c in result.characters}
+
+
+OLD_TRAVELLER = """\
+Nell Ashby and her aunt sat down to supper at the long table of the boarding-house. Opposite them sat an old man with a loud voice, and beside him a pale young fellow who kept his eyes on his plate.
+
+"We have no view at all," said Nell.
+
+"I have a view," said the old man. "This is my boy; his name's Rollo. He has a view too. You shall have ours."
+
+"Thank you, but that is quite out of the question," said her aunt.
+
+"But why?" he persisted. "Women like looking at a view." And he thumped the table and turned to his son, saying, "Rollo, persuade them!"
+
+"It is so plain they should have the rooms," said the son. "There is nothing more to say."
+"""
+
+
+def test_the_son_answering_his_name_is_the_one_called() -> None:
+    # "Rollo, persuade them!" is the paragraph's third quote; "said the son" right after
+    # it is Rollo answering, though the narration never names him
+    result = run(OLD_TRAVELLER)
+    assert by_text(result, "It is so plain").speaker == "Rollo"
+    assert by_text(result, "There is nothing more").speaker == "Rollo"
+    assert by_text(result, "Rollo, persuade").speaker == "an old man"
+    assert "the son" not in {c.name for c in result.characters}
+
+
+def test_a_named_speaker_is_not_renamed_by_the_description_a_tag_gives_her() -> None:
+    # "breathed the gracious lady", right after the bishop calls her Mrs. Thorne: she is
+    # Mrs. Thorne, and the cast calls her that, not by the description; "the bishop" is
+    # the one man the text gives that title
+    text = """\
+Bishop Crane had come to tea. The lady of the house poured it herself, and her sister Kitty cut the cake, while her son Amos sat by the window with a book.
+
+"More tea, my lord? And how is Father Dunne these days?" she asked.
+
+"Indeed, Mrs. Thorne, he is still the best of company," said the bishop.
+
+"Amos will go to him one day, I know," breathed the gracious lady, "and he will understand him as he understood me."
+"""
+    result = run(text)
+    assert by_text(result, "Indeed, Mrs. Thorne").speaker == "Bishop Crane"
+    assert by_text(result, "Amos will go").speaker == "Mrs. Thorne"
+    assert by_text(result, "will understand him").speaker == "Mrs. Thorne"
+    cast = {c.name for c in result.characters}
+    assert "the gracious lady" not in cast
+    assert "the bishop" not in cast
