@@ -272,6 +272,8 @@ _SENTENCE = re.compile(
     r"[.!?…]*[\"”’']*\s*"
 )
 _VOCATIVE = re.compile(
+    # a quote's start, the paragraph's later quotes too ('"But why?" "George, persuade
+    # them!"'), after a comma, or after a greeting
     r"(?:^[\"“”‘'—–-]*|(?<=\s)[\"“‘]+|,\s+|\b(?:[Hh]ey|[Oo]h|[Yy]es|[Nn]o|[Tt]hanks|[Dd]ear|[Mm]y dear)\s*,?\s+"
     # "Okay… Kakashi.", "Sweet dreams, Kakashi.", "Goodnight Hinata!"
     r"|\b(?:Okay|OK|Alright|All right|Well|Hi|Hello|Goodnight|Good night|Goodbye|Sweet dreams|"
