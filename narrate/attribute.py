@@ -3163,6 +3163,8 @@ def _self_introductions(
             if greeted is None and who not in first_lines:
                 first_lines.add(who)  # named after their first line, or not at all
                 greeted = _revealed_as(lines, decisions, names, i, who)
+                if greeted is None:
+                    greeted = _recognised_as(lines, decisions, names, i, who)
             if greeted is not None:
                 renames[who] = greeted
             continue
@@ -3474,6 +3476,66 @@ def _revealed_as(
                 return e
         if d is not None and d.speaker is not None and d.speaker not in talking:
             return None  # a third voice joined: a crowd, where names come and go
+    return None
+
+
+# "Why, it's Mr. Beebe!", "It is Tom!": a quote recognising someone who has just come in
+_RECOGNISED = re.compile(r"\b(?:[Ii]t\s+is|[Ii]t['’]s|['’][Tt]is)\s+(?P<name>" + _NAME_RE + r")")
+
+
+def _recognised_as(
+    lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names, i: int, who: _Entity
+) -> _Entity | None:
+    """ "The curtains parted and revealed a clergyman … Lucy rose, exclaiming: 'Why, it's
+    Mr. Beebe!'": the description the narration brings in and the name the others
+    greet before he speaks are one person, when that name is new to the scene."""
+    if not who.epithet or not who.name.lower().startswith(("a ", "an ")):
+        return None
+    scene = (lines[i].chapter, lines[i].scene)
+    if any(
+        d.speaker is who and (lines[j].chapter, lines[j].scene) != scene
+        for j, d in decisions.items()
+    ):
+        return None  # the same passing description in another scene may be someone else
+    start = i
+    while start > 0 and (lines[start - 1].chapter, lines[start - 1].scene) == scene:
+        start -= 1
+    text = names.text
+    described = re.compile(
+        r"\b" + r"\s+".join(re.escape(w) for w in who.name.split()) + r"\b", re.IGNORECASE
+    )
+    intros = list(described.finditer(text, lines[start].start, lines[i].start))
+    if not intros:
+        return None
+    at = intros[-1].start()
+    k = next(k for k in range(start, i + 1) if lines[k].end > at)
+    before = {e for _, _, e in names.in_range(lines[start].start, at)}
+    recognised: set[_Entity] = set()
+    greeted: set[_Entity] = set()
+    for j in range(k, i):
+        if lines[j].kind != "dialogue" or lines[j].paragraph > lines[k].paragraph + GREETING_REACH:
+            continue
+        d = decisions.get(j)
+        if d is not None and d.speaker is who:
+            continue
+        greeted.update(_vocatives(lines[j].text, names))
+        for m in _RECOGNISED.finditer(lines[j].text):
+            named = names.lookup(_clean(m.group("name")))
+            if named is not None:
+                recognised.add(named)
+    # "Oh, Charlotte, we must stay now" calls the one she is talking to: a name said
+    # in recognition is better evidence than one said in address
+    for found in (recognised, greeted):
+        fitting = {
+            e
+            for e in found
+            if not (e.epithet or e.narrator or e.group or e in before)
+            and (who.fixed_gender is None or e.gender in ("unknown", who.fixed_gender))
+            # someone who spoke before the newcomer did is not the newcomer
+            and not any(d.speaker is e and start <= j < i for j, d in decisions.items())
+        }
+        if fitting:
+            return next(iter(fitting)) if len(fitting) == 1 else None
     return None
 
 

@@ -3392,3 +3392,15 @@ Bishop Crane had come to tea. The lady of the house poured it herself, and her s
     cast = {c.name for c in result.characters}
     assert "the gracious lady" not in cast
     assert "the bishop" not in cast
+
+
+def test_a_newcomer_recognised_by_name_before_he_speaks_is_that_person() -> None:
+    # "a stout young curate hurried in … 'Oh, it is Mr. Amory!'": the description and
+    # the name the others greet him by are one man ("Oh, Charlotte" is said to the aunt)
+    # (his own line later in the scene does not make him someone else)
+    result = run(LATE_DINNER + '\nMr. Amory smiled at the aunt. "And you, Miss Crane?"\n')
+    assert by_text(result, "Very well, I thank you").speaker == "Mr. Amory"
+    assert by_text(result, "And you, Miss Crane").speaker == "Mr. Amory"
+    cast = {c.name for c in result.characters}
+    assert "a stout young curate" not in cast
+    assert "Mr. Amory" in cast
