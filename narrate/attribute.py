@@ -272,9 +272,7 @@ _SENTENCE = re.compile(
     r"[.!?…]*[\"”’']*\s*"
 )
 _VOCATIVE = re.compile(
-    # a quote's start, the paragraph's later quotes too ('"But why?" "George, persuade
-    # them!"'), after a comma, or after a greeting
-    r"(?:^[\"“”‘'—–-]*|(?<=\s)[\"“‘]+|,\s+|\b(?:[Hh]ey|[Oo]h|[Yy]es|[Nn]o|[Tt]hanks|[Dd]ear|[Mm]y dear)\s*,?\s+"
+    r"(?:^[\"“”‘'—–-]*|,\s+|\b(?:[Hh]ey|[Oo]h|[Yy]es|[Nn]o|[Tt]hanks|[Dd]ear|[Mm]y dear)\s*,?\s+"
     # "Okay… Kakashi.", "Sweet dreams, Kakashi.", "Goodnight Hinata!"
     r"|\b(?:Okay|OK|Alright|All right|Well|Hi|Hello|Goodnight|Good night|Goodbye|Sweet dreams|"
     r"Thank you|Sorry|Please|Come on|Morning|Night)\s*(?:[,…]|\.\.\.)?\s+)"
@@ -1681,6 +1679,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     last_said = ""  # the previous dialogue paragraph's last quote
     said_before = ""  # while a paragraph's tags are read: the quotes of the one before
     previous_quotes = ""  # and all its quotes
+    called_before: list[_Entity] = []  # and the people each of those quotes calls by name
+    previous_called: list[_Entity] = []
     scene_start = para_start = 0
 
     group: _Entity | None = None
@@ -1844,7 +1844,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             sex = _head_gender(head)
             called = [
                 e
-                for e in _vocatives(said_before, names)
+                for e in called_before
                 if sex is not None
                 and gap == 0  # right after it: no narration between has moved on
                 and e is not prev_speaker
@@ -2256,7 +2256,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             for entity in addressed:
                 if entity not in narrated and entity.called >= 2:
                     calls_narrator[entity] = entity.called
-        said_before = previous_quotes
+        said_before, called_before = previous_quotes, previous_called
+        # each quote on its own: "“But why?” … saying, “George, persuade them!”"
+        previous_called = list(
+            dict.fromkeys(e for i in dialogue for e in _vocatives(lines[i].text, names))
+        )
         last_said = lines[dialogue[-1]].text
         previous_quotes = quote_text
         snapshot = [
@@ -2580,6 +2584,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     for old_entity, new_entity in _described_as(lines, decisions, names).items():
         renames.setdefault(old_entity, new_entity)
     for old_entity, new_entity in _named_in_narration(text, lines, decisions, names).items():
+        renames.setdefault(old_entity, new_entity)
+    for old_entity, new_entity in _voice_seen_as(text, lines, decisions).items():
         renames.setdefault(old_entity, new_entity)
     if narrator is not None and not narrator.known and narrator not in renames:
         named = _narrator_name(narrator, spoken, calls_narrator)
@@ -3373,6 +3379,64 @@ def _named_in_narration(
     return {old: new for old, new in out.items() if new is not None and new is not old}
 
 
+VOICE_SEEN_REACH = 3  # paragraphs after an unseen voice's last line in which it is seen
+
+
+def _description_pattern(name: str) -> re.Pattern[str]:
+    """Where the text uses a description, however it is wrapped or capitalised."""
+    return re.compile(r"\b" + r"\s+".join(re.escape(w) for w in name.split()) + r"\b", re.I)
+
+
+def _voice_seen_as(
+    text: str, lines: Sequence[Line], decisions: dict[int, _Decision]
+) -> dict[_Entity, _Entity]:
+    """ "'Hold your noise!' cried a terrible voice, as a man started up from among the
+    graves", "'That,' said a voice in her ear … She had been conscious of a man
+    behind.": the unseen voice is the one stranger the narration then brings in, who
+    speaks on after it."""
+    by_speaker: dict[_Entity, list[int]] = {}
+    for i, d in sorted(decisions.items()):
+        if d.speaker is not None:
+            by_speaker.setdefault(d.speaker, []).append(i)
+
+    def stranger(e: _Entity) -> bool:
+        return e.epithet and not e.group and e.name.lower().startswith(("a ", "an "))
+
+    out: dict[_Entity, _Entity] = {}
+    for voice, said in by_speaker.items():
+        if not stranger(voice) or not _is_voice(voice.name):
+            continue
+        scene = (lines[said[0]].chapter, lines[said[0]].scene)
+        if any((lines[i].chapter, lines[i].scene) != scene for i in said):
+            continue
+        reach = lines[said[-1]].paragraph + VOICE_SEEN_REACH
+        seen = [
+            line
+            for line in lines[said[0] :]
+            if (line.chapter, line.scene) == scene
+            and line.paragraph <= reach
+            and line.kind == "narration"
+        ]
+        found = [
+            e
+            for e, own in by_speaker.items()
+            if stranger(e)
+            and not _is_voice(e.name)
+            and own[0] > said[0]
+            and (lines[own[0]].chapter, lines[own[0]].scene) == scene
+            and voice.fixed_gender in (None, "unknown", e.fixed_gender)
+            and any(_description_pattern(e.name).search(text, n.start, n.end) for n in seen)
+        ]
+        if len(found) != 1:
+            continue
+        # two voices that answer each other are two people
+        talking = [decisions[i].speaker for i in sorted(decisions) if decisions[i].speaker]
+        if any({a, b} == {voice, found[0]} for a, b in pairwise(talking)):
+            continue
+        out[voice] = found[0]
+    return out
+
+
 def _named_entity(found: str, names: _Names) -> _Entity | None:
     """The person a name given in the text stands for, made up when nobody has it yet."""
     found = _clean(found)
@@ -3501,10 +3565,7 @@ def _recognised_as(
     while start > 0 and (lines[start - 1].chapter, lines[start - 1].scene) == scene:
         start -= 1
     text = names.text
-    described = re.compile(
-        r"\b" + r"\s+".join(re.escape(w) for w in who.name.split()) + r"\b", re.IGNORECASE
-    )
-    intros = list(described.finditer(text, lines[start].start, lines[i].start))
+    intros = list(_description_pattern(who.name).finditer(text, lines[start].start, lines[i].start))
     if not intros:
         return None
     at = intros[-1].start()

@@ -3404,3 +3404,40 @@ def test_a_newcomer_recognised_by_name_before_he_speaks_is_that_person() -> None
     cast = {c.name for c in result.characters}
     assert "a stout young curate" not in cast
     assert "Mr. Amory" in cast
+
+
+def test_an_unseen_voice_is_the_stranger_the_narration_then_brings_in() -> None:
+    # the voice and the man are one stranger, with one voice in the audiobook
+    later = """\
+Nora sat alone on the bench at the end of the platform, watching the last light go off the hills.
+
+"That," said a voice at her shoulder, "is the prettiest valley in the county."
+
+"Is it?" she answered, without turning.
+
+For some minutes she had been aware of a man standing behind the bench. She felt him looking at her hair, and at last he came round and sat down beside her.
+
+"You are going up to the city?" said the man.
+
+"Yes," said Nora.
+"""
+    result = run(later)
+    assert by_text(result, "That").speaker == "a man"
+    assert by_text(result, "the prettiest valley").speaker == "a man"
+    assert by_text(result, "You are going up").speaker == "a man"
+    assert "a voice" not in {c.name for c in result.characters}
+
+    same_sentence = """\
+Bram was cutting across the churchyard in the dusk when it happened.
+
+"Stand still!" cried a hoarse voice, as a man rose up from behind the wall. "Stand still, or I'll break your neck!"
+
+"Please, sir, don't!" Bram begged.
+
+"What's your name?" said the man. "Quick!"
+"""
+    result = run(same_sentence)
+    assert by_text(result, "Stand still!").speaker == "a man"
+    assert by_text(result, "What's your name?").speaker == "a man"
+    assert by_text(result, "Please, sir").speaker == "Bram"
+    assert "a hoarse voice" not in {c.name for c in result.characters}
