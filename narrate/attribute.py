@@ -163,7 +163,10 @@ _PLACE_WORDS = _words(
     "a an the in into from near across through toward towards within inside outside around"
 )
 _OPENING_ADVERB = re.compile(
-    r"(?:^|[.!?\"”’\n]\s*)(?:Presently|Suddenly|Then|Now|Soon|Finally|Meanwhile|At last|At length)"
+    r"(?:^|[.!?\"”’\n]\s*)(?:Presently|Suddenly|Then|Now|Soon|Finally|Meanwhile|At last|At length|"
+    # "Later that night Ada went up", "Next morning Tom", "Slowly Ada rose"
+    r"Later|Afterwards|Again|Instead|Once more|(?:Later\s+)?(?:[Tt]hat|(?:[Tt]he\s+)?[Nn]ext)\s+"
+    r"(?:night|day|morning|evening|afternoon)|[A-Z][a-z]+ly)"
     r",?$"
 )
 _SUBJECT_LEAD = re.compile(
@@ -1230,6 +1233,14 @@ _HEARD_SPEAK = re.compile(
 )
 
 
+# Someone who hears a voice or words in the paragraph of the quote: a listener
+_HEARER = re.compile(
+    rf"\b(?P<name>{_NAME_RE})\s+(?:heard|overheard|caught)\s+(?:(?:[\w'’]+\s+){{0,3}}?voice|"
+    r"(?:him|her|them)\s+(?:say|speak|call|cry|whisper|mutter|murmur)\b)"
+    rf"|\bwords\s+(?:that\s+|which\s+)?(?P<name2>{_NAME_RE})\s+(?:heard|overheard|caught)\b"
+)
+
+
 # '"Never," was Tom's reply.' / 'was the old man's answer': the owner of the reply.
 _REPLY_OF = re.compile(
     r"^[\s,]*(?:was|came)\s+(?:(?P<np>(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)"
@@ -2244,6 +2255,16 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             re.search(r"\bname\b|^\W*who\b", last_said, re.IGNORECASE)
         )
         addressed = _vocatives(quote_text, names, asked_name)
+        for i in para:
+            if lines[i].kind != "narration":
+                continue
+            for m in _HEARER.finditer(lines[i].text):
+                # "'I have spared no expense,' were the next words Margaret heard",
+                # "Margaret heard her aunt's voice again … 'Edith!' cried she": the one
+                # hearing the voice is listening to it
+                hearer = names.lookup(m.group("name") or m.group("name2"))
+                if hearer is not None and hearer.person and hearer not in addressed:
+                    addressed.append(hearer)
         if (
             first_person
             and not asked_name
@@ -3126,7 +3147,9 @@ def _subject_position(text: str, start: int) -> bool:
         not head
         or head[-1] in '.!?"“”‘’\n—;:'
         or _SUBJECT_LEAD.search(head) is not None
-        or _OPENING_ADVERB.search(head) is not None  # "Presently a small boy came …"
+        # "Presently a small boy came …", "Later that night Ada went up": the opener
+        # read whole, not cut to the few characters before the name
+        or _OPENING_ADVERB.search(text[max(0, start - 40) : start].rstrip(" \t")) is not None
     )
 
 

@@ -3441,3 +3441,24 @@ Bram was cutting across the churchyard in the dusk when it happened.
     assert by_text(result, "What's your name?").speaker == "a man"
     assert by_text(result, "Please, sir").speaker == "Bram"
     assert "a hoarse voice" not in {c.name for c in result.characters}
+
+
+def test_the_one_who_hears_the_words_is_not_the_one_saying_them() -> None:
+    text = """\
+Ada sat at the end of the table beside her aunt, Mrs. Dorr, who was talking about the wedding to the ladies round her.
+
+"Must I wear the grey silk, aunt?" asked Ada.
+
+"You must," said Mrs. Dorr.
+
+"I have spared no expense on her linen," were the next words Ada heard.
+
+"She is a lucky girl," said Mrs. Penn.
+
+Later that night Ada heard a knock at the door of her room. "Come in!" she called.
+"""
+    result = run(text)
+    assert by_text(result, "I have spared no expense").speaker == "Mrs. Dorr"
+    # hearing a knock is not hearing someone speak, and "Later that night" opens the
+    # sentence whose subject she is: she answers the knock herself
+    assert by_text(result, "Come in!").speaker == "Ada"
