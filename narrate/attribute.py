@@ -1004,6 +1004,15 @@ class _Names:
             self._described = {w: next(iter(e)) for w, e in found.items() if len(e) == 1}
         return self._described.get(head)
 
+    def followed_by_name(self, phrase: str) -> _Entity | None:
+        """The one person the text names right after a description: "my brother
+        Robert", "her cousin Tom"."""
+        words = r"\s+".join(re.escape(w) for w in phrase.split())
+        pattern = rf"\b(?i:{words})\s+(?P<name>[A-Z][\w'’-]+)"
+        found = {self.lookup(m.group("name")) for m in re.finditer(pattern, self.text)}
+        people = [e for e in found if e is not None and e.person]
+        return people[0] if len(people) == 1 else None
+
     def role_holder(self, role: str) -> _Entity | None:
         """The one person the text gives this role as a title or honorific ("Captain
         Yamato", "Kakashi-sensei"), so that "her former sensei" can only be him."""
@@ -1839,6 +1848,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 titled = [e for e in reversed(salient) if e in titled][:1]
             if len(titled) == 1:
                 return titled[0]  # "the doctor" is Dr. Archie
+        if entity is None and name.lower().startswith(("my ", "our ", "his ", "her ")):
+            # "said my brother" where the narration has "my brother Robert": the one name
+            # the text sets right after the same words
+            named = names.followed_by_name(name)
+            if named is not None:
+                return named
         if entity is None and name.lower().startswith(("his ", "her ")) and head in KIN:
             # "his wife" while Mr. Bennet talks is Mrs. Bennet
             kin = _kin(head, name.split()[0].lower(), salient, weak, names)

@@ -3462,3 +3462,21 @@ Later that night Ada heard a knock at the door of her room. "Come in!" she calle
     # hearing a knock is not hearing someone speak, and "Later that night" opens the
     # sentence whose subject she is: she answers the knock herself
     assert by_text(result, "Come in!").speaker == "Ada"
+
+
+def test_my_brother_is_the_name_the_narration_sets_after_those_words() -> None:
+    text = """\
+Clara looked up from her letters at breakfast. I had come down late, as usual, and my brother Robert had long since gone out to see to the horses.
+
+"You will have to do something with yourself one day," said Clara.
+
+"Why?" I asked.
+
+At this moment the door opened. The master of the house came in from the yard, kissed his wife, and sat down.
+
+"He is right, my dear," said my brother. "Why should he?"
+"""
+    result = run(text)
+    assert by_text(result, "He is right").speaker == "Robert"
+    assert by_text(result, "Why should he").speaker == "Robert"
+    assert "my brother" not in {c.name for c in result.characters}
