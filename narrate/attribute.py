@@ -3495,12 +3495,11 @@ def _same_paragraph(a: Line, b: Line) -> bool:
 REVEAL_WINDOW = 6  # quotes after a stranger's first line in which their name may come
 
 
-def _revealed_as(
-    lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names, i: int, who: _Entity
-) -> _Entity | None:
-    """ "'Looks good,' a dark-haired man said." … "'Obito,' he murmured.": someone
-    brought in by a description and named a few quotes later is that person, when the
-    name is new to the scene (not anyone there before the stranger spoke)."""
+def _stranger_scene_start(
+    lines: Sequence[Line], decisions: dict[int, _Decision], i: int, who: _Entity
+) -> int | None:
+    """The first line of the scene of line i, when WHO is a stranger ("a dark-haired
+    man") whose lines are all in it; None otherwise."""
     if not who.epithet or not who.name.lower().startswith(("a ", "an ")):
         return None
     scene = (lines[i].chapter, lines[i].scene)
@@ -3512,6 +3511,19 @@ def _revealed_as(
     start = i
     while start > 0 and (lines[start - 1].chapter, lines[start - 1].scene) == scene:
         start -= 1
+    return start
+
+
+def _revealed_as(
+    lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names, i: int, who: _Entity
+) -> _Entity | None:
+    """ "'Looks good,' a dark-haired man said." … "'Obito,' he murmured.": someone
+    brought in by a description and named a few quotes later is that person, when the
+    name is new to the scene (not anyone there before the stranger spoke)."""
+    start = _stranger_scene_start(lines, decisions, i, who)
+    if start is None:
+        return None
+    scene = (lines[i].chapter, lines[i].scene)
     before = {e for _, _, e in names.in_range(lines[start].start, lines[i].start)}
     before |= {d.speaker for j, d in decisions.items() if start <= j < i and d.speaker}
 
@@ -3591,17 +3603,9 @@ def _recognised_as(
     """ "The curtains parted and revealed a clergyman … Lucy rose, exclaiming: 'Why, it's
     Mr. Beebe!'": the description the narration brings in and the name the others
     greet before he speaks are one person, when that name is new to the scene."""
-    if not who.epithet or not who.name.lower().startswith(("a ", "an ")):
+    start = _stranger_scene_start(lines, decisions, i, who)
+    if start is None:
         return None
-    scene = (lines[i].chapter, lines[i].scene)
-    if any(
-        d.speaker is who and (lines[j].chapter, lines[j].scene) != scene
-        for j, d in decisions.items()
-    ):
-        return None  # the same passing description in another scene may be someone else
-    start = i
-    while start > 0 and (lines[start - 1].chapter, lines[start - 1].scene) == scene:
-        start -= 1
     text = names.text
     intros = list(_description_pattern(who.name).finditer(text, lines[start].start, lines[i].start))
     if not intros:
