@@ -1007,8 +1007,8 @@ class _Names:
     def followed_by_name(self, phrase: str) -> _Entity | None:
         """The one person the text names right after a description: "my brother
         Robert", "her cousin Tom"."""
-        words = r"\s+".join(re.escape(w) for w in phrase.split())
-        pattern = rf"\b(?i:{words})\s+(?P<name>[A-Z][\w'’-]+)"
+        # the words in any case, the name capitalised
+        pattern = rf"(?i:{_description_pattern(phrase).pattern})\s+(?P<name>[A-Z][\w'’-]+)"
         found = {self.lookup(m.group("name")) for m in re.finditer(pattern, self.text)}
         people = [e for e in found if e is not None and e.person]
         return people[0] if len(people) == 1 else None
@@ -3440,6 +3440,7 @@ def _voice_seen_as(
     def stranger(e: _Entity) -> bool:
         return e.epithet and not e.group and e.name.lower().startswith(("a ", "an "))
 
+    talking = [decisions[i].speaker for i in sorted(decisions) if decisions[i].speaker]
     out: dict[_Entity, _Entity] = {}
     for voice, said in by_speaker.items():
         if not stranger(voice) or not _is_voice(voice.name):
@@ -3448,13 +3449,12 @@ def _voice_seen_as(
         if any((lines[i].chapter, lines[i].scene) != scene for i in said):
             continue
         reach = lines[said[-1]].paragraph + VOICE_SEEN_REACH
-        seen = [
-            line
-            for line in lines[said[0] :]
-            if (line.chapter, line.scene) == scene
-            and line.paragraph <= reach
-            and line.kind == "narration"
-        ]
+        seen: list[Line] = []  # the narration from its first line to the reach
+        for line in lines[said[0] :]:
+            if (line.chapter, line.scene) != scene or line.paragraph > reach:
+                break
+            if line.kind == "narration":
+                seen.append(line)
         found = [
             e
             for e, own in by_speaker.items()
@@ -3468,7 +3468,6 @@ def _voice_seen_as(
         if len(found) != 1:
             continue
         # two voices that answer each other are two people
-        talking = [decisions[i].speaker for i in sorted(decisions) if decisions[i].speaker]
         if any({a, b} == {voice, found[0]} for a, b in pairwise(talking)):
             continue
         out[voice] = found[0]
