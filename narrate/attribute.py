@@ -1620,11 +1620,23 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     )
 
 
+# "grey-\nbearded": a hyphen between letters at the end of a wrapped line. A dash
+# ("--\n") is not a hyphen, so the letter before it is required.
+_WRAPPED_HYPHEN = re.compile(r"(?<=\s)([A-Za-z]+-)([ \t]*\n\s*)([A-Za-z]+)")
+
+
+def _join_hyphenated(match: re.Match[str]) -> str:
+    # Same length, so every offset holds: the break's whitespace moves in front of the
+    # word, which then reads "grey-bearded". Only letters move, never a quote mark.
+    return match.group(2) + match.group(1) + match.group(3)
+
+
 def _as_read(work: Work) -> Work:
     """The work as a reader takes it in, offsets unchanged: the line breaks inside a
     paragraph (Gutenberg texts are wrapped at about 70 columns) are spaces. Otherwise
     a name that happens to start a wrapped line looks as if it opened a sentence, and
-    the same novel would be read one way wrapped and another way unwrapped."""
+    the same novel would be read one way wrapped and another way unwrapped. A word
+    hyphenated across the break ("a grey-\nbearded man") is read whole."""
     text = work.text
     parts: list[str] = []
     done = 0
@@ -1632,7 +1644,8 @@ def _as_read(work: Work) -> Work:
         for scene in chapter.scenes:
             for paragraph in scene.paragraphs:
                 parts.append(text[done : paragraph.start])
-                parts.append(text[paragraph.start : paragraph.end].replace("\n", " "))
+                body = _WRAPPED_HYPHEN.sub(_join_hyphenated, text[paragraph.start : paragraph.end])
+                parts.append(body.replace("\n", " "))
                 done = paragraph.end
     parts.append(text[done:])
     flat = "".join(parts)

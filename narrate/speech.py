@@ -235,6 +235,9 @@ def _as_lexicon(entries: tuple[tuple[str, str], ...]) -> Lexicon:
 # -- the whole rewrite -----------------------------------------------------------------------
 
 
+_WRAPPED_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n\s*(?=[A-Za-z])")
+
+
 def speech_text(text: str, lexicon: Lexicon | Mapping[str, str] | None = None) -> str:
     """``text`` rewritten for the ear; "" when it holds nothing to pronounce.
 
@@ -251,6 +254,8 @@ def speech_text(text: str, lexicon: Lexicon | Mapping[str, str] | None = None) -
 
     # "[[" in the author's text must not reach espeak, which would read it as phonemes.
     out = text.replace("[[", "[").replace("]]", "]")
+    # "grey-\nbearded" in wrapped text is one word; read apart it gets a pause.
+    out = _WRAPPED_HYPHEN.sub("-", out)
     if lexicon:
         out = lexicon.replace(out, wrap=shield)
     if _SEPARATOR_WORDS.match(out):

@@ -52,6 +52,7 @@ from narrate.voices import Lexicon
             "Number 5, number 1 fan, for example this, that is that, Gai versus Kakashi",
         ),
         ("1/2 the pie, 3/4 of it, 24/7", "one half the pie, three quarters of it, 24/7"),
+        ("a grey-\n  bearded man--\nand then", "a grey-bearded man, and then"),
     ],
 )
 def test_speech_text_cases(text: str, spoken: str) -> None:
