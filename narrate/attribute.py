@@ -1377,6 +1377,17 @@ _WORDS_WERE = re.compile(
 )
 
 
+# A speech verb's participle, which hands the floor on like the verb: "…, calling,"
+_SPEAKING = (
+    r"(?:saying|calling|crying|exclaiming|adding|shouting|whispering|muttering|murmuring|"
+    r"answering|replying|asking|remarking|observing|declaring)"
+)
+_SPEAKING_WHEN = re.compile(
+    rf"\b(?P<verb>{_SPEAKING})(?:\s+out)?\s*,\s*(?:as|when|while|before|after)\s+"
+    r"[^,.;:!?\"“”]{1,60}[,:—–-]*\s*$"
+)
+
+
 def _introduces_quote(text: str) -> _Subject | None:
     """Who a narration paragraph ending in a colon (or a comma or dash after a speech
     verb) hands the floor to: "He came over to the gunrest and, thrusting a hand into
@@ -1387,8 +1398,11 @@ def _introduces_quote(text: str) -> _Subject | None:
     sentences = _SENTENCE.findall(stripped)
     sentence = " ".join((sentences[-1] if sentences else stripped).split())
     colon = bool(re.search(r":\s*(?:--|—)?$", stripped))
+    # "preceded me up the causeway, calling, as we entered the court,--": the clause
+    # after the speech verb says when, and its "we" is not who calls
+    sentence = _SPEAKING_WHEN.sub(r"\g<verb>,", sentence)
     handing_on = re.search(r"\b(?:before|after|while|then)\s+[a-z]+ing\s*[,:—–-]*\s*$", sentence)
-    if not colon and not handing_on and not re.search(rf"\b{_VERB}\b", sentence):
+    if not colon and not handing_on and not re.search(rf"\b(?:{_VERB}|{_SPEAKING})\b", sentence):
         return None
     inverted = re.match(rf"^[^\w]*(?i:{_VERB})\s+(?P<pron>he|she|I|they|we)\b", sentence)
     if inverted is not None:
@@ -1411,7 +1425,7 @@ def _introduces_quote(text: str) -> _Subject | None:
     ):
         return found
     if not colon and not re.search(
-        rf"(?:\b{_VERB}(?:\s+[a-z]+){{0,3}}|\b(?:before|after|while|then)\s+[a-z]+ing)"
+        rf"(?:\b(?:{_VERB}|{_SPEAKING})(?:\s+[a-z]+){{0,3}}|\b(?:before|after|while|then)\s+[a-z]+ing)"
         r"\s*[,:—–-]*\s*$",
         sentence,
     ):

@@ -1080,6 +1080,38 @@ def test_a_word_hyphenated_at_a_line_break_is_read_whole() -> None:
     assert "grey-\nbearded" in make_work(HYPHEN_AT_LINE_END).text
 
 
+CALLING_AS_THEY_WENT = """\
+I reached the farm at dusk. Mr. Oakes was leaning on the gate, and he did not move when I rode up.
+
+"Mr. Oakes?" I said.
+
+A nod was the answer.
+
+"I am the new tenant at the mill, sir. I thought I should call."
+
+"The mill is mine," he said. "You had better come in."
+
+"Thank you," I said, and got down.
+
+When he saw that I meant to stay, he unbarred the gate and walked ahead of me up the path, calling, as we reached the door,--"Brann, take the gentleman's mule, and bring some cider."
+
+Nobody came. The yard was empty but for two thin dogs.
+"""
+
+
+def test_a_speech_participle_hands_the_floor_to_its_subject() -> None:
+    """ "he … walked ahead of me up the path, calling, as we reached the door,--'…'":
+    "calling" introduces the quote as "said" would, and the clause after it (whose
+    subject is "we") only says when."""
+    from narrate.attribute import _introduces_quote
+
+    line = by_text(run(CALLING_AS_THEY_WENT), "Brann, take")
+    assert (line.speaker, line.rule) == ("Mr. Oakes", "tag-pronoun")
+    found = _introduces_quote("Tom went up the stairs, calling,")
+    assert found is not None and found.text == "Tom"
+    assert _introduces_quote("Tom went up the stairs, smiling,") is None
+
+
 SEX_FROM_RELATION = """\
 Her cousin drove the cart, and her brother Jory sat on the sacks. On the third day Tamar was tired of both of them.
 
