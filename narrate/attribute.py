@@ -45,7 +45,7 @@ def _words(text: str) -> frozenset[str]:
 
 MALE_TITLES = _words(
     "Mr Mr. Sir Lord King Prince Father Uncle Brother Master Monsieur Herr Don "
-    "Count Baron Duke Earl Marquis Marquess Viscount Bishop Archbishop Cardinal Abbot"
+    "Count Baron Duke Earl Marquis Marquess Viscount Bishop Archbishop Cardinal Abbot Parson"
 )
 FEMALE_TITLES = _words(
     "Mrs Mrs. Ms Ms. Miss Lady Madam Madame Mme Mme. Mlle Queen Princess Mother Aunt Sister Dame Mistress "
@@ -123,6 +123,8 @@ EPITHET_GENDER: dict[str, Gender] = {
             "sir",
             "master",
             "youth",
+            "stripling",
+            "youngster",
         ]
     },
     **{
@@ -411,6 +413,12 @@ class _Entity:
             or (self.name_gender is not None and self.pronouns > 0)
             or self.pronouns + self.called >= PERSON_VOTES
         )
+
+    @property
+    def called_person(self) -> bool:
+        """A person, or a common given name someone calls out ("Well, Fred, …"): enough
+        to be the name of a stranger the talk has brought in."""
+        return self.person or (self.name_gender is not None and self.called > 0)
 
     @property
     def gender(self) -> Gender:
@@ -1971,10 +1979,16 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         if entity is None and not name.lower().startswith(("a ", "an ", "another")):
             # "the man" after "a white man": the same person when the head matches.
             entity = described_on_stage(head)
-        if entity is None and intro is None and definite and head in _POLITE_HEADS:
-            # "the old lady" after "I faced a cheery-looking elderly woman": the polite
-            # word and the plain one for the one person the scene brought in
-            intro = _introduction(text, scene_start, para_start, _POLITE_HEADS[head])
+        if entity is None and intro is None and definite and head in _OTHER_HEADS:
+            # "the old lady" after "I faced a cheery-looking elderly woman", "the lad"
+            # after "a youth came along the lane": two words for the one person the
+            # scene brought in; the latest such introduction
+            latest = -1
+            for other in _OTHER_HEADS[head]:
+                found = _introduction(text, scene_start, para_start, other)
+                at = text.rfind(found.split()[-1], scene_start, para_start) if found else -1
+                if found is not None and at > latest:
+                    intro, latest = found, at
         if entity is None and intro is not None:
             owner = _relative_owner(text, scene_start, para_start, head)
             if owner is not None:
@@ -2090,6 +2104,29 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         entity.speech += 1
         entity.forms[_clean(subject.text)] += 0
         return entity
+
+    def departures(start: int, end: int) -> None:
+        """ "Concluding thus, the parson rode on his way": who leaves, by name or by a
+        description a tag has already given them. A pronoun is not trusted here."""
+        for m in _DEPARTS.finditer(text, start, end):
+            if m.group("name"):
+                who = names.lookup(_POSSESSIVE.sub("", m.group("name")))
+            else:
+                phrase = " ".join(m.group("np").split()).lower()
+                head = phrase.split()[-1]
+                titled = [e for e in salient if head in _titles_of(e)]  # "the parson"
+                who = (
+                    epithets.get(_epithet_key(phrase))
+                    or described_on_stage(head)
+                    or (titled[0] if len(titled) == 1 else None)
+                )
+            if who is not None and (who.person or who in history) and not who.group:
+                # off stage until they act again, as after "left the room": no longer
+                # the one person a description on stage could mean
+                if who in salient:
+                    salient.remove(who)
+                salient.insert(0, who)
+                weak.add(who)
 
     # Pass 1: per dialogue paragraph ("turn"), the evidence found in it. Names and
     # descriptions in tags, same-paragraph beats by a named person and speech run
@@ -2272,6 +2309,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     carried_lead, lead_at = voice, heard.start()
             gap += 1
             unanswered = unanswered or bool(_NO_ANSWER.search(text, p_start, p_end))
+            departures(p_start, p_end)
             for m in _ASLEEP.finditer(text, p_start, p_end):
                 # "… and watched him succumb to sleep.", "Orrin rolled onto his side and
                 # drifted off to sleep.": the sleeper is not the next to speak
@@ -2536,6 +2574,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # on: ¶ "It is the eve …"': a colon after the talk hands the floor on too
             introduced_by, introduced_objects = introduction_of(lines[para[-1]])
         last_quote = lines[dialogue[-1]].end
+        departures(last_quote, p_end)
         for s, entity in narration_mentions:
             if s >= first_quote and entity.person and _is_subject(text, s):
                 touch(entity)
@@ -2805,11 +2844,15 @@ PERSON_NOUNS = frozenset(EPITHET_GENDER) | _words(
     """child stranger person figure servant soldier officer clerk nurse doctor
     driver porter landlord landlady keeper waiter stranger traveller traveler visitor"""
 )
-_LEAVES = re.compile(
-    r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*[^.!?;\"“”]{0,80}?\b(?:left the (?:room|house|hall|library|"
-    r"parlou?r|kitchen|table|shop)|went (?:out|away|upstairs|home|off|up to bed|to bed)|withdrew|"
-    r"departed|retired (?:to|for)|was (?:assisted|helped|carried|led) (?:to|out|up|from))\b"
+# Ways of leaving a scene: "left the room", "rode on", "withdrew", "was helped out"
+_LEAVE_VERBS = (
+    r"(?:left\s+(?:the\s+(?:room|house|hall|library|parlou?r|kitchen|table|shop|office)|"
+    r"him|her|them|us|me)|went\s+(?:out|away|upstairs|home|off|up\s+to\s+bed|to\s+bed)|"
+    r"rode\s+(?:on|off|away)|drove\s+(?:on|off|away)|walked\s+(?:off|away|out)|withdrew|"
+    r"departed|disappeared|took\s+(?:his|her)\s+leave|retired\s+(?:to|for)|"
+    r"was\s+(?:assisted|helped|carried|led)\s+(?:to|out|up|from))\b"
 )
+_LEAVES = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*[^.!?;\"“”]{0,80}?\b" + _LEAVE_VERBS)
 _ROLE_AS = re.compile(r"\b(?:as|like)\s+$")
 _GENERIC_WHEN = re.compile(r"\b(?:[Ww]hen|[Ii]f|[Ww]henever|[Uu]nless)\s+$")
 _PRESENT_ACT = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+[^s\W]s\b")
@@ -2839,11 +2882,17 @@ _PERSON_NP = re.compile(
 def _introduction(text: str, start: int, end: int, head: str) -> str | None:
     """The last "a/an ... HEAD" in text[start:end]: where an unnamed person came in."""
     found = None
-    pattern = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w'’-]+,?\s+){0,3}?" + re.escape(head) + r"\b")
+    # a lookahead, so that matches may overlap: in "a little while a youth" the first
+    # "a" does not hide the second
+    pattern = re.compile(
+        r"\b(?=((?:[Aa]n?|[Oo]ne)\s+(?:[\w'’-]+,?\s+){0,3}?" + re.escape(head) + r"\b))"
+    )
     for m in pattern.finditer(text, max(start, end - 6000), end):
-        words = m.group(0).replace(",", "").split()
+        if m.end(1) > end:
+            continue
+        words = m.group(1).replace(",", "").split()
         if not any(w.lower() in _NP_STOP for w in words[1:-1]):
-            found = " ".join(m.group(0).split())  # wrapped text: "a\nsolitary man"
+            found = " ".join(m.group(1).split())  # wrapped text: "a\nsolitary man"
     return found
 
 
@@ -2854,7 +2903,15 @@ _RELATIVE_OWNER = (
 
 
 # a polite word and a plain one for the same person
-_POLITE_HEADS = {"lady": "woman", "woman": "lady", "gentleman": "man", "man": "gentleman"}
+_SAME_PERSON_HEADS = (
+    _words("lady woman"),
+    _words("gentleman man"),
+    _words("lad youth boy stripling youngster"),
+    _words("girl lass maiden"),
+)
+_OTHER_HEADS = {
+    head: tuple(sorted(group - {head})) for group in _SAME_PERSON_HEADS for head in group
+}
 
 
 def _relative_owner(text: str, start: int, end: int, head: str) -> str | None:
@@ -3067,6 +3124,11 @@ _CONTINUATION = re.compile(
     r"\s*(?:(?:he|she|I)\s+(?:[a-z]+ly\s+)?(?:added|continued|went on|resumed|pursued|persisted)"
     r"|(?:added|continued|went on|resumed|pursued|persisted)\s+(?:he|she|I)\b)\b"
 )
+# "the parson rode on his way", "Mrs. Reed withdrew": someone leaves the scene
+_DEPARTS = re.compile(
+    r"(?:(?P<np>\b[Tt]he\s+(?:[a-z][\w'’-]*\s+){0,2}?[a-z]+)|(?P<name>\b[A-Z][\w'’-]+"
+    r"(?:\s+[A-Z][\w'’-]+)?))\s+(?:[a-z]+ly\s+)?(?:then\s+)?" + _LEAVE_VERBS
+)
 _SUBJECT_PRONOUN = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[Ss]he\b")}
 
 
@@ -3108,6 +3170,13 @@ _IRREGULAR_PAST = _words(
 )
 # an optional adverb and a verb in the past tense: "bent down", "slowly turned"
 _PAST_ACT = r"(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
+# "The lath-like stripling frowned.": a description acting, as a name would
+_NP_BEAT_RE = re.compile(
+    r"The\s+(?P<np>(?:[a-z][\w'’-]*\s+){0,2}?(?:"
+    + "|".join(sorted(PERSON_NOUNS))
+    + r"))\s+"
+    + _PAST_ACT
+)
 SHORT_BEAT = 160  # characters: a paragraph of one short beat between quotes
 _PRONOUN_BEAT = re.compile(r"\s*(?:(?:Now|Then|At last|Again)\s+)?(?P<pron>[Hh]e|[Ss]he)\s+[a-z]")
 _GENDER_WORD = re.compile(GENDER_PRONOUNS, re.IGNORECASE)
@@ -3281,7 +3350,7 @@ def _greeted_as(
             for e in _vocatives(reply.text, names)
             if not e.epithet
             and not e.narrator
-            and e.person
+            and e.called_person
             # someone already speaking in the scene is not the newcomer described; but
             # "my sister-in-law" may well be the Rose who spoke a page ago
             and (
@@ -3558,7 +3627,7 @@ def _revealed_as(
             e is who
             or e.epithet
             or e.narrator
-            or not e.person
+            or not e.called_person
             or e in before
             or (who.fixed_gender is not None and e.gender not in ("unknown", who.fixed_gender))
         )
@@ -3827,6 +3896,12 @@ def _beat_subject(
             entity = resolve(_Subject("name", seen.group("name")), False)
             if entity is not None:
                 return entity, None
+        described = _NP_BEAT_RE.match(s)
+        if described is not None:
+            entity = resolve(_Subject("np", "the " + described.group("np")), False)
+            if entity is not None:
+                return entity, None
+            continue
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
             continue  # "Kakashi being too sick to come in was unprecedented."

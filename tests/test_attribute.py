@@ -1112,6 +1112,72 @@ def test_a_speech_participle_hands_the_floor_to_its_subject() -> None:
     assert _introduces_quote("Tom went up the stairs, smiling,") is None
 
 
+THE_PARSON_RODE_ON = """\
+Tom Birch was walking home from the mill with an empty basket when he met Parson Hale on his grey mare.
+
+"Good evening, Birch," said the parson.
+
+"Evening, sir. A fine one for riding."
+
+"It is. Mind the ford tonight; the river is high."
+
+"I always mind it, sir."
+
+"See that you do," said the parson, and he touched his hat. "Good night."
+
+Concluding thus, the parson rode on his way, and the sound of the mare was soon lost in the lane.
+
+When he was out of sight, Birch sat down on the bank with his basket beside him. In a little while a youth came along the lane from the village, whistling, and Birch held up a hand until the lad came near.
+
+"Boy, take up that basket. I want you to carry it for me."
+
+The thin stripling frowned. "What right have you to call me boy? You know my name as well as I know yours."
+
+"Do I? Then I know a secret too. Well, Ned, I will tell you what it is, if you carry the basket."
+
+"Is it a good secret?"
+
+"The best in the county."
+
+"Then I'll carry it as far as the bridge."
+"""
+
+THE_PARSON_RODE_ON_UNNAMED = THE_PARSON_RODE_ON.replace(" Well, Ned, I will", " I will")
+
+
+def test_a_description_acting_before_a_quote_is_its_speaker() -> None:
+    """ "The thin stripling frowned. 'What right have you …?'": a description acting
+    in the quote's paragraph speaks it, as a name would. It is the youth the scene
+    brought in ("a youth came along the lane", found even after "a little while"),
+    not the parson, who "rode on his way" before the boy arrived."""
+    result = run(THE_PARSON_RODE_ON_UNNAMED)
+    line = by_text(result, "What right have you")
+    assert (line.speaker, line.rule) == ("a youth", "beat")
+    assert by_text(result, "Is it a good secret").speaker == "a youth"
+    assert by_text(result, "as far as the bridge").speaker == "a youth"
+    youth = next(c for c in result.characters if c.name == "a youth")
+    assert "the thin stripling" in youth.aliases
+
+
+def test_parson_is_a_mans_title() -> None:
+    # "'Good evening, Birch,' said the parson. ¶ 'Evening, sir.'": the "sir" is the
+    # parson, so Birch answers
+    result = run(THE_PARSON_RODE_ON)
+    assert next(c for c in result.characters if c.name == "Parson Hale").gender == "male"
+    assert by_text(result, "Evening, sir").speaker == "Birch"
+    assert by_text(result, "I always mind it").speaker == "Birch"
+
+
+def test_a_stranger_called_by_a_common_given_name_takes_it() -> None:
+    """ "Well, Ned, I will tell you": Ned is said only once, in a quote, but a common
+    given name called out is enough to name the youth who is being answered."""
+    result = run(THE_PARSON_RODE_ON)
+    names = {c.name for c in result.characters}
+    assert "Ned" in names and "a youth" not in names, names
+    for snippet in ("What right have you", "Is it a good secret", "as far as the bridge"):
+        assert by_text(result, snippet).speaker == "Ned"
+
+
 SEX_FROM_RELATION = """\
 Her cousin drove the cart, and her brother Jory sat on the sacks. On the third day Tamar was tired of both of them.
 
