@@ -67,7 +67,7 @@ SPEECH_VERBS = _words(
     thought thinks advised advises argued argues boasted boasts chided chides
     commented comments confessed confesses confided confides moaned moans
     queried queries questioned questions scolded scolds snarled snarls
-    sneered sneers spoke speaks uttered utters volunteered volunteers
+    sneered sneers spoke speaks uttered utters volunteered volunteers quoted quotes recited recites
     wailed wails praised praises supplied supplies mocked mocks taunted taunts
     greeted greets chimed chimes piped pipes resumed resumes rejoined rejoins
     faltered falters interposed interposes ejaculated remonstrated expostulated

@@ -3605,3 +3605,16 @@ At this moment the door opened. The master of the house came in from the yard, k
     assert by_text(result, "He is right").speaker == "Robert"
     assert by_text(result, "Why should he").speaker == "Robert"
     assert "my brother" not in {c.name for c in result.characters}
+
+
+def test_quoting_words_is_saying_them() -> None:
+    # "'Death,' quoted Warwick, 'is the price of living.'": the words are Warwick's
+    # now, whoever wrote them first
+    result = run(
+        "Hale told them the old rhyme about the river.\n\n"
+        '"Death," quoted Warwick, "is the price of living." He smiled at nobody.\n\n'
+        '"Cheerful," said Hale.\n'
+    )
+    for snippet in ("Death", "price of living"):
+        line = by_text(result, snippet)
+        assert (line.speaker, line.rule) == ("Warwick", "tag")
