@@ -1989,6 +1989,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 at = text.rfind(found.split()[-1], scene_start, para_start) if found else -1
                 if found is not None and at > latest:
                     intro, latest = found, at
+        if entity is None and intro is None and definite and head in _PLAIN_HEADS:
+            # "said a young officer" … "said the young man": a plain word for a person
+            # with the same telling adjective is the one the scene brought in
+            intro = _introduction_sharing(
+                text, scene_start, para_start, key.split()[:-1], _head_gender(head)
+            )
         if entity is None and intro is not None:
             owner = _relative_owner(text, scene_start, para_start, head)
             if owner is not None:
@@ -2890,6 +2896,11 @@ def _introduction(text: str, start: int, end: int, head: str) -> str | None:
     for m in pattern.finditer(text, max(start, end - 6000), end):
         if m.end(1) > end:
             continue
+        before = text[max(0, m.start() - 20) : m.start()].split()[-2:]
+        if before and before[-1].lower() in ("is", "are", "am") and before[0].lower() != "there":
+            # "You are a kind man": said of someone in speech, not someone coming in
+            # (but "the man, who was a porter" is how the narration names his trade)
+            continue
         words = m.group(1).replace(",", "").split()
         if not any(w.lower() in _NP_STOP for w in words[1:-1]):
             found = " ".join(m.group(1).split())  # wrapped text: "a\nsolitary man"
@@ -2944,6 +2955,31 @@ def _head_pattern(gender: Gender, before: str, after: str) -> re.Pattern[str] | 
 # Words before "a man" that make it a comparison or a predicate ("like a man of stone",
 # "he was a young man of excellent character"), not someone coming in
 _NOT_INTRODUCING = _words("as like than such what quite was were is are been be being became")
+
+
+_PLAIN_HEADS = _words("man woman gentleman lady fellow person")
+_PLAIN_ADJECTIVES = _words("other same first second last next little")  # tell nobody apart
+
+
+def _introduction_sharing(
+    text: str, start: int, end: int, adjectives: list[str], gender: Gender | None
+) -> str | None:
+    """The last "a/an … PERSON" in text[start:end] with one of these adjectives and no
+    other sex: "a young officer" for "the young man"."""
+    wanted = {a for a in adjectives if a not in _PLAIN_ADJECTIVES and a not in _NP_STOP}
+    if not wanted:
+        return None
+    found = None
+    for m in _PERSON_NP.finditer(text, max(start, end - 6000), end):
+        words = " ".join(m.group(0).split()).split()
+        if words[0].lower() not in ("a", "an") or not wanted & {w.lower() for w in words[1:-1]}:
+            continue
+        if gender is not None and _head_gender(words[-1].lower()) not in (gender, None):
+            continue
+        found = " ".join(
+            ["a" if words[0] == "A" else "an" if words[0] == "An" else words[0], *words[1:]]
+        )
+    return found
 
 
 def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> str | None:

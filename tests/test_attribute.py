@@ -3618,3 +3618,28 @@ def test_quoting_words_is_saying_them() -> None:
     for snippet in ("Death", "price of living"):
         line = by_text(result, snippet)
         assert (line.speaker, line.rule) == ("Warwick", "tag")
+
+
+A_YOUNG_OFFICER = """\
+Mr. Ashby was known in the garrison town as a soft touch, and the poor of the parish knew his door.
+
+"You are a kind man, Ashby," said a young officer to him one evening at the club. "I could give you a cause worth your kindness."
+
+"Nothing would please me more," said Ashby.
+
+"Come with me, then," said the young man, and he took up his hat. "It is not far."
+
+They walked together through the wet streets. Neither spoke.
+"""
+
+
+def test_the_young_man_is_the_young_officer_the_scene_brought_in() -> None:
+    """ "said a young officer" … "said the young man": a plain word for a person with
+    the same telling adjective is the one the scene brought in. "You are a kind man"
+    in a quote describes Ashby; it brings nobody in."""
+    result = run(A_YOUNG_OFFICER)
+    for snippet in ("Come with me", "It is not far"):
+        assert by_text(result, snippet).speaker == "a young officer"
+    officer = next(c for c in result.characters if c.name == "a young officer")
+    assert "the young man" in officer.aliases
+    assert {c.name for c in result.characters} == {"a young officer", "Mr. Ashby"}
