@@ -2894,8 +2894,6 @@ def _introduction(text: str, start: int, end: int, head: str) -> str | None:
         r"\b(?=((?:[Aa]n?|[Oo]ne)\s+(?:[\w'’-]+,?\s+){0,3}?" + re.escape(head) + r"\b))"
     )
     for m in pattern.finditer(text, max(start, end - 6000), end):
-        if m.end(1) > end:
-            continue
         before = text[max(0, m.start() - 20) : m.start()].split()[-2:]
         if before and before[-1].lower() in ("is", "are", "am") and before[0].lower() != "there":
             # "You are a kind man": said of someone in speech, not someone coming in
@@ -2913,7 +2911,7 @@ _RELATIVE_OWNER = (
 )
 
 
-# a polite word and a plain one for the same person
+# words for the same person: a polite one and a plain one, or ones for a young man
 _SAME_PERSON_HEADS = (
     _words("lady woman"),
     _words("gentleman man"),
@@ -2976,9 +2974,7 @@ def _introduction_sharing(
             continue
         if gender is not None and _head_gender(words[-1].lower()) not in (gender, None):
             continue
-        found = " ".join(
-            ["a" if words[0] == "A" else "an" if words[0] == "An" else words[0], *words[1:]]
-        )
+        found = " ".join([words[0].lower(), *words[1:]])
     return found
 
 
