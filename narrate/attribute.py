@@ -680,7 +680,9 @@ class _Names:
             if (word, name) not in pair_cache:
                 together = len(re.findall(rf"\b{re.escape(word)}\s+{re.escape(name)}\b", text))
                 alone = len(re.findall(rf"\b{re.escape(word)}\b", text))
-                pair_cache[(word, name)] = together >= 2 and together == alone
+                # "Happy Jack" beside "the Happy Family": never a word on its own
+                capped = len(re.findall(rf"\b{re.escape(word)}\s+[A-Z]", text))
+                pair_cache[(word, name)] = together >= 2 and capped == alone
             return pair_cache[(word, name)]
 
         mentions: list[tuple[int, int, str]] = []
@@ -1103,6 +1105,9 @@ _SUBJECT_RE = (
 _LEAD = r"^[\s,;:!?.…—–-]*"
 # "… ," said she / said the old man / said Mr. Bennet quietly
 _VERB_FIRST = re.compile(_LEAD + rf"(?:{_VERB})\b\s+(?:[a-z]+ly\s+)?(?P<rest>\S.*)", re.DOTALL)
+_ANY_VERB_FIRST = re.compile(
+    r"^\s+(?:[a-z]+ly\s+)?[a-z]+ed\s+(?P<rest>(?:the\s+|[A-Z]).*)", re.DOTALL
+)
 # "… ," Marla asked / the old man grumbled / she, gently, said
 _SUBJECT_FIRST = re.compile(
     _LEAD
@@ -1288,6 +1293,10 @@ def _tag_after(text: str, quote: str = "") -> _Subject | None:
                 "pron", {"his": "he", "her": "she", "my": "I"}.get(reply.group("pron"), "they")
             )
     m = _VERB_FIRST.match(text)
+    if m is None and _COMMA_CLOSE.search(quote):
+        # '"Aw," fleered Happy Jack': a verb put before its subject right after a quote
+        # that runs on into it is a speech tag, whatever the verb.
+        m = _ANY_VERB_FIRST.match(text)
     if m is not None:
         found = _parse_subject(m.group("rest"))
         if found is not None:

@@ -3643,3 +3643,31 @@ def test_the_young_man_is_the_young_officer_the_scene_brought_in() -> None:
     officer = next(c for c in result.characters if c.name == "a young officer")
     assert "the young man" in officer.aliases
     assert {c.name for c in result.characters} == {"a young officer", "Mr. Ashby"}
+
+
+LUCKY_CREW = """\
+The Lucky Crew sat about the porch of the bunk-house when Ortwin rode up. Lucky Tam and Orrin watched him come, and the rest of the Lucky Crew went on with their cards.
+
+"You look half asleep," Orrin said.
+
+"I rode all night," said Ortwin.
+
+"Asleep, nothing," fleered Lucky Tam, "he is just plain lazy."
+
+"What a fine morning for it," glowed Orrin, and he laughed.
+"""
+
+
+def test_any_verb_put_before_its_subject_after_a_quote_is_a_tag() -> None:
+    """'"Asleep, nothing," fleered Lucky Tam': a quote that runs on into a verb and
+    then a name is tagged, however rare the verb; turn-taking would say Orrin. And
+    "Lucky", which stands only before names (Lucky Tam, the Lucky Crew), is part of
+    the nickname."""
+    result = run(LUCKY_CREW)
+    for snippet in ("Asleep, nothing", "plain lazy"):
+        assert (by_text(result, snippet).speaker, by_text(result, snippet).rule) == (
+            "Lucky Tam",
+            "tag",
+        )
+    assert by_text(result, "fine morning").speaker == "Orrin"
+    assert "Tam" not in {c.name for c in result.characters}
