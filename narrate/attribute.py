@@ -2491,6 +2491,26 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                             turn.addressed.append(other)
             gender = PRONOUN_GENDER.get(found.text.lower()) if found.kind == "pron" else None
             who = resolve(found)
+            if gender is not None and pos >= 2 and lines[para[pos - 1]].kind == "narration":
+                # '"… a swell rig!" Weary paid generous tribute. "Only …" He sighed.':
+                # the name acting between the two quotes is the pronoun's antecedent,
+                # as good as the name in the tag
+                between = _SENTENCE.findall(lines[para[pos - 1]].text)
+                actor = _BEAT_RE.match(between[-1].strip()) if between else None
+                named = (
+                    resolve(_Subject("name", actor.group("name")), False)
+                    if actor is not None and actor.group("name")
+                    else None
+                )
+                if (
+                    named is not None
+                    and named not in turn.addressed
+                    and (named.gender == gender or _may_be(named, gender))
+                ):
+                    if named.gender == "unknown":
+                        named.gender_votes[gender] += 1  # and says the name's sex
+                        named.pronouns += 1
+                    who, gender = named, None  # rule: still "tag-pronoun"
             if gender is not None:
                 turn.pronoun[i] = gender
                 turn.guess[i] = who

@@ -3671,3 +3671,20 @@ def test_any_verb_put_before_its_subject_after_a_quote_is_a_tag() -> None:
         )
     assert by_text(result, "fine morning").speaker == "Orrin"
     assert "Tam" not in {c.name for c in result.characters}
+
+
+def test_a_pronoun_tag_means_the_name_acting_between_the_quotes() -> None:
+    """'"… a swell saddle!" Dusty paid generous tribute. "Only …" He sighed.': the
+    "he" is Dusty, who acts between the two quotes, not the last man to speak."""
+    result = run(
+        "The crew watched the stranger ride off alone. Even Dusty, the sunny-hearted, had "
+        "nothing kind to say.\n\n"
+        '"I\'ll gamble he never roped a steer in his life," Orrin observed.\n\n'
+        '"Not one," said Cole.\n\n'
+        '"And, oh, my! It sure is a swell saddle!" Dusty paid generous tribute. "Only I '
+        'will say that horse of his looks like a cook in silk." He sighed enviously.\n\n'
+        '"He\'s welcome to it," said Cole.\n'
+    )
+    for snippet in ("swell saddle", "cook in silk"):
+        assert by_text(result, snippet).speaker == "Dusty"
+    assert next(c for c in result.characters if c.name == "Dusty").gender == "male"
