@@ -4268,6 +4268,8 @@ def _decide_sequence(
         place = ranks.get(p, len(participants))
         if any(t.anchor and t.speaker is p for t in conversation[max(0, k - RECENT_ANCHOR) : k]):
             place = 0  # tagged a turn or two ago: in this talk, however new to the book
+        elif turn.gender is not None and p is turn.lead:
+            place = min(place, 1)  # "Miguel swung over to them. ¶ '…?' he inquired"
         score = RANK * place
         if p.first > turn.end and not (foresight and p in carried):
             # Mr. Knightley, introduced two paragraphs later, cannot be the one

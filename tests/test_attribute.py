@@ -3688,3 +3688,21 @@ def test_a_pronoun_tag_means_the_name_acting_between_the_quotes() -> None:
     for snippet in ("swell saddle", "cook in silk"):
         assert by_text(result, snippet).speaker == "Dusty"
     assert next(c for c in result.characters if c.name == "Dusty").gender == "male"
+
+
+def test_a_newcomer_acting_before_a_pronoun_tag_is_its_he() -> None:
+    """Five men have each had their say; "Ortwin … strolled over to them. ¶ '…?' he
+    asked" is Ortwin's, however far down the talk's list of speakers he stands."""
+    result = run(
+        "Ortwin sat his horse at the far end of the yard, apart from the others. Ortwin's "
+        "eyes were half shut, and he smoked and said nothing to anyone.\n\n"
+        '"He won\'t last the month," Orrin said.\n\n'
+        '"He\'ll last longer than you think," said Cole.\n\n'
+        '"I give him a week," said Dusty.\n\n'
+        '"A week is generous," said Vance.\n\n'
+        '"Haw! Two days, and then home to his mother," said Reed.\n\n'
+        "The crew laughed so loud that Ortwin left his horse and strolled over to them.\n\n"
+        '"What\'s the joke?" he asked.\n\n'
+        '"Nothing you\'d find funny," said Cole.\n'
+    )
+    assert by_text(result, "the joke").speaker == "Ortwin"
