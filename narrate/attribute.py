@@ -4400,7 +4400,9 @@ def _decide_sequence(
 # "Father Arnall looked". Descriptions must end in a word for a person.
 _CLAUSE_SUBJECT = re.compile(
     r"\s*(?:(?P<pron>(?:he|she|I|they|we|He|She|They|We))"
-    rf"|(?P<np>{_DETERMINER}\s+(?:[\w'’-]+\s+){{0,2}}?(?:{'|'.join(sorted(PERSON_NOUNS))}))"
+    rf"|(?P<np>{_DETERMINER}\s+(?:[\w'’-]+\s+){{0,2}}?"
+    # "the Old Man": a nickname made of a description, capitals and all
+    rf"(?:{'|'.join(sorted(PERSON_NOUNS))}|{'|'.join(sorted(n.title() for n in PERSON_NOUNS))}))"
     rf"|(?P<name>{_NAME_RE}))"
     r"(?:\s+[a-z]+ly)?\s+(?:had\s+|did\s+)?[a-z]+\b"
 )

@@ -3706,3 +3706,23 @@ def test_a_newcomer_acting_before_a_pronoun_tag_is_its_he() -> None:
         '"Nothing you\'d find funny," said Cole.\n'
     )
     assert by_text(result, "the joke").speaker == "Ortwin"
+
+
+def test_a_capitalised_description_is_a_clause_subject() -> None:
+    """ "…, the stranger sprang out over the wheel, and the Old Man introduced him with
+    a quirk of the lips:": the last clause's subject, "the Old Man", a nickname made of
+    a description, introduces the quote; not the stranger of the clause before."""
+    result = run(
+        "The Bright Crew were grouped around the door of the bunk-house when the Old Man "
+        "came back from town; beside him on the buggy seat sat a stranger. The Old Man "
+        "pulled up at the bunk-house, the stranger sprang out over the wheel, and the Old "
+        "Man introduced him with a quirk of the lips:\n\n"
+        '"This is Mr. Ortwin Vale, boys. Make yourself at home, Ortwin; some of the boys '
+        'will show you where to sleep."\n\n'
+        "The Old Man drove on to the house, and Orrin followed to take the team.\n\n"
+        '"He\'s some gaudy to look at," Cole murmured under his breath to Dusty.\n\n'
+        '"All he lacks is a brass band," Dusty returned.\n'
+    )
+    line = by_text(result, "Make yourself at home")
+    assert (line.speaker, line.rule) == ("the Old Man", "tag-epithet")
+    assert by_text(result, "brass band").speaker == "Dusty"
