@@ -3712,6 +3712,20 @@ def _revealed_as(
             continue
         quotes += 1
         d = decisions.get(j)
+        tag = lines[j + 1] if j + 1 < len(lines) else None
+        if (
+            tag is not None
+            and tag.kind == "narration"
+            and tag.paragraph == lines[j].paragraph
+            and _THIRD_PERSON.search(lines[j].text)
+            and not _SECOND_PERSON.search(lines[j].text)
+        ):
+            # '"He's some gaudy to look at," Cole murmured under his breath to Dusty.':
+            # the one told about the stranger is someone else
+            to_whom = _TOLD_TO.match(tag.text)
+            listener = names.lookup(to_whom.group("name")) if to_whom else None
+            if listener is not None:
+                before.add(listener)
         if quotes == 1 and d is not None and d.speaker is not None:
             before.add(d.speaker)  # who answers the stranger was spoken to, not revealed
             talking.add(d.speaker)
@@ -3747,6 +3761,13 @@ def _revealed_as(
         if d is not None and d.speaker is not None and d.speaker not in talking:
             return None  # a third voice joined: a crowd, where names come and go
     return None
+
+
+_TOLD_TO = re.compile(
+    rf"[\s,;—–-]*[^.!?\"“”]{{0,40}}?\b(?:{_VERB})\b[^.!?\"“”]{{0,30}}?\bto\s+(?P<name>{_NAME_RE})"
+)
+_THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|him|her)\b")
+_SECOND_PERSON = re.compile(r"\b(?:[Yy]ou|[Yy]our|[Yy]e)\b")
 
 
 # "Why, it's Mr. Beebe!", "It is Tom!": a quote recognising someone who has just come in

@@ -3726,3 +3726,20 @@ def test_a_capitalised_description_is_a_clause_subject() -> None:
     line = by_text(result, "Make yourself at home")
     assert (line.speaker, line.rule) == ("the Old Man", "tag-epithet")
     assert by_text(result, "brass band").speaker == "Dusty"
+
+
+def test_the_one_told_about_a_stranger_is_not_the_stranger() -> None:
+    """A stranger speaks; "'He's some gaudy to look at,' Cole murmured under his breath
+    to Dusty" talks about him to Dusty. When Dusty answers by name a moment later, he
+    is not the stranger revealed: the stranger keeps his own line."""
+    result = run(
+        "The Bright Crew were grouped around the door of the bunk-house when the buggy "
+        "came back from town; beside the driver sat a stranger. The buggy pulled up, and "
+        "the stranger sprang out over the wheel and said:\n\n"
+        '"Evening, boys. Which of you is the foreman?"\n\n'
+        "Orrin followed to take the team.\n\n"
+        '"He\'s some gaudy to look at," Cole murmured under his breath to Dusty.\n\n'
+        '"All he lacks is a brass band," Dusty returned.\n'
+    )
+    assert by_text(result, "Which of you").speaker == "a stranger"
+    assert by_text(result, "brass band").speaker == "Dusty"
