@@ -747,6 +747,11 @@ class _Names:
         the dialogue is the same girl the narration calls by her given name."""
         for entity in list(self.entities):
             given = given_names.NICKNAMES.get(entity.name)
+            if given is None and not self._acts_alone(entity.name):
+                # "She is in the window-seat, to be sure, Jack." … "dragged forth by the
+                # said Jack": a pet form that is also a name of its own ("Jack") is
+                # John only when it is never someone acting in the narration
+                given = given_names.SHARED_NICKNAMES.get(entity.name)
             if entity.known or given is None:
                 continue
             fulls = {self.by_key[_key(full)] for full in given if _key(full) in self.by_key}
@@ -766,6 +771,13 @@ class _Names:
                 if named is entity:
                     self.by_key[key] = holder
             self.entities.remove(entity)
+
+    def _acts_alone(self, name: str) -> bool:
+        """Whether the narration has the name do something: "Jack laughed"."""
+        return (
+            re.search(rf"\b{re.escape(name)}\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b", self.text)
+            is not None
+        )
 
     def _join_titled_surnames(self) -> None:
         """ "Corwin Aske" is "Mr. Aske" when he is the only one of that surname and a man.
@@ -794,11 +806,15 @@ class _Names:
                 # "Mr. Peter Pett" is in the book: "Mr. Pett" is he or his brother, not
                 # the "Nesta Ford Pett" whose name shares the surname
                 continue
+            sex = _title_gender(title)
+            other_sex = {"male": "female", "female": "male"}.get(sex or "")
             holders = [
                 e
                 for e in self.entities
                 if e is not titled
                 and not e.epithet
+                # Georgiana Reed is not "Master Reed": only John Reed can be
+                and other_sex not in (e.gender, e.name_gender)
                 and any(
                     len(f.split()) > 1
                     and f.split()[0] not in TITLES
@@ -809,7 +825,6 @@ class _Names:
             if len(holders) != 1:
                 continue
             full = holders[0]
-            sex = _title_gender(title)
             if full.known or full.gender != sex or full.name_gender not in (None, sex):
                 continue  # Charlotte Temple is not Mr. Temple, whatever "his" came near her
             for key, entity in list(self.by_key.items()):
@@ -1422,8 +1437,10 @@ def _introduces_quote(text: str) -> _Subject | None:
     if not colon and not handing_on and not re.search(rf"\b(?:{_VERB}|{_SPEAKING})\b", sentence):
         return None
     inverted = re.match(rf"^[^\w]*(?i:{_VERB})\s+(?P<pron>he|she|I|they|we)\b", sentence)
-    if inverted is not None:
-        return _Subject("pron", inverted.group("pron"))  # "Said she:"
+    if inverted is not None and not re.search(r"[;:]\s*\S", sentence[inverted.end() :]):
+        # "Said she:"; but '"…," thought I; and … but Eliza … said at once--' hands the
+        # floor to the clause after the semicolon
+        return _Subject("pron", inverted.group("pron"))
     words_were = _WORDS_WERE.search(sentence)
     if words_were is not None:
         # "The first words she said to him as she handed the dog back were,"
@@ -1719,6 +1736,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     listener_sex: Gender | None = None  # of whoever this paragraph's quotes address
     decisions: dict[int, _Decision] = {}
     spoken: list[tuple[_Entity | None, list[_Entity]]] = []  # dialogue paragraphs in order
+    unheard: set[int] = set()  # of those, the ones only thought
     salient: list[_Entity] = []  # people active in the scene, most recent last
     weak: set[_Entity] = set()  # of those, people only mentioned, never acting
     history: list[_Entity | None] = []  # speakers of recent dialogue paragraphs in this scene
@@ -2420,6 +2438,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         turn.sleeping, sleeping = sleeping, []
         turn.address_gender = _address_gender(quote_text)
         turn.mentioned = [e for e in _mentions(quote_text, names) if e not in addressed]
+        turn.claimed = _claimed_names(quote_text, names)
         turn.opens = lines[dialogue[0]].start == p_start
         turn.asks = bool(re.search(r"\?[\"”’'»]*\s*$", lines[dialogue[-1]].text))
         turn.present = present
@@ -2604,9 +2623,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             provisional = turn.speaker
         turns.append(turn)
         introduced_by = None
-        if lines[para[-1]].kind == "narration" and lines[para[-1]].text.rstrip().endswith(":"):
+        if lines[para[-1]].kind == "narration" and lines[para[-1]].text.rstrip().endswith(
+            (":", "--", "—")
+        ):
             # '"Oh, yes! I know that!" On my saying that I did not understand, she went
-            # on: ¶ "It is the eve …"': a colon after the talk hands the floor on too
+            # on: ¶ "It is the eve …"': a colon after the talk hands the floor on too, as
+            # does a dash after a speech verb ("… but Eliza … said at once--")
             introduced_by, introduced_objects = introduction_of(lines[para[-1]])
         last_quote = lines[dialogue[-1]].end
         departures(last_quote, p_end)
@@ -2716,6 +2738,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 turn.rule if turn.speaker else None,
             )
         last = decisions[turn.lines[-1]].speaker
+        if any(
+            i + 1 < len(lines) and _THOUGHT_TAG.match(lines[i + 1].text)
+            for i in turn.lines
+            if lines[i].kind == "dialogue"
+        ):
+            unheard.add(len(spoken))  # '"It is well I drew the curtain," thought I'
         spoken.append((last, turn.addressed))
     renames = _self_introductions(lines, decisions, names)
     for old_entity, new_entity in _described_as(lines, decisions, names).items():
@@ -2725,7 +2753,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     for old_entity, new_entity in _voice_seen_as(text, lines, decisions).items():
         renames.setdefault(old_entity, new_entity)
     if narrator is not None and not narrator.known and narrator not in renames:
-        named = _narrator_name(narrator, spoken, calls_narrator)
+        named = _narrator_name(narrator, spoken, unheard, calls_narrator)
         if named is not None:
             renames[narrator] = named
     for old, new in renames.items():
@@ -3879,6 +3907,7 @@ def _previous_quote(lines: Sequence[Line], i: int) -> int:
 def _narrator_name(
     narrator: _Entity,
     spoken: list[tuple[_Entity | None, list[_Entity]]],
+    unheard: set[int],
     calls_narrator: Counter[_Entity],
 ) -> _Entity | None:
     """The first-person narrator's name: what the people answering them call them."""
@@ -3886,8 +3915,8 @@ def _narrator_name(
     # Someone with lines of their own is a person the narrator talks to, not the narrator.
     speakers = {speaker for speaker, _ in spoken}
     for k, (speaker, _) in enumerate(spoken):
-        if speaker is not narrator:
-            continue
+        if speaker is not narrator or k in unheard:
+            continue  # nobody answers a thought: the name said next is someone else's
         for j in (k - 1, k + 1):
             if 0 <= j < len(spoken) and spoken[j][0] is not narrator:
                 for entity in spoken[j][1]:
@@ -3904,6 +3933,11 @@ def _narrator_name(
     return best if count >= 2 else None
 
 
+_THOUGHT_TAG = re.compile(
+    r"[\s,]*(?:(?:I|he|she|[A-Z][a-z]+)\s+)?(?:thought|reflected|mused)\b(?!\s+(?:of|about|that)\b)"
+)
+
+
 def _closed(text: str) -> bool:
     stripped = text.rstrip(" .,;:!?—–-)")
     return stripped.endswith(('"', "”", "’", "'", "“", "»")) or text.lstrip()[:1] in "—―"
@@ -3914,9 +3948,14 @@ def _vocatives(quote: str, names: _Names, answering: bool = False) -> list[_Enti
     quote that is only a name ("What is his name?" "Bingley.") is the answer."""
     found: list[_Entity] = []
     introduced = _NAME_AND_ROLE.match(quote)
+    nested = _nested_quotes(quote)
     for m in _VOCATIVE.finditer(quote):
         if introduced is not None and m.group("name") in introduced.group("name"):
             continue  # "Mr. Lockwood, your new tenant, sir.": the speaker's own name
+        if any(a <= m.start() < b for a, b in nested):
+            # "Say, 'What do you want, Master Reed?'": words put in someone else's
+            # mouth call the speaker, if anyone, not the one spoken to
+            continue
         before = quote[max(0, m.start() - 12) : m.start()]
         after = quote[m.end() : m.end() + 6]
         if re.search(r"[A-Z][\w'’-]*,\s*$", before) or re.match(r"\s*,?\s*(?:and|or)\b", after):
@@ -3934,6 +3973,30 @@ def _vocatives(quote: str, names: _Names, answering: bool = False) -> list[_Enti
         if entity is not None and entity not in found:
             found.append(entity)
     return found
+
+
+def _claimed_names(quote: str, names: _Names) -> list[_Entity]:
+    """ "Say, 'What do you want, Master Reed?'": the one who tells the listener what to
+    say wants to be called by the name in it."""
+    m = _SAY_THIS.search(quote)
+    if m is None:
+        return []
+    spans = [(a, b) for a, b in _nested_quotes(quote) if a >= m.end() - 1]
+    return _vocatives(quote[spans[0][0] + 1 : spans[0][1] - 1], names) if spans else []
+
+
+_SAY_THIS = re.compile(r"(?:^|[.!?]\s+|[\"“‘'])(?:Say|Call\s+me)\s*[,:]?\s*['‘\"“]")
+
+
+def _nested_quotes(quote: str) -> list[tuple[int, int]]:
+    """Spans of quotes inside a quote: the 'What do you want, Master Reed?' of
+    "Say, 'What do you want, Master Reed?'"."""
+    inner = _NESTED_IN_DOUBLE if quote[:1] in '"“' else _NESTED_IN_SINGLE
+    return [m.span() for m in inner.finditer(quote, 1)]
+
+
+_NESTED_IN_DOUBLE = re.compile(r"(?<![\w])['‘][^'‘’\"“”]+?[’'](?![\w])")
+_NESTED_IN_SINGLE = re.compile(r"[\"“][^\"“”]+?[\"”]")
 
 
 _NAME_IN_QUOTE = re.compile(
@@ -4031,6 +4094,8 @@ class _Turn:
     continues: bool = False  # its tag says "he added", "she went on": the last speaker again
     sleeping: list[_Entity] = field(default_factory=list)  # fell asleep just before
     mentioned: list[_Entity] = field(default_factory=list)  # named in the quote otherwise
+    # "Say, 'What do you want, Master Reed?'": the name the speaker asks to be called
+    claimed: list[_Entity] = field(default_factory=list)
     address_gender: Gender | None = None  # "Yes, sir.": the addressee's sex
     opens: bool = True  # its paragraph opens with the quote (no narration before it)
     asks: bool = False  # its last quote is a question
@@ -4183,6 +4248,7 @@ ANSWERS = 1.5  # the person the previous quote addressed, answering
 ANSWERS_AFTER_NARRATION = 1.0  # ... after a paragraph of narration
 ASKED = 1.0  # more when the quote before was a question
 LEAD = 3.0  # the person acting just before a pronoun-tagged quote
+CLAIMED = 3.0  # the name a quote tells the listener to call its speaker
 LEAD_UNTAGGED = 1.5  # the person acting in the narration just before an untagged quote
 LEAD_SEX = 0.8  # of the sex of the "he"/"she" acting just before an untagged quote
 NAMED_BEFORE = 0.8  # the one person named (not acting) in the narration before an untagged quote
@@ -4310,6 +4376,8 @@ def _decide_sequence(
             score += ADDRESSED
         elif p in turn.mentioned:
             score += MENTIONED
+        if p in turn.claimed:
+            score += CLAIMED
         if turn.gender is None and p is turn.lead:
             score += LEAD_UNTAGGED  # "Grey eyes twinkle. Kakashi grinned. 'You look well.'"
         elif turn.gender is None and p is turn.named:

@@ -91,7 +91,7 @@ def _nicknames(text: str) -> dict[str, frozenset[str]]:
 
 # A pet form and the given names it shortens: "Lizzy" is Elizabeth, "Kitty" Catherine.
 # Only pet forms that are rarely given as names in their own right: "Jack" and
-# "Harry" often are, so they are not here.
+# "Harry" often are, so they are in SHARED_NICKNAMES below.
 NICKNAMES = _nicknames(
     """Elizabeth: Lizzy Lizzie Liz Bess Bessie Betsy Betsey Betty Beth Libby; Eliza: Lizzy
     Lizzie Liz;
@@ -113,3 +113,7 @@ NICKNAMES = _nicknames(
     Stephen Steven: Steve; David: Dave Davy; Archibald: Archie; Reginald: Reggie; Gerald:
     Gerry; Augustus: Gus; Christopher: Chris; Ezekiel: Zeke"""
 )
+
+# Pet forms that are also given as names of their own: "Jack" may be John Reed or a
+# Jack of his own, so these join the full name only on more evidence.
+SHARED_NICKNAMES = _nicknames("John: Jack; Henry: Harry")

@@ -3743,3 +3743,73 @@ def test_the_one_told_about_a_stranger_is_not_the_stranger() -> None:
     )
     assert by_text(result, "Which of you").speaker == "a stranger"
     assert by_text(result, "brass band").speaker == "Dusty"
+
+
+THE_WINDOW_SEAT = """\
+The rain kept us all indoors that afternoon. Mrs. Vane lay on the sofa in the drawing-room with her children about her: Lucinda Vane, Georgiana Vane, and John Vane, who was fourteen and the master of the house in his own opinion. Georgiana Vane combed her doll's hair and sang to herself.
+
+I slipped into the little library next door, climbed into the window-seat and drew the curtain. I had a book of sea pictures on my knee, and I was happy.
+
+"Hey! Mrs. Gloom!" cried the voice of John Vane; then he stopped: the room looked empty to him.
+
+"Where the devil is she?" he went on.
+
+"It is well I drew the curtain," thought I; and I hoped he would not find me; John was slow of sight and slower of mind; but Lucinda put her head in at the door, and said at once--
+
+"She is in the window-seat, to be sure, Jack."
+
+And I came out at once, for I shrank from being dragged out by the said Jack.
+
+"What do you want?" I asked.
+
+"Say, 'What do you want, Master Vane?'" was the answer. "I want you to come here." And seating himself in an arm-chair, he waved me over.
+"""
+
+
+def test_the_window_seat() -> None:
+    """A first-person narrator nobody names, a boy called John Vane and Jack, and his
+    sister who gives the narrator away.
+    - '"It is well I drew the curtain," thought I; … but Lucinda put her head in at the
+      door, and said at once--': the dash after her speech verb hands her the next
+      quote; "thought I" at the start of the paragraph does not.
+    - "Jack" only ever called out or talked of is John Vane's pet name: the narrator
+      is not "Jack", and "to be sure, Jack" is said to him.
+    - "Say, 'What do you want, Master Vane?'": words put in the narrator's mouth call
+      the speaker Master Vane (John, not his sisters); they address nobody."""
+    result = run(THE_WINDOW_SEAT)
+    assert by_text(result, "window-seat, to be sure").speaker == "Lucinda Vane"
+    for snippet in ("Say, 'What do you want", "come here"):
+        assert by_text(result, snippet).speaker == "John Vane"
+    for snippet in ("drew the curtain", '"What do you want?"'):
+        assert by_text(result, snippet).speaker == "Narrator"
+    john = next(c for c in result.characters if c.name == "John Vane")
+    assert {"Jack", "Master Vane"} <= set(john.aliases)
+
+
+def test_nobody_answers_a_thought() -> None:
+    """'"It is well I am small," thought I.' is not heard: the name the next quote
+    calls out ("Perrin") is for someone else, not the narrator's name. Only the next
+    line after the narrator's spoken question would be."""
+    result = run(
+        "I hid behind the stable door when Mrs. Lunt and Mrs. Pell came into the yard.\n\n"
+        '"Where has the child got to?" said Mrs. Lunt.\n\n'
+        '"It is well I am small," thought I.\n\n'
+        '"Behind the door, I\'ll be bound, Perrin," said Mrs. Pell.\n\n'
+        "I came out then, for there was no use hiding any longer.\n\n"
+        '"What do you want with me?" I asked.\n\n'
+        '"Only to give you your supper," said Mrs. Lunt.\n'
+    )
+    for snippet in ("I am small", "want with me"):
+        assert by_text(result, snippet).speaker == "Narrator"
+
+
+def test_a_jack_who_acts_is_his_own_man() -> None:
+    """ "Jack" is a name of its own as often as John's pet name: a Jack the narration
+    has do things ("Jack laughed") is not merged into the book's one John."""
+    result = run(
+        "John Fenn and his cousin sat on the wall by the mill.\n\n"
+        '"The river is up," said John.\n\n'
+        "Jack laughed and threw a stone into it.\n\n"
+        '"It always is in March," said Jack.\n'
+    )
+    assert {c.name for c in result.characters} == {"John Fenn", "Jack"}
