@@ -678,11 +678,16 @@ class _Names:
             if word in NOT_NAMES or word.isupper() or len(word) < 2 or cap_mid[word] < 1:
                 return False
             if (word, name) not in pair_cache:
-                together = len(re.findall(rf"\b{re.escape(word)}\s+{re.escape(name)}\b", text))
-                alone = len(re.findall(rf"\b{re.escape(word)}\b", text))
+                next_words = [
+                    text[m.end() : m.end() + len(name) + 8]
+                    for m in re.finditer(rf"\b{re.escape(word)}\b", text)
+                ]
+                together = sum(
+                    bool(re.match(rf"\s+{re.escape(name)}\b", after)) for after in next_words
+                )
                 # "Happy Jack" beside "the Happy Family": never a word on its own
-                capped = len(re.findall(rf"\b{re.escape(word)}\s+[A-Z]", text))
-                pair_cache[(word, name)] = together >= 2 and capped == alone
+                alone = sum(not re.match(r"\s+[A-Z]", after) for after in next_words)
+                pair_cache[(word, name)] = together >= 2 and alone == 0
             return pair_cache[(word, name)]
 
         mentions: list[tuple[int, int, str]] = []
@@ -747,7 +752,11 @@ class _Names:
         the dialogue is the same girl the narration calls by her given name."""
         for entity in list(self.entities):
             given = given_names.NICKNAMES.get(entity.name)
-            if given is None and not self._acts_alone(entity.name):
+            if (
+                given is None
+                and entity.name in given_names.SHARED_NICKNAMES
+                and not self._acts_alone(entity.name)
+            ):
                 # "She is in the window-seat, to be sure, Jack." … "dragged forth by the
                 # said Jack": a pet form that is also a name of its own ("Jack") is
                 # John only when it is never someone acting in the narration
