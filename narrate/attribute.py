@@ -816,7 +816,7 @@ class _Names:
                 # the "Nesta Ford Pett" whose name shares the surname
                 continue
             sex = _title_gender(title)
-            other_sex = {"male": "female", "female": "male"}.get(sex or "")
+            other_sex = _OPPOSITE[sex] if sex in ("male", "female") else None
             holders = [
                 e
                 for e in self.entities
@@ -1343,10 +1343,11 @@ _ENDS_SENTENCE = re.compile(r"[.?!][_*]*\s*[\"”’'»]\s*$")
 _ANSWERED_THAT = re.compile(
     r"\s*(?:I|[Hh]e|[Ss]he|[A-Z][\w'’-]+)\s+(?:[a-z]+ly\s+)?(?:answered|replied|responded)\s+that\b"
 )
+# '"Eat your dinner," she said to Lucy', "murmured under his breath to Dusty"
 _TO_WHOM = re.compile(
     r"[\s,;—–-]*[^.!?\"“”]{0,40}?\b(?:"
     + _VERB
-    + rf")\b\s+(?:[a-z]+ly\s+)?to\s+(?P<name>{_NAME_RE})"
+    + rf")\b[^.!?\"“”]{{0,30}}?\bto\s+(?P<name>{_NAME_RE})"
 )
 _ADDRESSING = re.compile(
     r"[\s,;—–-]*[^.!?\"“”]{0,40}?\b(?:addressing|turning to|to)\s+"
@@ -3759,7 +3760,7 @@ def _revealed_as(
         ):
             # '"He's some gaudy to look at," Cole murmured under his breath to Dusty.':
             # the one told about the stranger is someone else
-            to_whom = _TOLD_TO.match(tag.text)
+            to_whom = _TO_WHOM.match(tag.text)
             listener = names.lookup(to_whom.group("name")) if to_whom else None
             if listener is not None:
                 before.add(listener)
@@ -3800,9 +3801,6 @@ def _revealed_as(
     return None
 
 
-_TOLD_TO = re.compile(
-    rf"[\s,;—–-]*[^.!?\"“”]{{0,40}}?\b(?:{_VERB})\b[^.!?\"“”]{{0,30}}?\bto\s+(?P<name>{_NAME_RE})"
-)
 _THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|him|her)\b")
 _SECOND_PERSON = re.compile(r"\b(?:[Yy]ou|[Yy]our|[Yy]e)\b")
 
