@@ -125,6 +125,21 @@ EPITHET_GENDER: dict[str, Gender] = {
             "youth",
             "stripling",
             "youngster",
+            "nephew",
+            "grandfather",
+            "stepfather",
+            "widower",
+            "bridegroom",
+            "duke",
+            "earl",
+            "baron",
+            "monk",
+            "priest",
+            "landlord",
+            "bachelor",
+            "squire",
+            "waiter",
+            "chap",
         ]
     },
     **{
@@ -144,6 +159,28 @@ EPITHET_GENDER: dict[str, Gender] = {
             "brunette",
             "maid",
             "mistress",
+            "dame",
+            "matron",
+            "maiden",
+            "handmaiden",
+            "widow",
+            "nun",
+            "niece",
+            "grandmother",
+            "stepmother",
+            "spinster",
+            "governess",
+            "landlady",
+            "bride",
+            "duchess",
+            "countess",
+            "baroness",
+            "actress",
+            "hostess",
+            "waitress",
+            "heiress",
+            "seamstress",
+            "laundress",
         ]
     },
 }
@@ -341,10 +378,22 @@ def _address_gender(quote: str, parents_only: bool = False) -> Gender | None:
     return found.pop() if len(found) == 1 else None
 
 
+_IRREGULAR_PAST = _words(
+    "said saw took gave came went stood sat ran felt knew thought made held kept left began spoke rose "
+    "was had did could would bent broke brought caught drew drove fell found got grew hung hid led "
+    "lay lit met put rode rang shook shot shut sang sank slid sprang struck swept swung told tore "
+    "threw woke wore wrote"
+)
 # The pronouns after a subject-position name that vote for its gender. (Object and
 # possessive forms are often someone else's, "Sasuke kissed her", but leaving them out
 # measured worse on LitBank and left Sakura of seed 000 without a gender.)
-_OBJECT_OF_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\s+")
+# "her" right after the name's verb ("saw her", "kissed her") is someone else's.
+_AUXILIARIES = _words("was had did could would")
+_OBJECT_OF_VERB = re.compile(
+    r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|s)|"
+    + "|".join(sorted(_IRREGULAR_PAST - _AUXILIARIES))
+    + r")\s+"
+)
 # Verbs whose "his"/"her" object is the subject's own body or manner: "Kakashi shook his
 # head", "Sakura bit her lip"; unlike "kissed her cheek".
 _SELF_VERBS = (
@@ -1156,7 +1205,7 @@ _TAG_BEFORE_RE = re.compile(
 # A narration sentence that opens with a person doing something: an action beat.
 _BEAT_RE = re.compile(
     r"(?:(?:Then|And|But|So|Finally|Suddenly|Slowly|Instead|Still|Now|At last|Again)\s*,?\s+)?"
-    r"(?:(?P<pron>He|She|I)\b|(?P<poss>His|Her|My)\s+[a-z]+|(?P<name>"
+    r"(?:(?P<pron>He|She|I)\b|(?P<poss>His|Her|My)\s+(?P<kin>[a-z]+)|(?P<name>"
     + _NAME_RE
     + r"))(?:['’]s\s+[a-z]+)?\s+(?:[a-z]+ly\s+)?(?:[a-z]+)"
 )
@@ -1460,7 +1509,12 @@ def _introduces_quote(text: str) -> _Subject | None:
         if named:
             return _Subject("name", " ".join(named))  # "All Tom said was:"
     # "Nasty Roche had asked:" is as good as "Nasty Roche asked:"
-    plain = re.sub(rf"\s(?:had|has|then)\s+(?=(?:[a-z]+ly\s+)?{_VERB}\b)", " ", sentence)
+    # and "As a young admirer had once said of him:" as "… admirer said of him:"
+    plain = re.sub(
+        rf"\s(?:had|has|then|once|often|always|just|already)\s+(?=(?:[a-z]+ly\s+)?{_VERB}\b)",
+        " ",
+        re.sub(r"\s(?:had|has)\s+(?=(?:once|often|always|just|already)\s)", " ", sentence),
+    )
     found = _without_adverbs(_tag_before(plain))
     if found is not None and not re.search(
         rf"\b{_SUBORDINATOR}\s+{re.escape(found.text)}\s[^:;]*,\s+and\s+(?:then\s+)?"
@@ -1636,6 +1690,12 @@ def _head_gender(head: str, phrase: str = "") -> Gender | None:
     head = re.sub(r"-in-law$", "", head.lower())
     found = EPITHET_GENDER.get(head.split("-")[-1])
     if found is None:
+        # compounds: "washerwoman", "housemaid", "schoolgirl"; "footman", "manservant"
+        if re.search(r"(?:woman|maid|girl|maidservant)$", head):
+            found = "female"
+        elif re.search(r"(?:man|boy|manservant)$", head) and head not in _NOT_MEN:
+            found = "male"
+    if found is None:
         words = set(re.findall(r"[\w'’]+", phrase.lower()))
         if words & _FEMALE_WORDS and not words & _MALE_WORDS:
             return "female"
@@ -1644,8 +1704,9 @@ def _head_gender(head: str, phrase: str = "") -> Gender | None:
     return found
 
 
-_FEMALE_WORDS = _words("female feminine woman's woman’s girl's girl’s lady's lady’s")
-_MALE_WORDS = _words("male masculine man's man’s boy's boy’s")
+_NOT_MEN = _words("human german roman shaman")
+_FEMALE_WORDS = _words("female feminine woman woman's woman’s girl's girl’s lady's lady’s")
+_MALE_WORDS = _words("male masculine man man's man’s boy's boy’s")
 
 
 def _epithet_key(name: str) -> str:
@@ -2785,6 +2846,18 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if d is not None and d.speaker is not None and d.speaker.narrator:
                 d.speaker = writer
 
+    # "'…,' he said" tells the sex of whoever it turned out to be, which the voice needs
+    # even when the narration never did ("the doctor", "Deb")
+    tagged: dict[_Entity, Counter[Gender]] = defaultdict(Counter)
+    for turn in turns:
+        for i, sex in turn.pronoun.items():
+            d = decisions.get(i)
+            if d is not None and d.speaker is not None and sex in ("male", "female"):
+                tagged[d.speaker][sex] += 1
+    for entity, sexes in tagged.items():
+        if entity.gender == "unknown" and not entity.group and len(sexes) == 1:
+            entity.fixed_gender = next(iter(sexes))
+
     out: list[Line] = []
     for i, line in enumerate(lines):
         d = decisions.get(i)
@@ -3261,12 +3334,6 @@ _ACTOR = re.compile(
     r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+(?:-[a-z]+)?)\b"
 )
 _CLAUSE_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
-_IRREGULAR_PAST = _words(
-    "said saw took gave came went stood sat ran felt knew thought made held kept left began spoke rose "
-    "was had did could would bent broke brought caught drew drove fell found got grew hung hid led "
-    "lay lit met put rode rang shook shot shut sang sank slid sprang struck swept swung told tore "
-    "threw woke wore wrote"
-)
 # an optional adverb and a verb in the past tense: "bent down", "slowly turned"
 _PAST_ACT = r"(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
 # "The lath-like stripling frowned.": a description acting, as a name would
@@ -4057,6 +4124,9 @@ def _beat_subject(
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
             continue  # "Kakashi being too sick to come in was unprecedented."
+        if m.group("poss") and m.group("kin").lower() in EPITHET_GENDER:
+            # "His mother sobbed.": the one acting is his mother, a person of her own sex
+            return None, EPITHET_GENDER[m.group("kin").lower()]
         if m.group("pron") or m.group("poss"):
             word = (m.group("pron") or m.group("poss")).lower()
             pron = {"his": "he", "her": "she", "my": "i"}.get(word, word)

@@ -3813,3 +3813,74 @@ def test_a_jack_who_acts_is_his_own_man() -> None:
         '"It always is in March," said Jack.\n'
     )
     assert {c.name for c in result.characters} == {"John Fenn", "Jack"}
+
+
+def test_his_mother_acting_is_a_woman() -> None:
+    """'"Very well, sir." His mother wept.': "His" does not make the beat a man's. The
+    woman acting is his mother, so the doctor does not answer his own order."""
+    result = run(
+        'The lamp had burned low. "Is he asleep?" Nell whispered from the door.\n\n'
+        'Dr. Vane closed his bag and looked at the child. "Carry him up to his own bed."\n\n'
+        '"Very well, sir." His mother wept quietly by the window.\n'
+    )
+    assert by_text(result, "Very well").speaker == "Nell"
+
+
+def test_a_description_says_its_sex() -> None:
+    """A speaker known only by a description gets the sex its words give, for the voice:
+    "dame" and "woman servant" are women, "manservant" a man."""
+    result = run(
+        "Harwick dozed by the fire. A stout dame came in from the yard with a basket of "
+        "eggs, and a manservant followed with the milk.\n\n"
+        '"Twelve today," said the dame.\n\n'
+        '"And two cans of milk," said the manservant.\n\n'
+        '"Only twelve?" Harwick said.\n\n'
+        '"The hens do not lay for grumblers," said the woman servant at the door.\n'
+    )
+    sexes = {c.name: c.gender for c in result.characters}
+    assert sexes == {
+        "Harwick": "unknown",
+        "A stout dame": "female",
+        "a manservant": "male",
+        "the woman servant": "female",
+    }
+
+
+def test_he_said_gives_the_speaker_his_sex() -> None:
+    """'"Then we shall see," he said.' settles the sex of whoever it turns out to be,
+    though the narration only ever calls him "the doctor"."""
+    result = run(
+        "The doctor looked at the sleeping boy for a long time. Mrs. Orme waited by the "
+        "door.\n\n"
+        '"Will he wake?" asked Mrs. Orme.\n\n'
+        '"Not before morning," said the doctor.\n\n'
+        '"And then?"\n\n'
+        '"Then we shall see," he said.\n'
+    )
+    assert by_text(result, "we shall see").speaker == "the doctor"
+    assert {c.name: c.gender for c in result.characters}["the doctor"] == "male"
+
+
+def test_the_woman_he_saw_is_not_him() -> None:
+    """ "Colm Hardy saw her white gloves": "her" after any verb is someone else's, not
+    only after one ending in -ed or -s."""
+    result = run(
+        "The lamps were lit along the quay. Colm Hardy saw her white gloves on the rail "
+        "before he saw her face.\n\n"
+        '"You came," said Colm Hardy.\n\n'
+        '"I said I would," Ada answered.\n'
+    )
+    assert {c.name: c.gender for c in result.characters}["Colm Hardy"] != "female"
+
+
+def test_as_someone_had_once_said() -> None:
+    """'As a rival had once said of him: "…"' is the rival's line, though the paragraph
+    around it is all about the man it is said of ("had once" stands between)."""
+    result = run(
+        "Nobody in the club knew more about cards than Ned Marlow. He had taught half the "
+        "members to play, and he never let them forget it. As a rival had once said of "
+        'him: "If a man can lose a fortune at whist, Ned Marlow can tell him exactly how." '
+        "And there was no one to say otherwise.\n\n"
+        '"Deal," said Ned Marlow.\n'
+    )
+    assert by_text(result, "lose a fortune").speaker == "a rival"
