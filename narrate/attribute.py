@@ -1186,7 +1186,9 @@ _SUBJECT_FIRST = re.compile(
     _LEAD
     + r"(?:(?:and|then)\s+)?(?:"
     + _SUBJECT_RE
-    + r")(?:\s*,\s*[a-z]+ly\s*,)?\s+(?:[a-z]+ly\s+)?(?:"
+    # "his mother had replied", "she had finally replied": a tag told in the past perfect
+    # (but "I had thought his words idle" is what I believed, not what I thought aloud)
+    + r")(?:\s*,\s*[a-z]+ly\s*,)?\s+(?:had\s+(?!thought\b))?(?:[a-z]+ly\s+)?(?:"
     + _VERB
     + "|"
     + _HABITUAL_VERB
@@ -1401,6 +1403,9 @@ _TO_WHOM = re.compile(
 _ADDRESSING = re.compile(
     r"[\s,;—–-]*[^.!?\"“”]{0,40}?\b(?:addressing|turning to|to)\s+"
     r"(?P<np>the\s+(?:[a-z]+\s+){0,2}?(?:man|woman|lady|gentleman|boy|girl|fellow|stranger))\b"
+    # "he cried to the man who trundled the barrow": a man picked out by what he does,
+    # not the one on stage already
+    r"(?!\s+(?:who|that|whom)\b)"
 )
 _COMMA_CLOSE = re.compile(r"[,—–-]\s*[\"”’'»]\s*$")
 _OPEN_CLOSE = re.compile(r"[?!…]\s*[\"”’'»]\s*$")
@@ -2986,9 +2991,15 @@ def _section_writers(work: Work, lines: Sequence[Line], names: _Names) -> dict[i
     return found
 
 
-PERSON_NOUNS = frozenset(EPITHET_GENDER) | _words(
-    """child stranger person figure servant soldier officer clerk nurse doctor
+# Words for a person; ranks and trades too ("The captain glared at him … and at last
+# broke out with a low oath,")
+PERSON_NOUNS = (
+    frozenset(EPITHET_GENDER)
+    | ROLE_NOUNS
+    | _words(
+        """child stranger person figure servant soldier officer clerk nurse doctor
     driver porter landlord landlady keeper waiter stranger traveller traveler visitor"""
+    )
 )
 # Ways of leaving a scene: "left the room", "rode on", "withdrew", "was helped out"
 _LEAVE_VERBS = (

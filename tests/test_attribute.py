@@ -3884,3 +3884,51 @@ def test_as_someone_had_once_said() -> None:
         '"Deal," said Ned Marlow.\n'
     )
     assert by_text(result, "lose a fortune").speaker == "a rival"
+
+
+def test_the_man_who_pushed_the_cart_is_someone_else() -> None:
+    """'he called to the man who pushed the cart': a man picked out by what he does is
+    not the man on stage already, so the stranger speaking is not taken for his own
+    listener (and his lines do not go to the doctor named in passing)."""
+    result = run(
+        "Squire Pell, Dr. Crane and the rest have asked me to set this down from the "
+        "beginning.\n\n"
+        "I remember the day a tall, strong, heavy, weathered man came plodding to the inn "
+        "door, his chest behind him in a cart. He looked round the yard and whistled to "
+        "himself.\n\n"
+        '"A quiet house," says he at length.\n\n'
+        "My father told him it was quiet enough.\n\n"
+        '"Then it will do for me," said he. "Set it down here, friend," he called to the '
+        'man who pushed the cart. "And mind the lock."\n\n'
+        "Weeks later Dr. Crane came to see my father. Dr. Crane took off his hat and he sat "
+        "by the fire, and he talked with old Taylor.\n"
+    )
+    assert {s for s, _ in speakers(result)} == {"a tall strong heavy weathered man"}
+
+
+def test_tags_in_the_past_perfect() -> None:
+    """A scene remembered in the past perfect keeps its tags: '"…," his mother had
+    replied', '"…," she had finally answered'."""
+    result = run(
+        "The night before he left, Tom had gone up to the farmhouse kitchen where his "
+        "mother sat mending.\n\n"
+        '"Ma, I\'ve joined the regiment," he had said to her.\n\n'
+        '"Then God keep you, Tom," his mother had replied. She had not looked up from the '
+        "sock.\n\n"
+        '"I\'ll write every week."\n\n'
+        '"See that you do," she had finally answered.\n'
+    )
+    assert [s for s, _ in speakers(result)] == ["Tom", "his mother", "Tom", "his mother"]
+
+
+def test_the_captain_broke_out_with_an_oath() -> None:
+    """'The captain glared at him …, and at last broke out with a low oath, "…"': a
+    rank is a word for a person, so the captain acting before the quote speaks it."""
+    result = run(
+        "The parlour was full that night. Mr. Amble told his long story about the mill, and "
+        "Sara Dunn laughed at every turn of it.\n\n"
+        '"And then the wheel stopped dead," said Mr. Amble.\n\n'
+        "The captain glared at him from the corner, drummed on the table, glared harder "
+        'still, and at last broke out with a low oath, "Quiet, there, the lot of you!"\n'
+    )
+    assert by_text(result, "Quiet, there").speaker == "the captain"
