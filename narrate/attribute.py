@@ -1177,7 +1177,13 @@ _SUBJECT_RE = (
 )
 _LEAD = r"^[\s,;:!?.…—–-]*"
 # "… ," said she / said the old man / said Mr. Bennet quietly
-_VERB_FIRST = re.compile(_LEAD + rf"(?:{_VERB})\b\s+(?:[a-z]+ly\s+)?(?P<rest>\S.*)", re.DOTALL)
+# ("interposed, more softly, a young wife"; "spoke up another voice", "broke in Mrs. Hale")
+_VERB_FIRST = re.compile(
+    _LEAD
+    + rf"(?:{_VERB})\b(?:\s+(?:up|out)(?=\s+(?:[A-Z]|the\s|another\s)))?(?:,\s*(?:(?:more|less|very|quite|rather|too)\s+)?[a-z]+ly,)?\s+(?:[a-z]+ly\s+)?"
+    + r"(?P<rest>\S.*)",
+    re.DOTALL,
+)
 _ANY_VERB_FIRST = re.compile(
     r"^\s+(?:[a-z]+ly\s+)?[a-z]+ed\s+(?P<rest>(?:the\s+|[A-Z]).*)", re.DOTALL
 )
@@ -1716,7 +1722,8 @@ _MALE_WORDS = _words("male masculine man man's man’s boy's boy’s")
 
 def _epithet_key(name: str) -> str:
     words = name.lower().split()
-    if words and words[0] in {"the", "a", "an", "this", "that", "another"}:
+    # "another voice" is not the voice that spoke before ("a voice", "the voice")
+    if (words and words[0] in {"the", "a", "an", "this", "that"}) or words == ["another"]:
         words = words[1:]
     if (
         words

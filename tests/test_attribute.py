@@ -3932,3 +3932,36 @@ def test_the_captain_broke_out_with_an_oath() -> None:
         'still, and at last broke out with a low oath, "Quiet, there, the lot of you!"\n'
     )
     assert by_text(result, "Quiet, there").speaker == "the captain"
+
+
+def test_verb_first_tags_with_an_aside_or_a_particle() -> None:
+    """'interposed, more softly, a young wife', 'spoke up another voice' and 'cried out
+    Mr. Dimmock' are tags with the verb first, like 'said Tom'."""
+    result = run(
+        "The women stood about the pump in the square, talking of the trial.\n\n"
+        '"She ought to be sent away," said a stout matron.\n\n'
+        '"Ah, but," interposed, more softly, a young wife, "she has suffered enough."\n\n'
+        '"Suffered!" spoke up another voice. "Not half enough."\n\n'
+        '"Peace, all of you," cried out Mr. Dimmock at the gate.\n'
+    )
+    assert [s for s, _ in speakers(result)] == [
+        "a stout matron",
+        "a young wife",
+        "a young wife",
+        "another voice",
+        "another voice",
+        "Mr. Dimmock",
+    ]
+
+
+def test_another_voice_is_not_the_voice_before() -> None:
+    """ "called a voice" and, later, "spoke up another voice": the second is someone
+    else, not the first voice again."""
+    result = run(
+        "The men sat round the stove in the dark cabin.\n\n"
+        '"Who is out there?" called a voice from the bunk.\n\n'
+        '"Nobody," said Hobb.\n\n'
+        '"Somebody is," spoke up another voice.\n'
+    )
+    voices = [s for s, _ in speakers(result)]
+    assert voices[0] != voices[2]
