@@ -1566,8 +1566,13 @@ def _introduces_quote(text: str) -> _Subject | None:
             found_here = _Subject("pron", m.group("pron"))
         elif m.group("np"):
             found_here = _np_subject(" ".join(m.group("np").split()))
-        elif next((w for w in m.group("name").split() if w not in TITLES), "") not in NOT_NAMES:
-            found_here = _Subject("name", m.group("name"))  # "Mrs. Hilbery", not "Then"
+        elif (
+            next((w for w in m.group("name").split() if w not in TITLES), "")
+            not in NOT_NAMES - _WORD_SURNAMES
+        ):
+            # "Mrs. Hilbery", not "Then"; but "Good beamed at me … and murmured," is
+            # Captain Good if the book has him (see resolve)
+            found_here = _Subject("name", m.group("name"))
         if found_here is not None:
             last = found_here
             subordinate = re.search(rf"\b{_SUBORDINATOR}\s*$", sentence[: start.end()]) is not None

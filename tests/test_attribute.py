@@ -3965,3 +3965,17 @@ def test_another_voice_is_not_the_voice_before() -> None:
     )
     voices = [s for s, _ in speakers(result)]
     assert voices[0] != voices[2]
+
+
+def test_a_surname_that_is_also_a_word() -> None:
+    """ "Good beamed at me … and murmured," hands the quote to Captain Good: a word that
+    is also a surname is a subject when the book has someone by that name."""
+    result = run(
+        "Captain John Good sat by the fire with Sir Henry and me, and we smoked for a "
+        "while.\n\n"
+        '"It is cold tonight," said Good.\n\n'
+        '"How long is it since we came home?" I asked.\n\n'
+        '"Three years," said Sir Henry.\n\n'
+        'Good beamed at me through his eyeglass and murmured, "Three years and a month."\n'
+    )
+    assert by_text(result, "and a month").speaker == "Captain John Good"
