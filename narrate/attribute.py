@@ -1791,6 +1791,7 @@ def _as_read(work: Work) -> Work:
 def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) -> Attribution:
     names = _Names(work, known)
     text = work.text
+    features = _feature_sexes(text)
     for line in lines:
         if line.kind == "dialogue":
             # "Yes, Beatrice.": someone who is spoken to. A quote that is only a name
@@ -2657,7 +2658,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             ):
                 turn.lead = turn.speaker  # as good as acting: the one woman just named
         else:
-            beat, beat_gender = _beat_subject(lines, para, resolve)
+            beat, beat_gender = _beat_subject(lines, para, resolve, features)
             if beat_gender is not None:
                 turn.gender, turn.speaker = beat_gender, beat
                 turn.confidence, turn.rule = 0.65, "beat"
@@ -4115,7 +4116,10 @@ def _mentions(quote: str, names: _Names) -> list[_Entity]:
 
 
 def _beat_subject(
-    lines: Sequence[Line], para: list[int], resolve: Callable[[_Subject, bool], _Entity | None]
+    lines: Sequence[Line],
+    para: list[int],
+    resolve: Callable[[_Subject, bool], _Entity | None],
+    features: dict[str, Gender],
 ) -> tuple[_Entity | None, Gender | None]:
     """The person acting in the narration sentence nearest the first quote."""
     first_dialogue = next(pos for pos, i in enumerate(para) if lines[i].kind == "dialogue")
@@ -4124,6 +4128,14 @@ def _beat_subject(
         candidates.extend(reversed(_SENTENCE.findall(lines[para[first_dialogue - 1]].text)))
     if first_dialogue + 1 < len(para) and lines[para[first_dialogue + 1]].kind == "narration":
         candidates.extend(_SENTENCE.findall(lines[para[first_dialogue + 1]].text))
+    feature_sex: Gender | None = None  # of the one whose eyes or hair act ("Grey eyes narrowed")
+
+    def fits(entity: _Entity | None, gender: Gender | None = None) -> bool:
+        return feature_sex is None or (gender or (entity.gender if entity else None)) in (
+            feature_sex,
+            "unknown",
+        )
+
     for sentence in candidates[:3]:
         s = sentence.strip().lstrip("\"“”'‘’,.—–- ")
         puzzled = _PUZZLED_BY.search(s)
@@ -4136,35 +4148,62 @@ def _beat_subject(
             # "I can see Douglas there before the fire, … 'Nobody but me …'": the
             # one watched is the one acting
             entity = resolve(_Subject("name", seen.group("name")), False)
-            if entity is not None:
+            if entity is not None and fits(entity):
                 return entity, None
         described = _NP_BEAT_RE.match(s)
         if described is not None:
             entity = resolve(_Subject("np", "the " + described.group("np")), False)
-            if entity is not None:
+            if entity is not None and fits(entity):
                 return entity, None
             continue
+        feature = _FEATURE_BEAT.match(s)
+        if feature is not None:
+            # "Grey eyes narrowed." in a book where only his eyes are grey
+            sexes = {
+                g
+                for w in re.findall(r"[\w-]+", feature.group("words"))
+                if (g := features.get(w.lower())) is not None
+            }
+            if len(sexes) == 1 and feature_sex is None:
+                sex = sexes.pop()
+                target = _LOOK_AT.search(s, feature.end())
+                if target is not None:
+                    # "Dark eyes shoot a look at the Rokudaime": unless the one looked at is
+                    # a woman, one man may be looking at another, and the eyes being a
+                    # man's tell nothing ("Grey eyes looked at her" still do)
+                    seen_sex = PRONOUN_GENDER.get(target.group("who").lower())
+                    if seen_sex is None:
+                        looked_at = resolve(_Subject("name", target.group("who")), False)
+                        seen_sex = looked_at.gender if looked_at is not None else None
+                    if seen_sex != _OPPOSITE[sex]:
+                        continue
+                feature_sex = sex
+                continue
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
             continue  # "Kakashi being too sick to come in was unprecedented."
         if m.group("poss") and m.group("kin").lower() in EPITHET_GENDER:
             # "His mother sobbed.": the one acting is his mother, a person of her own sex
-            return None, EPITHET_GENDER[m.group("kin").lower()]
+            if fits(None, EPITHET_GENDER[m.group("kin").lower()]):
+                return None, EPITHET_GENDER[m.group("kin").lower()]
+            continue
         if m.group("pron") or m.group("poss"):
             word = (m.group("pron") or m.group("poss")).lower()
             pron = {"his": "he", "her": "she", "my": "i"}.get(word, word)
             gender = PRONOUN_GENDER.get(pron)
             entity = resolve(_Subject("pron", pron), False)
-            if gender is not None:
+            if gender is not None and fits(None, gender):
                 return entity, gender  # "He shrugged.": only the speaker's gender
+            if gender is not None:
+                continue
         else:
             name = m.group("name")
             if name.split()[0] in NOT_NAMES and not re.match(_TITLE_WORD + r"\s", name):
                 continue
             entity = resolve(_Subject("name", name), False)
-        if entity is not None:
+        if entity is not None and fits(entity):
             return entity, None
-    return None, None
+    return None, feature_sex
 
 
 _PUZZLED_BY = re.compile(
@@ -4173,6 +4212,46 @@ _PUZZLED_BY = re.compile(
 )
 
 _OPPOSITE: dict[Gender, Gender] = {"male": "female", "female": "male", "unknown": "unknown"}
+
+# "his grey eyes", "her long pink hair": what the text says a man's or a woman's eyes,
+# brows and hair look like, so that "Grey eyes narrowed." before a quote is his beat
+_FEATURE_PARTS = r"(?:eyes|brows|eyebrows|lashes|hair|locks|bangs|gaze)"
+_FEATURE_OF = re.compile(
+    r"\b(?P<poss>[Hh]is|[Hh]er)\s+(?P<words>(?:[a-z][a-z-]*,?\s+){1,3})" + _FEATURE_PARTS + r"\b"
+)
+# a sentence that opens with such a feature acting: "Silver-white brows raised.",
+# "Wide, green eyes looked up at him."
+_FEATURE_BEAT = re.compile(
+    r"(?P<words>(?:[A-Z][a-z-]*,?\s+)(?:[a-z][a-z-]*,?\s+){0,2})" + _FEATURE_PARTS + r"\s+[a-z]+"
+)
+_LOOK_AT = re.compile(r"\bat\s+(?:the\s+)?(?P<who>him|her|[A-Z][\w'’-]*)\b")
+# colours only: "wide", "soft" or "tired" eyes say nothing about whose they are
+_COLOURS = _words(
+    """grey gray green blue brown hazel amber black dark pale silver white pink red blond
+    blonde golden gold auburn violet purple emerald sapphire onyx obsidian chocolate copper
+    ginger raven sandy teal turquoise lavender crimson scarlet platinum ebony jade"""
+)
+
+
+def _feature_sexes(text: str) -> dict[str, Gender]:
+    """Colours the text gives only a man's features, or only a woman's ("silver-white"
+    when it says "his silver-white hair" and never "her silver-white …")."""
+    seen: dict[str, Counter[Gender]] = defaultdict(Counter)
+    for m in _FEATURE_OF.finditer(text):
+        sex: Gender = "male" if m.group("poss").lower() == "his" else "female"
+        words = re.findall(r"[a-z][a-z-]*", m.group("words"))
+        if set(words) & _NP_STOP:
+            continue  # "his shoulder as emerald-dark eyes": not his eyes
+        for word in words:
+            if set(word.split("-")) & _COLOURS:
+                seen[word][sex] += 1
+    return {
+        word: sex
+        for word, counts in seen.items()
+        for sex in ("male", "female")
+        if counts[sex] and not counts[_OPPOSITE[sex]]
+    }
+
 
 # --- conversations -------------------------------------------------------------------------
 # Narration-only paragraphs that end a conversation: after this many, the next quote

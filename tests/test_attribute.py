@@ -3979,3 +3979,31 @@ def test_a_surname_that_is_also_a_word() -> None:
         'Good beamed at me through his eyeglass and murmured, "Three years and a month."\n'
     )
     assert by_text(result, "and a month").speaker == "Captain John Good"
+
+
+def test_eyes_of_a_colour_only_he_has() -> None:
+    """ "Grey eyes narrowed." before a quote is his beat when the text gives grey eyes
+    only to a man ("his grey eyes"), and "Green eyes followed his gaze." hers, against
+    the back-and-forth that would hand each line to the other."""
+    result = run(
+        "Kaito rubbed his grey eyes and leaned back against the porch rail. Mirei tucked a "
+        "strand of hair behind her ear, and the lamp caught her green eyes.\n\n"
+        '"Are you staying?" Mirei asked.\n\n'
+        '"For a while," said Kaito.\n\n'
+        'Grey eyes narrowed at the road. "Someone is coming."\n\n'
+        'Green eyes followed his gaze. "I don\'t see anyone."\n'
+    )
+    assert [s for s, _ in speakers(result)] == ["Mirei", "Kaito", "Kaito", "Mirei"]
+
+
+def test_a_man_looking_at_a_man() -> None:
+    """'Dark eyes shot a look at the Warden': when the one looked at may be a man too,
+    a man's dark eyes do not say which man speaks."""
+    result = run(
+        "Tomas wiped his dark eyes. The Warden stood at the gate with his lantern, and Ilse "
+        "waited beside him.\n\n"
+        '"Open it," said the Warden.\n\n'
+        '"It is stuck," said Tomas.\n\n'
+        'Dark eyes shot a look at the Warden. "Then break it."\n'
+    )
+    assert by_text(result, "Then break it").rule != "beat"
