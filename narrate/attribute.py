@@ -1418,7 +1418,10 @@ _OPEN_CLOSE = re.compile(r"[?!…]\s*[\"”’'»]\s*$")
 _ANY_VERB_TAG = re.compile(
     r"^\s*(?:"
     + _SUBJECT_RE
-    + r")\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|[a-z]+s|said|told|spoke|swore|shot|bit|gave|took|sang|began)\b"
+    + r")\s+(?:[a-z]+ly\s+)?"
+    # '"Oh," she couldn't help the flush of her cheeks': a helping verb before the verb
+    + r"(?:(?:could|did|would)(?:n['’]t|\s+not)\s+[a-z]+"
+    + r"|[a-z]+ed|[a-z]+s|said|told|spoke|swore|shot|bit|gave|took|sang|began)\b"
 )
 
 

@@ -4007,3 +4007,17 @@ def test_a_man_looking_at_a_man() -> None:
         'Dark eyes shot a look at the Warden. "Then break it."\n'
     )
     assert by_text(result, "Then break it").rule != "beat"
+
+
+def test_a_comma_runs_on_into_a_negated_verb() -> None:
+    """'"Oh," she couldn't help a small laugh.': a quote that ends in a comma runs on
+    into its tag, and "couldn't help" is as much the tag's verb as "laughed"."""
+    result = run(
+        "Aiko came down the steps with a basket on her arm, and Jun fell in beside her.\n\n"
+        '"Just going to the river," Aiko said. "Why would you think otherwise?"\n\n'
+        "Jun slowed his pace and raised his brows at the heavy basket.\n\n"
+        '"Oh," she couldn\'t help a small laugh. "It\'s only bread for the ducks."\n\n'
+        '"A great deal of bread," said Jun.\n'
+    )
+    assert by_text(result, "Oh").speaker == "Aiko"
+    assert by_text(result, "bread for the ducks").speaker == "Aiko"
