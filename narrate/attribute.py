@@ -2414,6 +2414,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 if acts is not None:
                     # "… she turned just in time to seize a small boy. ¶ 'There!'"
                     carried_sex = PRONOUN_GENDER[acts.group("pron").lower()]
+                else:
+                    # "… Green eyes bright with unshed tears looked up at him. ¶ 'Why?'"
+                    carried_sex = _feature_beat_sex(
+                        text[last_sentence:p_end].strip(), features, resolve
+                    )
             if first_person:
                 for m in _I_ACTS.finditer(text, p_start, p_end):
                     if m.start() > lead_at and _still_acting(text, m.start(), p_end):
@@ -4118,6 +4123,38 @@ def _mentions(quote: str, names: _Names) -> list[_Entity]:
     return found
 
 
+def _feature_beat_sex(
+    sentence: str,
+    features: dict[str, Gender],
+    resolve: Callable[[_Subject, bool], _Entity | None],
+) -> Gender | None:
+    """The sex of whoever "Grey eyes narrowed." is about, in a book where only his eyes
+    are grey (see _feature_sexes)."""
+    feature = _FEATURE_BEAT.match(sentence)
+    if feature is None:
+        return None
+    sexes = {
+        g
+        for w in re.findall(r"[\w-]+", feature.group("words"))
+        if (g := features.get(w.lower())) is not None
+    }
+    if len(sexes) != 1:
+        return None
+    sex = sexes.pop()
+    target = _LOOK_AT.search(sentence, feature.end())
+    if target is not None:
+        # "Dark eyes shoot a look at the Rokudaime": unless the one looked at is a woman,
+        # one man may be looking at another, and the eyes being a man's tell nothing
+        # ("Grey eyes looked at her" still do)
+        seen_sex = PRONOUN_GENDER.get(target.group("who").lower())
+        if seen_sex is None:
+            looked_at = resolve(_Subject("name", target.group("who")), False)
+            seen_sex = looked_at.gender if looked_at is not None else None
+        if seen_sex != _OPPOSITE[sex]:
+            return None
+    return sex
+
+
 def _beat_subject(
     lines: Sequence[Line],
     para: list[int],
@@ -4159,29 +4196,10 @@ def _beat_subject(
             if entity is not None and fits(entity):
                 return entity, None
             continue
-        feature = _FEATURE_BEAT.match(s)
-        if feature is not None:
-            # "Grey eyes narrowed." in a book where only his eyes are grey
-            sexes = {
-                g
-                for w in re.findall(r"[\w-]+", feature.group("words"))
-                if (g := features.get(w.lower())) is not None
-            }
-            if len(sexes) == 1 and feature_sex is None:
-                sex = sexes.pop()
-                target = _LOOK_AT.search(s, feature.end())
-                if target is not None:
-                    # "Dark eyes shoot a look at the Rokudaime": unless the one looked at is
-                    # a woman, one man may be looking at another, and the eyes being a
-                    # man's tell nothing ("Grey eyes looked at her" still do)
-                    seen_sex = PRONOUN_GENDER.get(target.group("who").lower())
-                    if seen_sex is None:
-                        looked_at = resolve(_Subject("name", target.group("who")), False)
-                        seen_sex = looked_at.gender if looked_at is not None else None
-                    if seen_sex != _OPPOSITE[sex]:
-                        continue
-                feature_sex = sex
-                continue
+        sex = _feature_beat_sex(s, features, resolve)
+        if sex is not None:
+            feature_sex = feature_sex or sex
+            continue
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
             continue  # "Kakashi being too sick to come in was unprecedented."

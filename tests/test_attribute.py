@@ -4021,3 +4021,19 @@ def test_a_comma_runs_on_into_a_negated_verb() -> None:
     )
     assert by_text(result, "Oh").speaker == "Aiko"
     assert by_text(result, "bread for the ducks").speaker == "Aiko"
+
+
+def test_her_eyes_acting_just_before_the_quote() -> None:
+    """A narration paragraph that ends "Green eyes bright with tears looked up at him."
+    hands the next quote to the woman whose eyes are green, as "She looked up at him."
+    would, though the back-and-forth says it is his turn."""
+    result = run(
+        "Mirei brushed the hair from her green eyes and sat down on the step. Kaito leaned "
+        "on the rail above her.\n\n"
+        '"You should have told me," said Kaito.\n\n'
+        '"I know," Mirei said.\n\n'
+        "He waited, but she only watched the road. Green eyes bright with tears looked up "
+        "at him.\n\n"
+        '"You would have stopped me."\n'
+    )
+    assert by_text(result, "stopped me").speaker == "Mirei"
