@@ -1847,6 +1847,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     carried_sex: Gender | None = None  # else the sex of the "he"/"she" acting last there
     unanswered = False  # narration since the last quote said nobody answered it
     sleeping: list[_Entity] = []  # people the narration since the last quote put to sleep
+    overhearing: _Entity | None = None  # woke to the sound of voices: listening, not talking
     calls_narrator: Counter[_Entity] = Counter()  # names only ever called out to the narrator
     introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
     introduced_objects: list[_Entity] = []  # and the people named after its pronoun
@@ -2297,6 +2298,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             introduced_by = None
             unanswered = False
             sleeping = []
+            overhearing = None
         p_start, p_end = first.start, lines[para[-1]].end
         para_start = p_start
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
@@ -2455,6 +2457,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     sleeper = resolve_pronoun("he" if sex == "male" else "she")
                 if sleeper is not None and sleeper.person and sleeper not in sleeping:
                     sleeping.append(sleeper)
+            hears = _OVERHEARS.search(text, p_start, p_end)
+            if hears is not None:
+                who = hears.group("who")
+                if who.lower() in ("he", "she"):
+                    overhearing = resolve_pronoun(who)
+                elif who not in NOT_NAMES:
+                    overhearing = names.lookup(who)
             open_quote_speaker = None
             continue
         prev_speaker = history[-1] if history else None
@@ -2750,6 +2759,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             provisional.lines_here += 1
         history.append(provisional)
         gap = 0
+        if overhearing is not None:
+            if turn.own or turn.pronoun or overhearing in addressed:
+                overhearing = None  # a tag, or a name called out, brings the listener in
+            elif overhearing not in turn.sleeping:
+                turn.sleeping.append(overhearing)
         last_line = lines[para[-1]]
         open_quote_speaker = (
             provisional if last_line.kind == "dialogue" and not _closed(last_line.text) else None
@@ -3317,6 +3331,15 @@ _ROLE_REFERENCE = re.compile(
     r"(?P<role>sensei|senpai|sempai|captain|taichou|teacher|master|mistress|doctor)\b"
 )
 _CONTINUED_SCENE = re.compile(r"[\"“‘']?(?:He|She|His|Her|Him)\b[^.!?\n]*")
+# "Kakashi awoke to the sound of familiar voices in a heated exchange.": whoever wakes to
+# voices listens to the talk that follows rather than joining it (but "He heard the sound
+# of voices in the study." may be about to speak to someone else)
+_OVERHEARS = re.compile(
+    r"(?P<who>[A-Z][\w'’-]+|[Hh]e|[Ss]he)\s+(?:[a-z]+ly\s+)?"
+    r"(?:awoke|awakened|woke(?:\s+up)?|came\s+to)\s+"
+    r"(?:to\s+)?(?:the\s+)?(?:(?:sound|murmur|hum|rise\s+and\s+fall)\s+of\s+)?(?:[a-z]+\s+){0,2}?"
+    r"voices\b"
+)
 _SLEEP_WORDS = r"(?:asleep|to\s+sleep|into\s+sleep|off\s+to\s+sleep|dozed\s+off)\b"
 # "… watched him succumb to sleep", "Orrin rolled onto his side and drifted off to sleep"
 # (a name: then only lower-case words, so "Margaret saw Edith fall asleep" is Edith)

@@ -4037,3 +4037,30 @@ def test_her_eyes_acting_just_before_the_quote() -> None:
         '"You would have stopped me."\n'
     )
     assert by_text(result, "stopped me").speaker == "Mirei"
+
+
+def test_whoever_wakes_to_voices_listens() -> None:
+    """ "Toma awoke to the sound of familiar voices in a heated exchange.": the talk that
+    follows is between the others, until a tag brings him in ('"Alive," he said')."""
+    result = run(
+        '"You look terrible," Hana said when Toma came through the door.\n\n'
+        '"I feel worse," said Toma. He sank onto the couch, and within a minute he was asleep.\n\n'
+        'Ren came in an hour later. "Where is he?" asked Ren.\n\n'
+        '"Asleep," said Hana, and they went into the kitchen.\n\n'
+        "Toma awoke to the sound of familiar voices in a heated exchange.\n\n"
+        '"He should be in the infirmary."\n\n'
+        '"And I said no. It raises too many questions."\n\n'
+        '"But keeping him here doesn\'t?"\n\n'
+        '"Nobody has seen him yet, Hana."\n\n'
+        "He pulled a hand over his face and groaned.\n\n"
+        '"How do you feel?" Hana asked.\n\n'
+        '"Alive," he said.\n'
+    )
+    assert [s for s, _ in speakers(result)][4:] == [
+        "Hana",
+        "Ren",
+        "Hana",
+        "Ren",
+        "Hana",
+        "Toma",
+    ]
