@@ -1177,11 +1177,14 @@ _SUBJECT_RE = (
 )
 _LEAD = r"^[\s,;:!?.…—–-]*"
 # "… ," said she / said the old man / said Mr. Bennet quietly
-# ("interposed, more softly, a young wife"; "spoke up another voice", "broke in Mrs. Hale")
+# and with a particle or an aside: "spoke up another voice", "interposed, more softly, a
+# young wife"
 _VERB_FIRST = re.compile(
     _LEAD
-    + rf"(?:{_VERB})\b(?:\s+(?:up|out)(?=\s+(?:[A-Z]|the\s|another\s)))?(?:,\s*(?:(?:more|less|very|quite|rather|too)\s+)?[a-z]+ly,)?\s+(?:[a-z]+ly\s+)?"
-    + r"(?P<rest>\S.*)",
+    + rf"(?:{_VERB})\b"
+    + r"(?:\s+(?:up|out)(?=\s+(?:[A-Z]|the\s|another\s)))?"
+    + r"(?:,\s*(?:(?:more|less|very|quite|rather|too)\s+)?[a-z]+ly,)?"
+    + r"\s+(?:[a-z]+ly\s+)?(?P<rest>\S.*)",
     re.DOTALL,
 )
 _ANY_VERB_FIRST = re.compile(
