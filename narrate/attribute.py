@@ -2898,7 +2898,15 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if d is not None and d.speaker is not None and sex in ("male", "female"):
                 tagged[d.speaker][sex] += 1
     for entity, sexes in tagged.items():
-        if entity.gender == "unknown" and not entity.group and len(sexes) == 1:
+        if (
+            entity.gender == "unknown"
+            and not entity.group
+            and len(sexes) == 1
+            # only where nothing said a sex at all: a name the text gives both "he" and
+            # "she" (a father and daughter merged as "Reed") stays unknown
+            and not any(entity.gender_votes.values())
+            and entity.name_gender is None
+        ):
             entity.fixed_gender = next(iter(sexes))
 
     out: list[Line] = []
