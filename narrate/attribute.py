@@ -399,13 +399,32 @@ _OBJECT_OF_VERB = re.compile(
 _SELF_VERBS = (
     "shook|nodded|bit|raised|lifted|rolled|narrowed|closed|opened|furrowed|cleared|crossed"
     "|scratched|rubbed|ran|tilted|cocked|bowed|hung|lowered|pursed|licked|clenched|shrugged"
-    "|squared|straightened|folded|averted|tucked|set|held|cleared|wiped|dropped|pushed|put"
-    "|shifted|turned|covered|pressed|took|made|found|kept|gave|spread|stretched"
+    "|squared|straightened|folded|averted|tucked|set|cleared|wiped|dropped|pushed|put"
+    "|shifted|turned|covered|pressed|spread|stretched"
     "|stamped|waved|drummed|flexed|hunched|buttoned|swung|adjusted|smoothed|puffed"
 )
+# Verbs as often done to someone else ("Kakashi held her face", "took her hand"): the
+# pronoun is the name's own only with what people do with themselves ("held his breath",
+# "took his leave", "made her way").
+_TWO_WAY_VERBS = "held|took|made|found|kept|gave"
+_TWO_WAY_OWN = (
+    "breath|tongue|peace|ground|word|way|leave|seat|place|voice|head|hands?|fists?|eyes"
+    "|shoulders|attention|mind|feet|footing|balance|composure|hat|cap|coat"
+)
+# "her" as an object ("pushed her away", "turned her round") is someone else
+_NOT_POSSESSIVE = (
+    r"(?!\s*[.,;:!?—–]|\s+(?:to|at|with|for|and|as|in|on|from|into|by|away|back|up|down"
+    r"|off|out|over|round|around|aside|close|closer|gently|forward)\b)"
+)
 _OWN_PRONOUN = re.compile(
-    rf"(?:\s+(?:[a-z]+ly\s+)?(?:{_SELF_VERBS})\s+(?P<own>his|her)\b"
-    r"|[^.!?;:\"“”\n—]{0,50}?\b(?P<self>himself|herself)\b)",
+    rf"(?:\s+(?:[a-z]+ly\s+)?(?:{_SELF_VERBS})\s+(?P<own>his|her{_NOT_POSSESSIVE})\b"
+    rf"|\s+(?:[a-z]+ly\s+)?(?:{_TWO_WAY_VERBS})\s+(?P<own2>his|her)\s+(?:own\s+)?"
+    rf"(?:{_TWO_WAY_OWN})\b"
+    # "Kakashi watched her warm herself", "told her to help herself": the reflexive
+    # belongs to the one told or watched
+    r"|(?:(?!\b(?:watch|s[ae]w|see|help|let|made|make|heard|hear|felt|feel|told|tell|asked"
+    r"|ask|left|leave|forced|allowed|begged|urged)(?:ed|es|s)?\s+(?:him|her)\b)"
+    r"[^.!?;:\"“”\n—]){0,50}?\b(?P<self>himself|herself)\b)",
     re.IGNORECASE,
 )
 _ONLY_ONE_THERE = re.compile(r"(?:\s+[a-z]+){0,3}[.!?]\s+(He|She)\b")
@@ -1033,7 +1052,9 @@ class _Names:
             if own is not None:
                 # "Sasuke ran his hand", "Ino found herself": the pronoun is the name's own
                 entity.gender_votes[
-                    PRONOUN_GENDER[(own.group("own") or own.group("self")).lower()]
+                    PRONOUN_GENDER[
+                        (own.group("own") or own.group("own2") or own.group("self")).lower()
+                    ]
                 ] += OWN_VOTES
                 entity.pronouns += OWN_VOTES
                 continue

@@ -4064,3 +4064,22 @@ def test_whoever_wakes_to_voices_listens() -> None:
         "Hana",
         "Toma",
     ]
+
+
+def test_her_face_in_his_hands_is_not_his_own() -> None:
+    # "held her face", "took her hand": done to someone else, unlike "shook his head";
+    # and in "watched her warm herself" the reflexive is hers, not the watcher's
+    result = run(
+        "The fire had burned low when Tomas found Maren in the hall. For a long moment Tomas "
+        "held her face in his hands.\n\n"
+        '"You\'re cold," he said.\n\n'
+        "Maren only laughed, but Tomas shook his head. At last Tomas took her hand and led her "
+        "nearer the hearth. Then Tomas watched her warm herself.\n\n"
+        '"Better?" he asked.\n\n'
+        'Maren nodded, and Maren turned to the window. "The snow has stopped."\n'
+    )
+    cast = {c.name: c for c in result.characters}
+    assert cast["Tomas"].gender == "male"
+    assert by_text(result, "You're cold").speaker == "Tomas"
+    assert by_text(result, "Better?").speaker == "Tomas"
+    assert by_text(result, "The snow has stopped").speaker == "Maren"
