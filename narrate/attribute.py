@@ -593,6 +593,7 @@ class _Names:
 
     def __init__(self, work: Work, known: Sequence[Character]) -> None:
         self.text = work.text
+        self.nouns = _nouns(_role_acronyms(self.text))
         self.entities: list[_Entity] = []
         self.by_key: dict[str, _Entity] = {}
         self._holders: dict[str, _Entity | None] = {}
@@ -1517,7 +1518,7 @@ _SPEAKING_WHEN = re.compile(
 )
 
 
-def _introduces_quote(text: str) -> _Subject | None:
+def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None:
     """Who a narration paragraph ending in a colon (or a comma or dash after a speech
     verb) hands the floor to: "He came over to the gunrest and, thrusting a hand into
     his pocket, said:" introduces the next paragraph's quote as its tag would."""
@@ -1584,7 +1585,7 @@ def _introduces_quote(text: str) -> _Subject | None:
                 rest = words[1]
             else:
                 break
-        m = _CLAUSE_SUBJECT.match(rest)
+        m = (nouns or _PLAIN_NOUNS).clause_subject.match(rest)
         if m is None:
             continue
         bare_end = False
@@ -1986,6 +1987,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 return named
         key = _epithet_key(name)
         head = key.split()[-1] if key else name.lower()
+        # "the ANBU": the work's own word for a kind of person, as "the guard" is
+        acronym = head.upper() in names.nouns.words
         if key in OTHER_PARTY:
             # "said the other", "his companion replied": the other side of the talk
             for candidate in [*reversed(history), *reversed(salient)]:
@@ -2039,7 +2042,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if kin is not None:
                 return kin
         intro = (
-            _introduction(text, scene_start, para_start, head)
+            _introduction(text, scene_start, para_start, head.upper() if acronym else head)
             if entity is None and definite
             else None
         )
@@ -2084,6 +2087,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             and intro is None
             and definite
             and head not in ROLE_NOUNS
+            and not acronym
             # "the Warden" holds an office: only mid-talk is it the one other person there
             and (prev_speaker is not None or not name.split()[-1][:1].isupper())
         ):
@@ -2173,7 +2177,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     def introduction_of(line: Line) -> tuple[_Subject | None, list[_Entity]]:
         """Who a paragraph's last narration line hands the next quote to, and the
         people it names after a pronoun subject (listeners, not the speaker)."""
-        introduced = _introduces_quote(line.text)
+        introduced = _introduces_quote(line.text, names.nouns)
         if introduced is None or introduced.kind != "pron":
             return introduced, []
         # "He beckoned Kronborg into the living-room and said sternly:": a name in
@@ -2350,7 +2354,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         narration_mentions.sort(key=lambda pair: pair[0])
         for i in para:
             if lines[i].kind == "narration":
-                for m in _PERSON_NP.finditer(lines[i].text):
+                for m in names.nouns.person_np.finditer(lines[i].text):
                     if not _subject_position(text, lines[i].start + m.start()):
                         continue
                     if _ROLE_AS.search(lines[i].text, 0, m.start()):
@@ -2406,7 +2410,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     carried_lead, lead_at = entity, s
             if carried_lead is None:
                 actors = [(s, e) for s, e in narration_mentions if e.person and _acting(text, s)]
-                if actors and _pronoun_chain(text, *actors[-1], p_end, narration_mentions):
+                if actors and _pronoun_chain(
+                    text, *actors[-1], p_end, narration_mentions, names.nouns
+                ):
                     # "But Tom did not wait. As he went out at the door he said: ¶ '…'"
                     carried_lead, lead_at = actors[-1][1], actors[-1][0]
             if epithet_actor is not None and _still_acting(text, epithet_actor[0], p_end):
@@ -2604,9 +2610,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 if found is None and interrupter.rstrip().endswith(":"):
                     # "… when he spoke to her, and then said: “A view?”": the colon's
                     # clause reading, which knows a subordinate clause's subject
-                    found = _introduces_quote(interrupter)
+                    found = _introduces_quote(interrupter, names.nouns)
                 if found is None:
-                    found = _tag_before(interrupter) or _introduces_quote(interrupter)
+                    found = _tag_before(interrupter) or _introduces_quote(interrupter, names.nouns)
             if (
                 found is None
                 and pos == 0
@@ -2699,7 +2705,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             ):
                 turn.lead = turn.speaker  # as good as acting: the one woman just named
         else:
-            beat, beat_gender = _beat_subject(lines, para, resolve, features)
+            beat, beat_gender = _beat_subject(lines, para, resolve, features, names.nouns)
             if beat_gender is not None:
                 turn.gender, turn.speaker = beat_gender, beat
                 turn.confidence, turn.rule = 0.65, "beat"
@@ -3092,15 +3098,20 @@ def _generic(text: str, start: int, end: int) -> bool:
 
 
 _GENERIC_MODAL = re.compile(r"\s+(?:should|must|ought|can|cannot|may|might|will|would)\b")
-_PERSON_NP = re.compile(
-    r"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
-    + "|".join(sorted(PERSON_NOUNS))
-    + r"|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman)\b(?!['’-])"
-    # "a fellow countryman", "a fellow passenger": the first noun only describes the second
-    + r"(?!\s+(?:"
-    + "|".join(sorted(PERSON_NOUNS))
-    + r"|[a-z]+m[ae]n|passengers?|creatures?|students?|citizens?|lodgers?)\b)"
-)
+
+
+def _person_np(extra: frozenset[str]) -> re.Pattern[str]:
+    """ "a fellow countryman", "the ANBU": a description ending in a word for a person."""
+    nouns = "|".join(sorted(PERSON_NOUNS | extra))
+    return re.compile(
+        rf"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){{0,2}}?(?:{nouns}"
+        r"|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman)\b(?!['’-])"
+        # "a fellow countryman", "a fellow passenger": the first noun only describes the second
+        rf"(?!\s+(?:{nouns}|[a-z]+m[ae]n|passengers?|creatures?|students?|citizens?|lodgers?)\b)"
+    )
+
+
+_PERSON_NP = _person_np(frozenset())
 
 
 def _introduction(text: str, start: int, end: int, head: str) -> str | None:
@@ -3392,7 +3403,12 @@ _SUBJECT_PRONOUN = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[
 
 
 def _pronoun_chain(
-    text: str, start: int, entity: _Entity, end: int, mentions: list[tuple[int, _Entity]]
+    text: str,
+    start: int,
+    entity: _Entity,
+    end: int,
+    mentions: list[tuple[int, _Entity]],
+    nouns: _Nouns,
 ) -> bool:
     """After the sentence where the entity acts, the paragraph goes on about them alone:
     no one else is named or described, and every "he"/"she" is of their sex."""
@@ -3407,7 +3423,7 @@ def _pronoun_chain(
         return False
     if any(s > start and e is not entity for s, e in mentions):
         return False
-    if _PERSON_NP.search(rest) or re.search(r"\b(?:I|we|they|We|They)\b", rest):
+    if nouns.person_np.search(rest) or re.search(r"\b(?:I|we|they|We|They)\b", rest):
         return False
     pronouns = {p.lower() for p in re.findall(GENDER_PRONOUNS, rest, re.IGNORECASE)}
     own = _GENDER_WORDS[gender]
@@ -3423,13 +3439,15 @@ _ACTOR = re.compile(
 _CLAUSE_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
 # an optional adverb and a verb in the past tense: "bent down", "slowly turned"
 _PAST_ACT = r"(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
-# "The lath-like stripling frowned.": a description acting, as a name would
-_NP_BEAT_RE = re.compile(
-    r"The\s+(?P<np>(?:[a-z][\w'’-]*\s+){0,2}?(?:"
-    + "|".join(sorted(PERSON_NOUNS))
-    + r"))\s+"
-    + _PAST_ACT
-)
+
+
+def _np_beat(extra: frozenset[str]) -> re.Pattern[str]:
+    """ "The lath-like stripling frowned.": a description acting, as a name would."""
+    nouns = "|".join(sorted(PERSON_NOUNS | extra))
+    return re.compile(rf"The\s+(?P<np>(?:[a-z][\w'’-]*\s+){{0,2}}?(?:{nouns}))\s+" + _PAST_ACT)
+
+
+_NP_BEAT_RE = _np_beat(frozenset())
 SHORT_BEAT = 160  # characters: a paragraph of one short beat between quotes
 _PRONOUN_BEAT = re.compile(r"\s*(?:(?:Now|Then|At last|Again)\s+)?(?P<pron>[Hh]e|[Ss]he)\s+[a-z]")
 _GENDER_WORD = re.compile(GENDER_PRONOUNS, re.IGNORECASE)
@@ -4215,6 +4233,7 @@ def _beat_subject(
     para: list[int],
     resolve: Callable[[_Subject, bool], _Entity | None],
     features: dict[str, Gender],
+    nouns: _Nouns,
 ) -> tuple[_Entity | None, Gender | None]:
     """The person acting in the narration sentence nearest the first quote."""
     first_dialogue = next(pos for pos, i in enumerate(para) if lines[i].kind == "dialogue")
@@ -4245,7 +4264,7 @@ def _beat_subject(
             entity = resolve(_Subject("name", seen.group("name")), False)
             if entity is not None and fits(entity):
                 return entity, None
-        described = _NP_BEAT_RE.match(s)
+        described = nouns.np_beat.match(s)
         if described is not None:
             entity = resolve(_Subject("np", "the " + described.group("np")), False)
             if entity is not None and fits(entity):
@@ -4740,13 +4759,55 @@ def _decide_sequence(
                     turn.kind[i] = "tag-pronoun"
 
 
-# A clause's subject followed by its verb: "he suddenly addressed", "the old lady reached",
-# "Father Arnall looked". Descriptions must end in a word for a person.
-_CLAUSE_SUBJECT = re.compile(
-    r"\s*(?:(?P<pron>(?:he|she|I|they|we|He|She|They|We))"
-    rf"|(?P<np>{_DETERMINER}\s+(?:[\w'’-]+\s+){{0,2}}?"
+def _clause_subject(extra: frozenset[str]) -> re.Pattern[str]:
+    """A clause's subject followed by its verb: "he suddenly addressed", "the old lady
+    reached", "Father Arnall looked". Descriptions must end in a word for a person."""
     # "the Old Man": a nickname made of a description, capitals and all
-    rf"(?:{'|'.join(sorted(PERSON_NOUNS))}|{'|'.join(sorted(n.title() for n in PERSON_NOUNS))}))"
-    rf"|(?P<name>{_NAME_RE}))"
-    r"(?:\s+[a-z]+ly)?\s+(?:had\s+|did\s+)?[a-z]+\b"
+    nouns = "|".join(sorted(PERSON_NOUNS | extra | {n.title() for n in PERSON_NOUNS}))
+    return re.compile(
+        r"\s*(?:(?P<pron>(?:he|she|I|they|we|He|She|They|We))"
+        rf"|(?P<np>{_DETERMINER}\s+(?:[\w'’-]+\s+){{0,2}}?(?:{nouns}))"
+        rf"|(?P<name>{_NAME_RE}))"
+        r"(?:\s+[a-z]+ly)?\s+(?:had\s+|did\s+)?[a-z]+\b"
+    )
+
+
+_CLAUSE_SUBJECT = _clause_subject(frozenset())
+
+
+@dataclass(frozen=True)
+class _Nouns:
+    """The patterns that pick out a description of a person, with the work's own words
+    for people added ("the ANBU")."""
+
+    words: frozenset[str]
+    person_np: re.Pattern[str]
+    np_beat: re.Pattern[str]
+    clause_subject: re.Pattern[str]
+
+
+def _nouns(extra: frozenset[str]) -> _Nouns:
+    if not extra:
+        return _PLAIN_NOUNS
+    return _Nouns(extra, _person_np(extra), _np_beat(extra), _clause_subject(extra))
+
+
+_PLAIN_NOUNS = _Nouns(frozenset(), _PERSON_NP, _NP_BEAT_RE, _CLAUSE_SUBJECT)
+
+# "The ANBU bowed deeply.", "the remaining ANBU bowed": capitals that are not a name (an
+# acronym is never taken for one) but a kind of person, as "the guard" would be
+_ACRONYM_ACTS = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ee]ach)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?P<word>[A-Z]{2,6})\s+(?:[a-z]+ly\s+)?(?:bow|nod|shrug|smil|grinn?|frown|sigh|laugh"
+    r"|salut|wink|kneel|knelt|said|ask|repl|answer|whisper|mutter|murmur)(?:ed|s|ied|es)?\b"
 )
+_ROMAN_NUMERAL = re.compile(r"[IVXLCDM]+")
+
+
+def _role_acronyms(text: str) -> frozenset[str]:
+    """Acronyms the work uses for a kind of person, seen doing what people do."""
+    return frozenset(
+        m.group("word")
+        for m in _ACRONYM_ACTS.finditer(text)
+        if not _ROMAN_NUMERAL.fullmatch(m.group("word"))
+    )

@@ -4083,3 +4083,33 @@ def test_her_face_in_his_hands_is_not_his_own() -> None:
     assert by_text(result, "You're cold").speaker == "Tomas"
     assert by_text(result, "Better?").speaker == "Tomas"
     assert by_text(result, "The snow has stopped").speaker == "Maren"
+
+
+ACRONYM_GUARD = """\
+Bren was halfway through his report when Talia came into the office. Talia dropped a file on \
+the desk and folded her arms.
+
+"You missed the briefing," she said.
+
+"I was busy," Bren said.
+
+A shadow crossed the window, and the glass slid open. The KSU bowed deeply. "Apologies, \
+Director. The council is waiting."
+
+Bren sighed and reached for his coat. "Of course they are."
+
+"Right now?" Talia asked.
+
+"Right now," said the KSU.
+"""
+
+
+def test_an_acronym_for_a_kind_of_person() -> None:
+    # "The KSU bowed deeply.": the work's own word for a guard, not a name (an acronym
+    # is never taken for one) and not a description of the man on stage
+    result = run(ACRONYM_GUARD)
+    assert by_text(result, "Apologies, Director").speaker == "the KSU"
+    assert by_text(result, "Right now,").speaker == "the KSU"
+    assert by_text(result, "Of course they are").speaker == "Bren"
+    assert by_text(result, "Right now?").speaker == "Talia"
+    assert by_text(result, "You missed the briefing").speaker == "Talia"
