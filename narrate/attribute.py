@@ -208,6 +208,13 @@ _OPENING_ADVERB = re.compile(
     r"(?:night|day|morning|evening|afternoon)|[A-Z][a-z]+ly)"
     r",?$"
 )
+# "and about eight o'clock Thomas Johnson came", "At dawn Tom rose": a time before the subject
+_TIME_LEAD = re.compile(
+    r"(?:^|[.!?\"”’\n]\s*|\b(?:and|but|then|when|until)\s+)"
+    r"(?:[Aa]bout|[Aa]t|[Bb]y|[Aa]round|[Tt]owards?|[Aa]fter|[Bb]efore|[Uu]ntil|[Ii]n\s+the)\s+"
+    r"(?:[\w'’-]+\s+){0,2}?(?:o['’]clock|noon|midnight|dawn|dusk|sunset|sunrise|daybreak|nightfall"
+    r"|morning|evening|afternoon|night)\s*,?$"
+)
 _SUBJECT_LEAD = re.compile(
     r"(?:^|\W)(?:and|but|then|when|as|while|so|until|if|though|although|because|unless|whenever|"
     + "|".join(SPEECH_VERBS)
@@ -464,6 +471,8 @@ class _Entity:
     first: int = -1  # where the text first names or describes them (-1: unknown)
     called: int = 0  # times a quote addresses them by name
     bodily: int = 0  # times the text names a part of their body: "Yamato's hands"
+    # times set beside a word for a person: "Thomas Johnson, the Armstrongs' butler,"
+    described: int = 0
     titled: bool = False  # called by a title: "Dr. Varley"
 
     @property
@@ -475,6 +484,7 @@ class _Entity:
             or self.fixed_gender is not None
             or self.speech > 0
             or self.bodily > 0
+            or self.described > 0
             # a title and one pronoun: "Dr. Varley put down his newspaper"
             or (self.titled and self.pronouns > 0)
             # a given name and one pronoun: "Harry was my cousin, and he was quick"
@@ -1015,6 +1025,8 @@ class _Names:
             head = _head(text, s)
             if _FOLLOWED_BY_VERB.match(text, e) or _INVERTED_TAG.search(text, max(0, s - 24), s):
                 entity.speech += 1
+            if _APPOSITIVE_PERSON.match(text, e):
+                entity.described += 1
             body = _BODY_OF.match(text, e)
             if body is not None and (body.group(1) or text[e - 2 : e] in ("'s", "’s")):
                 entity.bodily += 1  # "Yamato's hands": a person, not a place
@@ -3074,6 +3086,13 @@ PERSON_NOUNS = (
     driver porter landlord landlady keeper waiter stranger traveller traveler visitor"""
     )
 )
+# "Thomas Johnson, the Armstrongs' colored butler,": a name with a word for a person
+# set beside it
+_APPOSITIVE_PERSON = re.compile(
+    r",\s+(?:the|a|an|his|her|my|our|their|[A-Z][\w]+['’]s?)\s+(?:[\w'’-]+\s+){0,3}?(?:"
+    + "|".join(sorted(PERSON_NOUNS))
+    + r"|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman)\b(?!['’])"
+)
 # Ways of leaving a scene: "left the room", "rode on", "withdrew", "was helped out"
 _LEAVE_VERBS = (
     r"(?:left\s+(?:the\s+(?:room|house|hall|library|parlou?r|kitchen|table|shop|office)|"
@@ -3532,6 +3551,7 @@ def _subject_position(text: str, start: int) -> bool:
         # "Presently a small boy came …", "Later that night Ada went up": the opener
         # read whole, not cut to the few characters before the name
         or _OPENING_ADVERB.search(text[max(0, start - 40) : start].rstrip(" \t")) is not None
+        or _TIME_LEAD.search(text[max(0, start - 50) : start].rstrip(" \t")) is not None
     )
 
 

@@ -4113,3 +4113,44 @@ def test_an_acronym_for_a_kind_of_person() -> None:
     assert by_text(result, "Of course they are").speaker == "Bren"
     assert by_text(result, "Right now?").speaker == "Talia"
     assert by_text(result, "You missed the briefing").speaker == "Talia"
+
+
+CLASSMATE = """\
+The class walked in a long straggling line along the towpath to see the locks. Wren trailed at the end of it, frowning at the others, who stared at the barges as if they were in a zoo.
+
+A classmate named Arlo Venn, a steady broad-shouldered young man in a grey coat and a battered cap, muttered to her as they walked behind the rest in the mud, "These field trips wear me out. They're so pleased with themselves."
+
+"I adore field trips," sighed Wren.
+
+"Only you mustn't forget that the lock-keepers work harder than any of us!"
+
+"You're right! I take it back!" Wren's eyebrows went up. Arlo Venn looked at her and pushed his fists into his pockets.
+"""
+
+
+def test_a_name_set_beside_a_word_for_a_person_is_a_person() -> None:
+    # "Arlo Venn, a steady broad-shouldered young man in a grey coat,": no pronoun has
+    # followed his name yet, but the description says he is someone who can speak
+    result = run(CLASSMATE)
+    assert by_text(result, "field trips wear me out").speaker == "Arlo Venn"
+    assert by_text(result, "lock-keepers work harder").speaker == "Arlo Venn"
+    assert by_text(result, "I adore field trips").speaker == "Wren"
+
+
+NEW_MAN = """\
+Mr. Calloway, the agent, said himself that he had never let a house so quickly. I took it for the summer and moved in on the first of June.
+
+By the third day the cook had gone home to her sister, and the house was empty of servants. I sent word down to the inn, and about nine o'clock Walter Marsh, the boatman there, came up the hill to see me. Poor Walter!
+
+It ended with my hiring Walter on the spot, at a shocking wage, and with leave to sleep in the boathouse. The old man was bent and grey, but very dignified.
+
+"I ain't saying nothing, ma'am," he said, with his hand on the latch, "but there's been queer goings-on in this house."
+"""
+
+
+def test_a_time_before_the_name_leaves_it_the_subject() -> None:
+    # "and about nine o'clock Walter Marsh, the boatman there, came up the hill": he
+    # acts, so the "he said" that follows is his, not the agent's from the first line
+    result = run(NEW_MAN)
+    assert by_text(result, "I ain't saying nothing").speaker == "Walter"
+    assert by_text(result, "queer goings-on").speaker == "Walter"
