@@ -231,6 +231,11 @@ _FOLLOWED_BY_VERB = re.compile(
 )
 # "William, a boy of seven,"
 _APPOSITIVE = re.compile(r",\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\b(?:\s+of\s+[\w-]+)?,")
+# "Dr Marjoribanks was too busy a man to waste his feelings": what the name is
+_COPULA_KIND = re.compile(
+    r"\s+(?:was|is)\s+(?:(?:too|so|such|quite|rather|still|always|never|not)\s+)*"
+    r"(?:[a-z]+\s+)?an?\s+(?:[\w'’-]+\s+){0,3}?(man|woman|boy|girl|gentleman|lady|lad|lass)\b"
+)
 # what follows a name that only ever opens sentences: a description, or a verb of action
 _OPENER_EVIDENCE = re.compile(
     r",\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}(?:boy|girl|man|woman|lad|lass|child|youth|fellow|gentleman|lady)\b"
@@ -1035,7 +1040,7 @@ class _Names:
                 # "her brother Piet", "my aunt Polly": the relation says the sex outright
                 entity.gender_votes[EPITHET_GENDER[kin.group(1).lower()]] += OWN_VOTES
                 entity.pronouns += OWN_VOTES
-            appositive = _APPOSITIVE.match(text, e)
+            appositive = _APPOSITIVE.match(text, e) or _COPULA_KIND.match(text, e)
             if appositive is not None and appositive.group(1).lower() in EPITHET_GENDER:
                 # "William, a boy of seven,": the description says the sex outright
                 entity.gender_votes[EPITHET_GENDER[appositive.group(1).lower()]] += OWN_VOTES

@@ -4154,3 +4154,14 @@ def test_a_time_before_the_name_leaves_it_the_subject() -> None:
     result = run(NEW_MAN)
     assert by_text(result, "I ain't saying nothing").speaker == "Walter"
     assert by_text(result, "queer goings-on").speaker == "Walter"
+
+
+def test_what_the_name_is_says_the_sex() -> None:
+    # "Dr Hollis was too busy a man": the copula says outright what a following "she"
+    # (the girl he once courted) only hints at
+    result = run(
+        "Dr Hollis was too busy a man to waste an evening on sentiment. As for the pretty "
+        "girl whom Dr Hollis had once courted, she had married a curate years ago.\n\n"
+        '"Send the carriage round," said Dr Hollis to the maid.\n'
+    )
+    assert {c.name: c for c in result.characters}["Dr. Hollis"].gender == "male"
