@@ -2914,6 +2914,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         named = _narrator_name(narrator, spoken, unheard, calls_narrator)
         if named is not None:
             renames[narrator] = named
+    for old_entity, new_entity in _answered_by_name(lines, decisions, names).items():
+        if new_entity not in renames.values():  # "Pip" is the narrator's name
+            renames.setdefault(old_entity, new_entity)
     for old, new in renames.items():
         if old.narrator:
             new.narrator = True
@@ -3815,6 +3818,42 @@ VOICE_SEEN_REACH = 3  # paragraphs after an unseen voice's last line in which it
 def _description_pattern(name: str) -> re.Pattern[str]:
     """Where the text uses a description, however it is wrapped or capitalised."""
     return re.compile(r"\b" + r"\s+".join(re.escape(w) for w in name.split()) + r"\b", re.I)
+
+
+ANSWER_REACH = 300  # characters of narration between a line and the answer naming its speaker
+
+
+def _answered_by_name(
+    lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names
+) -> dict[_Entity, _Entity]:
+    """ "'I've lost the best missus as ever was,' said the weeping handmaiden … 'Ah,
+    Ellis,' cried Miss Marjoribanks": someone known only by a description is the name
+    the answer calls out, when that name never speaks under its own."""
+    order = [i for i in sorted(decisions) if decisions[i].speaker is not None]
+    speaking = {decisions[i].speaker for i in order}
+    found: dict[_Entity, set[_Entity]] = defaultdict(set)
+    for a, b in pairwise(order):
+        said, answer = decisions[a].speaker, decisions[b].speaker
+        if (
+            said is None
+            or not said.epithet
+            or said.group
+            or answer is said
+            or (lines[a].chapter, lines[a].scene) != (lines[b].chapter, lines[b].scene)
+            or lines[b].start - lines[a].end > ANSWER_REACH
+        ):
+            continue
+        for called in _vocatives(lines[b].text, names):
+            if (
+                called not in speaking
+                and called is not answer
+                and not called.epithet
+                and not called.narrator
+                and not called.group
+                and ("unknown" in (said.gender, called.gender) or said.gender == called.gender)
+            ):
+                found[said].add(called)
+    return {said: next(iter(c)) for said, c in found.items() if len(c) == 1}
 
 
 def _voice_seen_as(

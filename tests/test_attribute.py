@@ -4165,3 +4165,19 @@ def test_what_the_name_is_says_the_sex() -> None:
         '"Send the carriage round," said Dr Hollis to the maid.\n'
     )
     assert {c.name: c for c in result.characters}["Dr. Hollis"].gender == "male"
+
+
+def test_the_answer_names_the_description() -> None:
+    # '"…," said the weeping servant … "Ah, Bessa," cried Miss Tarrant': the servant is
+    # the Bessa the answer calls, who never speaks under her own name
+    result = run(
+        "When Miss Tarrant reached home her aunt had been buried for a day, and only her "
+        "aunt's old maid was waiting in the hall. The maid, whose name was Bessa, had served "
+        "the house for thirty years.\n\n"
+        '"I never thought to see this day, miss," said the weeping servant, wiping her eyes '
+        "on her apron.\n\n"
+        '"Ah, Bessa," cried Miss Tarrant, "we must be brave for Uncle\'s sake!"\n'
+    )
+    assert by_text(result, "see this day").speaker == "Bessa"
+    assert by_text(result, "Ah, Bessa").speaker == "Miss Tarrant"
+    assert "the weeping servant" not in {c.name for c in result.characters}
