@@ -3754,6 +3754,11 @@ _WHOSE_NAME = re.compile(
     r"\b[Tt]he\s+(?:[a-z][\w'’-]*\s+){0,2}?(?P<head>[a-z][\w'’-]*),\s+whose\s+name\s+was\s+"
     r"[\"“‘]?(?P<name>" + _NAME_RE + r")"
 )
+# "replied another voice, which Margaret knew to be that of Mrs. Gibson"
+_VOICE_KNOWN_AS = re.compile(
+    r"\b(?P<voice>(?:[Aa]nother|[Aa]|[Tt]he)\s+(?:[a-z]+\s+){0,2}?voice),?\s+(?:which|that)\s+"
+    r"[^.;:!?\"“”]{0,50}?\b(?:to\s+be|was|as)\s+(?:that\s+of\s+)?(?P<name>" + _NAME_RE + r")"
+)
 NAMED_AS_REACH = 400  # characters before "Her name was" in which she must be mentioned
 
 
@@ -3809,6 +3814,13 @@ def _named_in_narration(
             fitting = [e for e in speakers if e.name.lower().split()[-1] == head]
             if len(fitting) == 1:
                 out.setdefault(fitting[0], _named_entity(m.group("name"), names))
+        for m in _VOICE_KNOWN_AS.finditer(line.text):
+            voice = " ".join(m.group("voice").lower().split())
+            fitting = [e for e in speakers if e.name.lower() == voice]
+            if len(fitting) == 1:
+                out.setdefault(
+                    fitting[0], _named_entity(_POSSESSIVE.sub("", m.group("name")), names)
+                )
     return {old: new for old, new in out.items() if new is not None and new is not old}
 
 

@@ -4181,3 +4181,16 @@ def test_the_answer_names_the_description() -> None:
     assert by_text(result, "see this day").speaker == "Bessa"
     assert by_text(result, "Ah, Bessa").speaker == "Miss Tarrant"
     assert "the weeping servant" not in {c.name for c in result.characters}
+
+
+def test_a_voice_known_to_be_someone() -> None:
+    # "replied another voice, which Nell knew to be that of Mrs. Orme": the voice has
+    # a name, and the cast lists her under it
+    result = run(
+        "Nell sat by the door of the parlour and listened to the ladies at their tea.\n\n"
+        "'The silk alone cost a fortune,' said Mrs. Pike.\n\n"
+        "'She is a lucky girl,' replied another voice, which Nell knew to be that of "
+        "Mrs. Orme, who had three daughters of her own to marry.\n"
+    )
+    assert by_text(result, "lucky girl").speaker == "Mrs. Orme"
+    assert "another voice" not in {c.name for c in result.characters}
