@@ -1254,8 +1254,10 @@ _TAG_BEFORE_RE = re.compile(
 )
 # A narration sentence that opens with a person doing something: an action beat.
 _BEAT_RE = re.compile(
-    r"(?:(?:Then|And|But|So|Finally|Suddenly|Slowly|Instead|Still|Now|At last|Again)\s*,?\s+)?"
-    r"(?:(?P<pron>He|She|I)\b|(?P<poss>His|Her|My)\s+(?P<kin>[a-z]+)|(?P<name>"
+    r"(?:(?:Then|And|But|So|Finally|Suddenly|Slowly|Instead|Still|Now|At last|Again)\s*,?\s+"
+    # "Loosening his hold on the couch, he gently pulled …": a clause before the subject
+    r"|[A-Z][a-z]+ing\b[^,.;:!?\"“”]{0,60},\s+(?=(?:he|she|I)\s))?"
+    r"(?:(?P<pron>He|She|I|(?<=,\s)he|(?<=,\s)she)\b|(?P<poss>His|Her|My)\s+(?P<kin>[a-z]+)|(?P<name>"
     + _NAME_RE
     + r"))(?:['’]s\s+[a-z]+)?\s+(?:[a-z]+ly\s+)?(?:[a-z]+)"
 )

@@ -4194,3 +4194,17 @@ def test_a_voice_known_to_be_someone() -> None:
     )
     assert by_text(result, "lucky girl").speaker == "Mrs. Orme"
     assert "another voice" not in {c.name for c in result.characters}
+
+
+def test_a_clause_before_the_beat_subject() -> None:
+    # "Loosening his hold on the rail, he gently took her hand … 'Are you sure?'": the
+    # subject after the opening clause acts, so the quote is his (the misspelt
+    # "mummering" is no speech verb, so no tag decides it)
+    result = run(
+        "Ansel and Maren sat on the porch steps until the lamps came on. Maren tucked her "
+        "hair behind her ear, and Ansel rubbed his jaw.\n\n"
+        '"You won\'t scare me off," Maren said.\n\n'
+        "Loosening his hold on the rail, he gently took one of her hands, kissing it before "
+        'mummering against her skin, "Are you sure?"\n'
+    )
+    assert by_text(result, "Are you sure?").speaker == "Ansel"
