@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import groupby, pairwise
 from typing import Literal
 
@@ -214,6 +215,22 @@ _TIME_LEAD = re.compile(
     r"(?:[Aa]bout|[Aa]t|[Bb]y|[Aa]round|[Tt]owards?|[Aa]fter|[Bb]efore|[Uu]ntil|[Ii]n\s+the)\s+"
     r"(?:[\w'’-]+\s+){0,2}?(?:o['’]clock|noon|midnight|dawn|dusk|sunset|sunrise|daybreak|nightfall"
     r"|morning|evening|afternoon|night)\s*,?$"
+)
+_TIME_WORDS = (
+    "o'clock",
+    "o’clock",
+    "noon",
+    "midnight",
+    "dawn",
+    "dusk",
+    "sunset",
+    "sunrise",
+    "daybreak",
+    "nightfall",
+    "morning",
+    "evening",
+    "afternoon",
+    "night",
 )
 _SUBJECT_LEAD = re.compile(
     r"(?:^|\W)(?:and|but|then|when|as|while|so|until|if|though|although|because|unless|whenever|"
@@ -3561,7 +3578,10 @@ def _subject_position(text: str, start: int) -> bool:
         # "Presently a small boy came …", "Later that night Ada went up": the opener
         # read whole, not cut to the few characters before the name
         or _OPENING_ADVERB.search(text[max(0, start - 40) : start].rstrip(" \t")) is not None
-        or _TIME_LEAD.search(text[max(0, start - 50) : start].rstrip(" \t")) is not None
+        or (
+            text[max(0, start - 12) : start].rstrip(" \t,").endswith(_TIME_WORDS)
+            and _TIME_LEAD.search(text[max(0, start - 50) : start].rstrip(" \t")) is not None
+        )
     )
 
 
@@ -3816,7 +3836,7 @@ def _named_in_narration(
             fitting = [e for e in speakers if e.name.lower().split()[-1] == head]
             if len(fitting) == 1:
                 out.setdefault(fitting[0], _named_entity(m.group("name"), names))
-        for m in _VOICE_KNOWN_AS.finditer(line.text):
+        for m in _VOICE_KNOWN_AS.finditer(line.text) if "voice" in line.text else ():
             voice = " ".join(m.group("voice").lower().split())
             fitting = [e for e in speakers if e.name.lower() == voice]
             if len(fitting) == 1:
@@ -4864,6 +4884,7 @@ class _Nouns:
     clause_subject: re.Pattern[str]
 
 
+@cache  # a work's own words are the same on every run of it
 def _nouns(extra: frozenset[str]) -> _Nouns:
     if not extra:
         return _PLAIN_NOUNS
@@ -4874,18 +4895,25 @@ _PLAIN_NOUNS = _Nouns(frozenset(), _PERSON_NP, _NP_BEAT_RE, _CLAUSE_SUBJECT)
 
 # "The ANBU bowed deeply.", "the remaining ANBU bowed": capitals that are not a name (an
 # acronym is never taken for one) but a kind of person, as "the guard" would be
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_ACRONYM_AFTER = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ee]ach)\s+(?:[a-z]+\s+){0,2}?$"
+)
 _ACRONYM_ACTS = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ee]ach)\s+(?:[a-z]+\s+){0,2}?"
-    r"(?P<word>[A-Z]{2,6})\s+(?:[a-z]+ly\s+)?(?:bow|nod|shrug|smil|grinn?|frown|sigh|laugh"
-    r"|salut|wink|kneel|knelt|said|ask|repl|answer|whisper|mutter|murmur)(?:ed|s|ied|es)?\b"
+    r"\s+(?:[a-z]+ly\s+)?(?:bow|nod|shrug|smil|grinn?|frown|sigh|laugh|salut|wink|kneel"
+    r"|knelt|said|ask|repl|answer|whisper|mutter|murmur)(?:ed|s|ied|es)?\b"
 )
 _ROMAN_NUMERAL = re.compile(r"[IVXLCDM]+")
 
 
 def _role_acronyms(text: str) -> frozenset[str]:
     """Acronyms the work uses for a kind of person, seen doing what people do."""
+    # from each acronym outwards: most texts have few, and a pass over every "the"
+    # would cost more than the rest of this
     return frozenset(
-        m.group("word")
-        for m in _ACRONYM_ACTS.finditer(text)
-        if not _ROMAN_NUMERAL.fullmatch(m.group("word"))
+        m.group(0)
+        for m in _ACRONYM.finditer(text)
+        if not _ROMAN_NUMERAL.fullmatch(m.group(0))
+        and _ACRONYM_ACTS.match(text, m.end())
+        and _ACRONYM_AFTER.search(text, max(0, m.start() - 40), m.start())
     )
