@@ -210,12 +210,6 @@ _OPENING_ADVERB = re.compile(
     r",?$"
 )
 # "and about eight o'clock Thomas Johnson came", "At dawn Tom rose": a time before the subject
-_TIME_LEAD = re.compile(
-    r"(?:^|[.!?\"”’\n]\s*|\b(?:and|but|then|when|until)\s+)"
-    r"(?:[Aa]bout|[Aa]t|[Bb]y|[Aa]round|[Tt]owards?|[Aa]fter|[Bb]efore|[Uu]ntil|[Ii]n\s+the)\s+"
-    r"(?:[\w'’-]+\s+){0,2}?(?:o['’]clock|noon|midnight|dawn|dusk|sunset|sunrise|daybreak|nightfall"
-    r"|morning|evening|afternoon|night)\s*,?$"
-)
 _TIME_WORDS = (
     "o'clock",
     "o’clock",
@@ -231,6 +225,11 @@ _TIME_WORDS = (
     "evening",
     "afternoon",
     "night",
+)
+_TIME_LEAD = re.compile(
+    r"(?:^|[.!?\"”’\n]\s*|\b(?:and|but|then|when|until)\s+)"
+    r"(?:[Aa]bout|[Aa]t|[Bb]y|[Aa]round|[Tt]owards?|[Aa]fter|[Bb]efore|[Uu]ntil|[Ii]n\s+the)\s+"
+    rf"(?:[\w'’-]+\s+){{0,2}}?(?:{'|'.join(_TIME_WORDS)})\s*,?$"
 )
 _SUBJECT_LEAD = re.compile(
     r"(?:^|\W)(?:and|but|then|when|as|while|so|until|if|though|although|because|unless|whenever|"
@@ -1621,7 +1620,7 @@ def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None
                 rest = words[1]
             else:
                 break
-        m = (nouns or _PLAIN_NOUNS).clause_subject.match(rest)
+        m = (nouns or _nouns(frozenset())).clause_subject.match(rest)
         if m is None:
             continue
         bare_end = False
@@ -3157,9 +3156,6 @@ def _person_np(extra: frozenset[str]) -> re.Pattern[str]:
     )
 
 
-_PERSON_NP = _person_np(frozenset())
-
-
 def _introduction(text: str, start: int, end: int, head: str) -> str | None:
     """The last "a/an ... HEAD" in text[start:end]: where an unnamed person came in."""
     found = None
@@ -3243,7 +3239,7 @@ def _introduction_sharing(
     if not wanted:
         return None
     found = None
-    for m in _PERSON_NP.finditer(text, max(start, end - 6000), end):
+    for m in _nouns(frozenset()).person_np.finditer(text, max(start, end - 6000), end):
         words = " ".join(m.group(0).split()).split()
         if words[0].lower() not in ("a", "an") or not wanted & {w.lower() for w in words[1:-1]}:
             continue
@@ -3493,7 +3489,6 @@ def _np_beat(extra: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"The\s+(?P<np>(?:[a-z][\w'’-]*\s+){{0,2}}?(?:{nouns}))\s+" + _PAST_ACT)
 
 
-_NP_BEAT_RE = _np_beat(frozenset())
 SHORT_BEAT = 160  # characters: a paragraph of one short beat between quotes
 _PRONOUN_BEAT = re.compile(r"\s*(?:(?:Now|Then|At last|Again)\s+)?(?P<pron>[Hh]e|[Ss]he)\s+[a-z]")
 _GENDER_WORD = re.compile(GENDER_PRONOUNS, re.IGNORECASE)
@@ -4870,9 +4865,6 @@ def _clause_subject(extra: frozenset[str]) -> re.Pattern[str]:
     )
 
 
-_CLAUSE_SUBJECT = _clause_subject(frozenset())
-
-
 @dataclass(frozen=True)
 class _Nouns:
     """The patterns that pick out a description of a person, with the work's own words
@@ -4884,14 +4876,10 @@ class _Nouns:
     clause_subject: re.Pattern[str]
 
 
-@cache  # a work's own words are the same on every run of it
+@cache  # built once for the plain words, once per work's own set
 def _nouns(extra: frozenset[str]) -> _Nouns:
-    if not extra:
-        return _PLAIN_NOUNS
     return _Nouns(extra, _person_np(extra), _np_beat(extra), _clause_subject(extra))
 
-
-_PLAIN_NOUNS = _Nouns(frozenset(), _PERSON_NP, _NP_BEAT_RE, _CLAUSE_SUBJECT)
 
 # "The ANBU bowed deeply.", "the remaining ANBU bowed": capitals that are not a name (an
 # acronym is never taken for one) but a kind of person, as "the guard" would be
