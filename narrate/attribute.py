@@ -1225,11 +1225,9 @@ _PRONOUN_SUBJECTS = _words("he she i they we He She I They We")
 _NP_WORD = (
     r"(?!(?:" + "|".join(sorted(_NP_STOP)) + r"|" + "|".join(sorted(SPEECH_VERBS)) + r")\b)[\w'’-]+"
 )
-_SUBJECT_RE = (
-    r"(?P<pron>\b(?:he|she|I|they|we|He|She|They|We)\b)"
-    rf"|(?P<np>\b{_DETERMINER}\b(?:\s+{_NP_WORD}){{0,4}}?)"
-    rf"|(?P<name>{_NAME_RE})"
-)
+_PRONOUN_SUBJECT = r"(?P<pron>\b(?:he|she|I|they|we|He|She|They|We)\b)"
+_NP_SUBJECT = rf"\b{_DETERMINER}\b(?:\s+{_NP_WORD}){{0,4}}?"
+_SUBJECT_RE = rf"{_PRONOUN_SUBJECT}|(?P<np>{_NP_SUBJECT})|(?P<name>{_NAME_RE})"
 _LEAD = r"^[\s,;:!?.…—–-]*"
 # "… ," said she / said the old man / said Mr. Bennet quietly
 # and with a particle or an aside: "spoke up another voice", "interposed, more softly, a
@@ -1245,11 +1243,17 @@ _VERB_FIRST = re.compile(
 _ANY_VERB_FIRST = re.compile(
     r"^\s+(?:[a-z]+ly\s+)?[a-z]+ed\s+(?P<rest>(?:the\s+|[A-Z]).*)", re.DOTALL
 )
+# "The masked guard behind Kakashi asked": where a described speaker stands, between
+# the description and the verb
+_STANDING = (
+    r"(?P<standing>\s+(?:behind|beside|near|by|at|next\s+to)\s+"
+    r"(?:him|her|them|me|us|[A-Z][\w'’-]*|(?:the|his|her|their)\s+[a-z]+))"
+)
 # "… ," Marla asked / the old man grumbled / she, gently, said
 _SUBJECT_FIRST = re.compile(
     _LEAD
     + r"(?:(?:and|then)\s+)?(?:"
-    + _SUBJECT_RE
+    + rf"{_PRONOUN_SUBJECT}|(?P<np>{_NP_SUBJECT}{_STANDING}?)|(?P<name>{_NAME_RE})"
     # "his mother had replied", "she had finally replied": a tag told in the past perfect
     # (but "I had thought his words idle" is what I believed, not what I thought aloud)
     + r")(?:\s*,\s*[a-z]+ly\s*,)?\s+(?:had\s+(?!thought\b))?(?:[a-z]+ly\s+)?(?:"
@@ -1412,7 +1416,7 @@ _REPLY_OF = re.compile(
 )
 
 
-def _tag_after(text: str, quote: str = "") -> _Subject | None:
+def _tag_after(text: str, quote: str = "", people: frozenset[str] = frozenset()) -> _Subject | None:
     if _ENDS_SENTENCE.search(quote) and _ANSWERED_THAT.match(text):
         # '"Do you know what day it is?" I answered that it was the fourth of May.':
         # the answer told in narration is to the quote, not its tag
@@ -1452,6 +1456,12 @@ def _tag_after(text: str, quote: str = "") -> _Subject | None:
         # '"It's okay," she encouraged': a quote that ends in a comma runs on into
         # its tag, whatever the verb.
         m = _ANY_VERB_TAG.match(text)
+    if m is not None and m.groupdict().get("standing"):
+        # "the blonde behind him chuckles" is no surer than "the blonde chuckles"; only a
+        # word for a person ("the masked guard behind Kakashi") makes the phrase a subject
+        head = m.group("np")[: m.start("standing") - m.start("np")].split()[-1]
+        if head.lower() not in PERSON_NOUNS and head.upper() not in people:
+            return None
     return _subject(m) if m is not None else None
 
 
@@ -2628,7 +2638,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 continue
             found: _Subject | None = None
             if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":
-                found = _tag_after(lines[para[pos + 1]].text, lines[i].text)
+                found = _tag_after(lines[para[pos + 1]].text, lines[i].text, names.nouns.words)
                 if i == dialogue[0] and _CONTINUATION.match(lines[para[pos + 1]].text):
                     turn.continues = True  # '"You are burnt," he added': still the last speaker
             if found is None and pos > 0 and lines[para[pos - 1]].kind == "narration":
@@ -2641,7 +2651,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     # '"Soon," he promised, smiling as she groaned, "I want …"': one
                     # sentence between the pieces is the first piece's tag, whatever
                     # other clause it ends with.
-                    found = _tag_after(interrupter, lines[para[pos - 2]].text)
+                    found = _tag_after(interrupter, lines[para[pos - 2]].text, names.nouns.words)
                 if found is None and interrupter.rstrip().endswith(":"):
                     # "… when he spoke to her, and then said: “A view?”": the colon's
                     # clause reading, which knows a subordinate clause's subject
@@ -3481,12 +3491,19 @@ _ACTOR = re.compile(
 _CLAUSE_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
 # an optional adverb and a verb in the past tense: "bent down", "slowly turned"
 _PAST_ACT = r"(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
+# the same in the present tense: "appears", "slowly turns", "is"
+_PRESENT_VERB = r"(?:[a-z]+ly\s+)?(?:[a-z]+[^s\W]s|is)\b"
 
 
 def _np_beat(extra: frozenset[str]) -> re.Pattern[str]:
     """ "The lath-like stripling frowned.": a description acting, as a name would."""
     nouns = "|".join(sorted(PERSON_NOUNS | extra))
-    return re.compile(rf"The\s+(?P<np>(?:[a-z][\w'’-]*\s+){{0,2}}?(?:{nouns}))\s+" + _PAST_ACT)
+    # "An ANBU appears instantly beside him": a work told in the present tense, and
+    # someone who comes in as they act
+    return re.compile(
+        rf"(?:The|An?)\s+(?P<np>(?:[a-z][\w'’-]*\s+){{0,2}}?(?:{nouns}))\s+"
+        rf"(?:{_PAST_ACT}|{_PRESENT_VERB})"
+    )
 
 
 SHORT_BEAT = 160  # characters: a paragraph of one short beat between quotes
@@ -4359,7 +4376,9 @@ def _beat_subject(
                 return entity, None
         described = nouns.np_beat.match(s)
         if described is not None:
-            entity = resolve(_Subject("np", "the " + described.group("np")), False)
+            # "A sentry appears beside him": someone new, never a person already there
+            article = described.group(0).split()[0].lower()
+            entity = resolve(_Subject("np", f"{article} {described.group('np')}"), False)
             if entity is not None and fits(entity):
                 return entity, None
             continue

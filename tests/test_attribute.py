@@ -4208,3 +4208,43 @@ def test_a_clause_before_the_beat_subject() -> None:
         'mummering against her skin, "Are you sure?"\n'
     )
     assert by_text(result, "Are you sure?").speaker == "Ansel"
+
+
+def test_a_description_acting_in_the_present_tense() -> None:
+    # "A guard appears beside him and steadies him. 'Captain?'": a work told in the
+    # present tense, and someone who comes in as they act, speak as "The guard
+    # steadied him." would
+    result = run(
+        "Orrin runs for the gate as fast as his legs will carry him. He stumbles on the "
+        "cobbles at the edge of the square. A guard appears beside him and steadies him, "
+        'mistaking the stumble for a wound. "Captain?"\n\n'
+        '"I\'m fine," Orrin says.\n\n'
+        'The guard frowns at the blood on his sleeve. "You\'re not."\n'
+    )
+    guard = by_text(result, "Captain?").speaker
+    assert guard is not None and guard.lower() == "a guard"
+    assert by_text(result, "You're not").speaker == guard
+    assert by_text(result, "I'm fine").speaker == "Orrin"
+
+
+def test_where_a_described_speaker_stands() -> None:
+    # "The old porter behind Mara asked": a word for a person, then where they stand,
+    # then the verb
+    result = run(
+        "Mara stood on the platform with her ticket in her glove. The train was late.\n\n"
+        '"Is it always like this?" The old porter behind Mara asked in a low voice.\n\n'
+        '"Always," said Mara.\n'
+    )
+    porter = by_text(result, "always like this").speaker
+    assert porter is not None and porter.lower() == "the old porter"
+    assert by_text(result, "Always,").speaker == "Mara"
+    # "the redhead behind her laughs" is no surer than "the redhead laughs": "redhead"
+    # is no word for a person here, so the tag makes no one of it
+    result = run(
+        "Mara scans the crowd at the gate for the third time. She's late.\n\n"
+        'A hand falls on her shoulder and squeezes. "Don\'t worry, Mara," the redhead '
+        'behind her laughs. "She\'ll come when she comes."\n\n'
+        '"Who asked you?" Mara says, and does not like the way Pia grins at her in reply.\n'
+    )
+    assert by_text(result, "Don't worry").speaker != "the redhead"
+    assert "the redhead" not in {c.name.lower() for c in result.characters}
