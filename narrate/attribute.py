@@ -4374,6 +4374,18 @@ def _beat_subject(
             entity = resolve(_Subject("name", seen.group("name")), False)
             if entity is not None and fits(entity):
                 return entity, None
+        owner = _VOICE_OF.search(s)
+        if owner is not None:
+            # '"Were you injured?" Alarm clear in the guard's tone.': the voice's owner
+            np, name = owner.group("np"), owner.group("name")
+            if np is not None and nouns.person_np.fullmatch(np):
+                entity = resolve(_Subject("np", np), False)
+            elif name is not None and name.split()[0] not in NOT_NAMES:
+                entity = resolve(_Subject("name", name), False)
+            else:
+                entity = None
+            if entity is not None and fits(entity):
+                return entity, None
         described = nouns.np_beat.match(s)
         if described is not None:
             # "A sentry appears beside him": someone new, never a person already there
@@ -4413,6 +4425,10 @@ def _beat_subject(
     return None, feature_sex
 
 
+_VOICE_OF = re.compile(
+    r"\b(?:in|of|from)\s+(?:(?P<np>the\s+(?:[a-z][\w'’-]*\s+){0,2}?[\w'’-]+)"
+    rf"|(?P<name>{_NAME_RE}))['’]s\s+(?:voice|tone)\b"
+)
 _PUZZLED_BY = re.compile(
     r"\b(?:did not|didn['’]t|could not|couldn['’]t|wondered|asked (?:himself|herself))\s+"
     r"(?:(?:know|understand|guess|tell|see)\s+)?what\s+(?P<pron>he|she)\s+(?:meant|was talking about)"

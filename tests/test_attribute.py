@@ -4248,3 +4248,21 @@ def test_where_a_described_speaker_stands() -> None:
     )
     assert by_text(result, "Don't worry").speaker != "the redhead"
     assert "the redhead" not in {c.name.lower() for c in result.characters}
+
+
+def test_whose_tone_it_was() -> None:
+    # '"Were you hurt, Captain?" Alarm clear in the guard's tone.': no verb and no
+    # pronoun, but the voice named is the speaker's
+    result = run(
+        "The ride home was quiet. Orrin dozed against the window of the coach, and when it "
+        "stopped at the barracks gate Orrin climbed down stiffly and stretched his back.\n\n"
+        '"Get some rest," Orrin said to the riders behind him, and they scattered to the '
+        'stables. "I have a call to make before bed."\n\n'
+        '"Were you hurt, Captain?" Alarm clear in the guard\'s tone.\n\n'
+        '"No. I only want to see someone." He handed his coat to the guard. "Keep this '
+        'for me, will you?"\n\n'
+        '"Yes, Captain."\n'
+    )
+    assert by_text(result, "Were you hurt").speaker == "the guard"
+    assert by_text(result, "Yes, Captain").speaker == "the guard"
+    assert by_text(result, "I only want").speaker == "Orrin"
