@@ -1308,8 +1308,14 @@ _TAG_BEFORE_RE = re.compile(
 _BEAT_RE = re.compile(
     r"(?:(?:Then|And|But|So|Finally|Suddenly|Slowly|Instead|Still|Now|At last|Again)\s*,?\s+"
     # "Loosening his hold on the couch, he gently pulled …": a clause before the subject
-    r"|[A-Z][a-z]+ing\b[^,.;:!?\"“”]{0,60},\s+(?=(?:he|she|I)\s))?"
-    r"(?:(?P<pron>He|She|I|(?<=,\s)he|(?<=,\s)she)\b|(?P<poss>His|Her|My)\s+(?P<kin>[a-z]+)|(?P<name>"
+    r"|[A-Z][a-z]+ing\b[^,.;:!?\"“”]{0,60},\s+(?=(?:he|she|I)\s)"
+    # "This time, when she managed to look at him, her smile did not waver.": the main
+    # clause after a clause of time
+    r"|(?:When|As|While|After|Once|This\s+time,?\s+(?:when|as|while|after|once))\b"
+    r"[^,.;:!?\"“”]{0,60},\s+"
+    r"(?=(?:he|she|I|his|her|my)\s))?"
+    r"(?:(?P<pron>He|She|I|(?<=,\s)he|(?<=,\s)she)\b"
+    r"|(?P<poss>His|Her|My|(?<=,\s)his|(?<=,\s)her|(?<=,\s)my)\s+(?P<kin>[a-z]+)|(?P<name>"
     + _NAME_RE
     + r"))(?:['’]s\s+[a-z]+)?\s+(?:[a-z]+ly\s+)?(?:[a-z]+)"
 )

@@ -4289,3 +4289,18 @@ def test_a_pronoun_that_may_mean_someone_named_before_counts_less() -> None:
     assert sexes["Tobin"] != "female"
     assert by_text(result, "We could play cards").speaker == "Tobin"
     assert set(sexes) == {"Mara", "Tobin"}
+
+
+def test_a_beat_after_a_clause_of_time() -> None:
+    # "When she finally turned to face him, her smile did not waver.": the main clause
+    # after the time clause acts, and "her smile" is hers, as "Her smile" would be
+    result = run(
+        "Ansel walked Maren to her door after the concert. Maren tucked her hair behind "
+        "her ear and searched her bag for the keys, and Ansel held his umbrella over them "
+        "both.\n\n"
+        '"Thank you for tonight," Ansel said.\n\n'
+        "When she finally turned to face him, her smile did not waver. \"I'd like to go "
+        'again."\n'
+    )
+    assert by_text(result, "Thank you for tonight").speaker == "Ansel"
+    assert by_text(result, "like to go again").speaker == "Maren"
