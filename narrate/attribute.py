@@ -4405,6 +4405,23 @@ def _beat_subject(
             # "'You won't ever see her any more.' Philip did not know what she meant.":
             # Philip is listening; the speaker is the "she"
             return None, PRONOUN_GENDER[puzzled.group("pron").lower()]
+        watched = _WATCHES_OTHER.search(s)
+        if watched is not None:
+            # "She … is surprised to see a smile … gracing his face.": the one watched,
+            # not the watcher, is about to speak
+            watcher = watched.group("watcher").lower()
+            if watched.group("name"):
+                if watched.group("verb") not in _NP_STOP:  # "saw Kakashi at the door"
+                    entity = resolve(_Subject("name", watched.group("name")), False)
+                    if entity is not None and fits(entity):
+                        return entity, None
+            else:
+                own = watched.group("pron") or watched.group("obj")
+                watched_sex = PRONOUN_GENDER["he" if own in ("his", "him") else "she"]
+                if PRONOUN_GENDER.get(watcher) not in (watched_sex, None) and fits(
+                    None, watched_sex
+                ):
+                    return None, watched_sex
         seen = _I_SEE.match(s)
         if seen is not None and seen.group("name").split()[0] not in NOT_NAMES:
             # "I can see Douglas there before the fire, … 'Nobody but me …'": the
@@ -4466,6 +4483,13 @@ def _beat_subject(
 _VOICE_OF = re.compile(
     r"\b(?:in|of|from)\s+(?:(?P<np>the\s+(?:[a-z][\w'’-]*\s+){0,2}?[\w'’-]+)"
     rf"|(?P<name>{_NAME_RE}))['’]s\s+(?:voice|tone)\b"
+)
+_WATCHES_OTHER = re.compile(
+    r"^(?:[A-Z][\w ,'’-]{0,40},\s+)?(?P<watcher>[Hh]e|[Ss]he|I)\b[^.!?\"“”]{0,60}?\b"
+    r"(?:see|sees|saw|notice|notices|noticed|watch|watches|watched)\s+"
+    r"(?:(?:a|an|the)\s+[^.!?\"“”]{0,60}?\b(?P<pron>his|her)\s+(?:face|lips|mouth|eyes)\b"
+    r"|(?P<name>[A-Z][\w'’-]+)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)(?<!ed)(?<!ing)\b(?!['’])"
+    r"|(?P<obj>him|her)\s+(?:smile|grin|frown|nod|smirk|sigh|laugh|shrug|wince)\b)"
 )
 _PUZZLED_BY = re.compile(
     r"\b(?:did not|didn['’]t|could not|couldn['’]t|wondered|asked (?:himself|herself))\s+"

@@ -4304,3 +4304,26 @@ def test_a_beat_after_a_clause_of_time() -> None:
     )
     assert by_text(result, "Thank you for tonight").speaker == "Ansel"
     assert by_text(result, "like to go again").speaker == "Maren"
+
+
+def test_the_one_watched_speaks_not_the_watcher() -> None:
+    # "She … was surprised to see a smile … creeping over his face.", "she didn't
+    # notice Ansel set down his cup": the watcher looks on; the one watched speaks
+    result = run(
+        "Ansel and Maren sat on the porch steps until the lamps came on. Maren tucked her "
+        "hair behind her ear, and Ansel rubbed his jaw.\n\n"
+        '"You never told me," Maren said.\n\n'
+        "She turned to him and was surprised to see a smile as crooked as it had been years "
+        'ago creeping over his face. "I never told anyone."\n\n'
+        '"Why not?"\n\n'
+        "Lost in her thoughts, she didn't notice Ansel set down his cup, nor the way he "
+        'looked at her. "You\'re braver than I am."\n\n'
+        '"Not tonight."\n\n'
+        'She glanced up and saw him smile. "Then tonight I\'ll be brave for both of us."\n'
+    )
+    assert by_text(result, "You never told me").speaker == "Maren"
+    assert by_text(result, "I never told anyone").speaker == "Ansel"
+    assert by_text(result, "Why not?").speaker == "Maren"
+    assert by_text(result, "braver than I am").speaker == "Ansel"
+    assert by_text(result, "Not tonight").speaker == "Maren"
+    assert by_text(result, "brave for both").speaker == "Ansel"
