@@ -4405,6 +4405,17 @@ def _beat_subject(
             # "'You won't ever see her any more.' Philip did not know what she meant.":
             # Philip is listening; the speaker is the "she"
             return None, PRONOUN_GENDER[puzzled.group("pron").lower()]
+        arrival = _ARRIVES_WHEN.search(s)
+        head = arrival.group("head") if arrival is not None else ""
+        if head.endswith("s") and not nouns.person_np.fullmatch(f"the {head}"):
+            head = head[:-1]  # "two guards": one of them
+        if arrival is not None and nouns.person_np.fullmatch(f"the {head}"):
+            # "Sakura was about to call it a night when three ANBU suddenly appeared in
+            # her kitchen.": whoever comes in at that moment speaks (one of them, if many)
+            article = "an" if head[:1].lower() in "aeiou" else "a"
+            entity = resolve(_Subject("np", f"{article} {head}"), False)  # someone new
+            if entity is not None and fits(entity):
+                return entity, None
         watched = _WATCHES_OTHER.search(s)
         if watched is not None:
             # "She … is surprised to see a smile … gracing his face.": the one watched,
@@ -4483,6 +4494,11 @@ def _beat_subject(
 _VOICE_OF = re.compile(
     r"\b(?:in|of|from)\s+(?:(?P<np>the\s+(?:[a-z][\w'’-]*\s+){0,2}?[\w'’-]+)"
     rf"|(?P<name>{_NAME_RE}))['’]s\s+(?:voice|tone)\b"
+)
+_ARRIVES_WHEN = re.compile(
+    r"\bwhen\s+(?:a|an|the|two|three|four|five|several|some)\s+(?:[a-z][\w'’-]*\s+){0,2}?"
+    r"(?P<head>[\w'’-]+)\s+(?:suddenly\s+)?"
+    r"(?:appeared|arrived|entered|burst|came|stepped|walked|ran|rushed|showed)\b"
 )
 _WATCHES_OTHER = re.compile(
     r"^(?:[A-Z][\w ,'’-]{0,40},\s+)?(?P<watcher>[Hh]e|[Ss]he|I)\b[^.!?\"“”]{0,60}?\b"

@@ -4327,3 +4327,19 @@ def test_the_one_watched_speaks_not_the_watcher() -> None:
     assert by_text(result, "braver than I am").speaker == "Ansel"
     assert by_text(result, "Not tonight").speaker == "Maren"
     assert by_text(result, "brave for both").speaker == "Ansel"
+
+
+def test_whoever_comes_in_just_then_speaks() -> None:
+    # "Maren was just about to put out the lamp when two guards suddenly appeared in her
+    # doorway.": the main clause is hers, but the ones arriving speak (one of them)
+    result = run(
+        "Maren tucked her hair behind her ear and poured the last of the tea. It had been a "
+        "long, miserable night.\n\n"
+        "Maren was just about to put out the lamp when two guards suddenly appeared in her "
+        'doorway. "The captain wants you."\n\n'
+        'The nearer guard held out a cloak. "Put this on."\n\n'
+        '"Why?" Maren asked.\n'
+    )
+    guard = by_text(result, "captain wants you").speaker
+    assert guard is not None and "guard" in guard
+    assert by_text(result, "Why?").speaker == "Maren"
