@@ -530,11 +530,8 @@ class _Entity:
             male += NAME_PRIOR
         elif self.name_gender == "female":
             female += NAME_PRIOR
-        if male > 1.5 * female and male > 0:
-            return "male"
-        if female > 1.5 * male and female > 0:
-            return "female"
-        return self.name_gender or "unknown"  # pronouns undecided: "William" is a boy
+        # pronouns undecided: "William" is a boy
+        return _vote_sex(male, female) or self.name_gender or "unknown"
 
     def canonical(self) -> str:
         if self.known or self.epithet or not self.forms:
@@ -553,8 +550,8 @@ class _Entity:
         return best
 
 
-def _vote_sex(votes: defaultdict[str, float]) -> Gender | None:
-    male, female = votes["male"], votes["female"]
+def _vote_sex(male: float, female: float) -> Gender | None:
+    """The sex that pronoun votes settle on: one side half as many again as the other."""
     if male > 1.5 * female and male > 0:
         return "male"
     if female > 1.5 * male and female > 0:
@@ -1142,7 +1139,7 @@ class _Names:
         settled = {
             entity: sex
             for entity in self.entities
-            if (sex := _vote_sex(entity.gender_votes)) is not None
+            if (sex := _vote_sex(entity.gender_votes["male"], entity.gender_votes["female"]))
         }
         for entity, sex, weight, start, at in following:
             paragraph = self.text.rfind("\n\n", 0, start) + 1
@@ -4406,16 +4403,17 @@ def _beat_subject(
             # Philip is listening; the speaker is the "she"
             return None, PRONOUN_GENDER[puzzled.group("pron").lower()]
         arrival = _ARRIVES_WHEN.search(s)
-        head = arrival.group("head") if arrival is not None else ""
-        if head.endswith("s") and not nouns.person_np.fullmatch(f"the {head}"):
-            head = head[:-1]  # "two guards": one of them
-        if arrival is not None and nouns.person_np.fullmatch(f"the {head}"):
+        if arrival is not None:
             # "Sakura was about to call it a night when three ANBU suddenly appeared in
             # her kitchen.": whoever comes in at that moment speaks (one of them, if many)
-            article = "an" if head[:1].lower() in "aeiou" else "a"
-            entity = resolve(_Subject("np", f"{article} {head}"), False)  # someone new
-            if entity is not None and fits(entity):
-                return entity, None
+            head = arrival.group("head")
+            if head.endswith("s") and not nouns.person_np.fullmatch(f"the {head}"):
+                head = head[:-1]  # "two guards": one guard
+            if nouns.person_np.fullmatch(f"the {head}"):
+                article = "an" if head[:1].lower() in "aeiou" else "a"
+                entity = resolve(_Subject("np", f"{article} {head}"), False)  # someone new
+                if entity is not None and fits(entity):
+                    return entity, None
         watched = _WATCHES_OTHER.search(s)
         if watched is not None:
             # "She … is surprised to see a smile … gracing his face.": the one watched,
@@ -4454,7 +4452,7 @@ def _beat_subject(
                 return entity, None
         described = nouns.np_beat.match(s)
         if described is not None:
-            # "A sentry appears beside him": someone new, never a person already there
+            # "A guard appears beside him": someone new, never a person already there
             article = described.group(0).split()[0].lower()
             entity = resolve(_Subject("np", f"{article} {described.group('np')}"), False)
             if entity is not None and fits(entity):
