@@ -1833,6 +1833,20 @@ _FEMALE_WORDS = _words("female feminine woman woman's woman’s girl's girl’s 
 _MALE_WORDS = _words("male masculine man man's man’s boy's boy’s")
 
 
+def _plural_description(name: str) -> bool:
+    """Whether a description names several people ("all the ladies", "the footmen"):
+    no one name a reply calls out can be theirs."""
+    head = name.lower().split()[-1] if name.split() else ""
+    if head in {"people", "children", "folk", "folks", "others"}:
+        return True
+    if head.endswith("men"):
+        return head[:-3] + "man" in PERSON_NOUNS
+    if not head.endswith("s") or head.endswith("ss"):
+        return False
+    singular = {head[:-1], head[:-2], head[:-3] + "y" if head.endswith("ies") else ""}
+    return bool(singular & PERSON_NOUNS)
+
+
 def _epithet_key(name: str) -> str:
     words = name.lower().split()
     # "another voice" is not the voice that spoke before ("a voice", "the voice")
@@ -2854,7 +2868,6 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if (
                 s > last_quote
                 and entity.person
-                and entity is not turn.speaker
                 and text[max(0, s - 3) : s].rstrip()[-1:] in {".", "!", "?"}
                 and _acting(text, s)
             ):
@@ -3919,6 +3932,7 @@ def _answered_by_name(
             said is None
             or not said.epithet
             or said.group
+            or _plural_description(said.name)
             or answer is said
             or (lines[a].chapter, lines[a].scene) != (lines[b].chapter, lines[b].scene)
             or lines[b].start - lines[a].end > ANSWER_REACH

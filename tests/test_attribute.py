@@ -4343,3 +4343,34 @@ def test_whoever_comes_in_just_then_speaks() -> None:
     guard = by_text(result, "captain wants you").speaker
     assert guard is not None and "guard" in guard
     assert by_text(result, "Why?").speaker == "Maren"
+
+
+def test_the_speaker_acting_last_speaks_next() -> None:
+    # '"Mother gave it to me," said Ogden. Mr. Pett grunted … Ogden celebrated his
+    # victory …': the last one acting before the quote goes on, even the speaker
+    result = run(
+        "Orrin and Tamsin spread the map on the kitchen table. Orrin rubbed his jaw, and "
+        "Tamsin tucked her hair behind her ear.\n\n"
+        '"We leave at dawn," said Orrin. Tamsin frowned but made no answer. Orrin folded '
+        "the map and slid it into his coat.\n\n"
+        '"Bring the lantern, and the rope."\n\n'
+        '"And if the river is up?"\n'
+    )
+    assert by_text(result, "Bring the lantern").speaker == "Orrin"
+    assert by_text(result, "river is up").speaker == "Tamsin"
+
+
+def test_a_reply_does_not_name_a_crowd() -> None:
+    # "All the ladies said 'Poor child!' … 'Hush, Tiny!'": several people are not the
+    # one name the answer calls out
+    result = run(
+        "Mrs. Aldous sat by the fire with her little dog on her lap, and the ladies of the "
+        "parish sat around her. Mrs. Aldous smoothed her skirts.\n\n"
+        "'My niece has taken a fever,' said Mrs. Aldous.\n\n"
+        "All the ladies said 'Poor girl!' at once, and the dog on Mrs. Aldous's lap began "
+        "to yap.\n\n"
+        "'Hush, Pip! you wicked creature! you will wake her.'\n"
+    )
+    assert by_text(result, "Poor girl").speaker == "the ladies"
+    assert by_text(result, "Hush, Pip").speaker == "Mrs. Aldous"
+    assert "Pip" not in {c.name for c in result.characters}
