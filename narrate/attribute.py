@@ -1833,6 +1833,10 @@ _FEMALE_WORDS = _words("female feminine woman woman's woman’s girl's girl’s 
 _MALE_WORDS = _words("male masculine man man's man’s boy's boy’s")
 
 
+# "his companion", "Kakashi's old friend": whoever is with the one named, not that one
+_COMPANIONS = _words("companion friend interlocutor visitor guest host partner comrade")
+
+
 def _plural_description(name: str) -> bool:
     """Whether a description names several people ("all the ladies", "the footmen"):
     no one name a reply calls out can be theirs."""
@@ -1854,8 +1858,8 @@ def _epithet_key(name: str) -> str:
         words = words[1:]
     if (
         words
-        and words[0] in {"his", "her", "their"}
-        and words[-1] in {"companion", "friend", "interlocutor", "visitor", "guest", "host"}
+        and (words[0] in {"his", "her", "their"} or words[0].endswith(("'s", "’s")))
+        and words[-1] in _COMPANIONS
     ):
         return "other"
     return " ".join(words)
@@ -1963,6 +1967,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     object_lead: dict[Gender, _Entity] = {}
     carried_objects: dict[Gender, _Entity] = {}
     carried_lead: _Entity | None = None  # the last person acting in the narration before
+    acting_before: _Entity | None = None  # the same, kept for the paragraph of the quote
+    broken_off = False  # the last paragraph's speech broke off for a gesture
     carried_sex: Gender | None = None  # else the sex of the "he"/"she" acting last there
     unanswered = False  # narration since the last quote said nobody answered it
     sleeping: list[_Entity] = []  # people the narration since the last quote put to sleep
@@ -2084,12 +2090,24 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         # "the ANBU": the work's own word for a kind of person, as "the guard" is
         acronym = head.upper() in names.nouns.words
         if key in OTHER_PARTY:
-            # "said the other", "his companion replied": the other side of the talk
+            # "said the other", "his companion replied": the other side of the talk,
+            # and never the one whose companion it is
+            first = words[0].lower()
+            if first.endswith(("'s", "’s")):
+                whose = names.lookup(words[0][:-2])  # "Kakashi's companion"
+            elif first in ("his", "her"):
+                # "Kakashi let out a sigh. ¶ His companion lounged back.": the one acting
+                # just before; after talk, the one who spoke last is the "his"
+                whose = acting_before
+            else:
+                whose = None
             for candidate in [*reversed(history), *reversed(salient)]:
                 if (
                     candidate is not None
                     and not candidate.group
-                    and candidate is not prev_speaker
+                    # whose companion: if the text says, anyone else; if not, the one
+                    # who did not speak last
+                    and candidate is not (whose or prev_speaker)
                     and candidate not in addressed
                 ):
                     return candidate
@@ -2660,6 +2678,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             object_lead = carried_objects
         else:
             object_lead = {}
+        acting_before = carried_lead
         carried_lead, carried_sex, carried_objects = None, None, {}
 
         turn = _Turn(lines=dialogue, start=p_start, scene=context, gap=gap, addressed=addressed)
@@ -2682,6 +2701,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # person the paragraph names before its quote, in whatever form
             turn.named = next(iter(named_before))
         turn.recent = [e for e in reversed(chapter_speakers) if not e.narrator][:8]
+        turn.continues = broken_off and gap == 0 and turn.opens
         for pos, i in enumerate(para):
             if lines[i].kind != "dialogue":
                 continue
@@ -2738,6 +2758,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     for _, _, other in names.in_range(tag.start, end):
                         if other.person and other not in turn.addressed:
                             turn.addressed.append(other)
+                            turn.bystanders.append(other)
             gender = PRONOUN_GENDER.get(found.text.lower()) if found.kind == "pron" else None
             who = resolve(found)
             if gender is not None and pos >= 2 and lines[para[pos - 1]].kind == "narration":
@@ -2873,6 +2894,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             ):
                 # '"Go," said Tom. Jack looked up.': Jack is next to act
                 carried_lead = entity
+        # '"But the way I see it --" He pointed at the woman …': a speech broken off for a
+        # gesture, nobody else acting after it, goes on in the next paragraph
+        broken_off = (
+            lines[para[-1]].kind == "narration"
+            and bool(_CUT_OFF.search(lines[dialogue[-1]].text))
+            and carried_lead is None
+        )
         if turn.anchor and turn.speaker is not None:
             if turn.speaker in chapter_speakers:
                 chapter_speakers.remove(turn.speaker)
@@ -4476,6 +4504,14 @@ def _beat_subject(
         if sex is not None:
             feature_sex = feature_sex or sex
             continue
+        companion = _COMPANION_BEAT.match(s) or _COMPANION_FACE.search(s)
+        if companion is not None:
+            # "His companion lounged back.", "Kakashi's companion turned and smiled.":
+            # whoever is with him, not he
+            entity = resolve(_Subject("np", " ".join(companion.group("np").split())), False)
+            if entity is not None and fits(entity):
+                return entity, None
+            continue
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
             continue  # "Kakashi being too sick to come in was unprecedented."
@@ -4503,6 +4539,15 @@ def _beat_subject(
     return None, feature_sex
 
 
+_COMPANION_BEAT = re.compile(
+    rf"(?P<np>(?:His|Her|{_NAME_RE}['’]s)\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(_COMPANIONS))}))"
+    r"\s+(?:[a-z]+ly\s+)?[a-z]+"
+)
+# "He could feel the grin on his companion's face.": the companion, about to speak
+_COMPANION_FACE = re.compile(
+    rf"\b(?P<np>(?:[Hh]is|[Hh]er|{_NAME_RE}['’]s)\s+(?:[a-z]+\s+)?"
+    rf"(?:{'|'.join(sorted(_COMPANIONS))}))['’]s\s+(?:face|grin|smile|lips|mouth|eyes|voice)\b"
+)
 _VOICE_OF = re.compile(
     r"\b(?:in|of|from)\s+(?:(?P<np>the\s+(?:[a-z][\w'’-]*\s+){0,2}?[\w'’-]+)"
     rf"|(?P<name>{_NAME_RE}))['’]s\s+(?:voice|tone)\b"
@@ -4582,6 +4627,9 @@ class _Turn:
     scene: tuple[int, int] | None
     gap: int  # narration-only paragraphs since the previous dialogue paragraph
     addressed: list[_Entity]  # named in a vocative: not the speaker
+    # of those, named in the narration of a "he said" ('"…" He pointed … locked eyes with
+    # Kakashi'): not the "he", but not spoken to either, so not the one to answer
+    bystanders: list[_Entity] = field(default_factory=list)
     unanswered: bool = False  # the narration before says "No answer."
     continues: bool = False  # its tag says "he added", "she went on": the last speaker again
     sleeping: list[_Entity] = field(default_factory=list)  # fell asleep just before
@@ -4889,7 +4937,12 @@ def _decide_sequence(
                 score += REFERENT
         if k > 0 and turn.gap <= 1:
             before = conversation[k - 1]
-            if p in before.addressed and p is not before.speaker and not turn.unanswered:
+            if (
+                p in before.addressed
+                and p not in before.bystanders
+                and p is not before.speaker
+                and not turn.unanswered
+            ):
                 score += ANSWERS if turn.gap == 0 else ANSWERS_AFTER_NARRATION
                 if before.asks and turn.gap == 0:
                     score += ASKED  # "Do you think so, Hester?": Hester answers
@@ -4961,7 +5014,12 @@ def _decide_sequence(
             turn.speaker = choice  # keeps its rule ("tag-pronoun" or "beat") and confidence
         else:
             before = conversation[k - 1] if k > 0 else None
-            if before is not None and turn.gap == 0 and choice in before.addressed:
+            if (
+                before is not None
+                and turn.gap == 0
+                and choice in before.addressed
+                and choice not in before.bystanders
+            ):
                 rule = "vocative"
             else:
                 rule = "turns" if anchors else "other"

@@ -4374,3 +4374,45 @@ def test_a_reply_does_not_name_a_crowd() -> None:
     assert by_text(result, "Poor girl").speaker == "the ladies"
     assert by_text(result, "Hush, Pip").speaker == "Mrs. Aldous"
     assert "Pip" not in {c.name for c in result.characters}
+
+
+def test_a_companion_is_not_the_one_whose_companion() -> None:
+    # "Kakashi let out a sigh. ¶ His companion lounged back …", "Kakashi's companion
+    # turned", "the grin on his companion's face": whoever is with him speaks, not he
+    result = run(
+        "Orrin sat on the roof of the farmhouse and rubbed his jaw. Tobin climbed up after "
+        "him and brushed the dust from his knees. Orrin had not slept, and Tobin knew it.\n\n"
+        '"Looks good, doesn\'t it?" Tobin said.\n\n'
+        'Orrin raised his brows. "What?"\n\n'
+        'He could feel the grin on his companion\'s face. "A little laughter. Life."\n\n'
+        "Orrin let out a sigh and scratched his temple.\n\n"
+        "His companion lounged back and pointed at the garden. "
+        '"So that\'s the next generation, huh?"\n\n'
+        '"I suppose it is."\n\n'
+        'Orrin\'s companion turned and smiled warmly. "The future is in good hands."\n'
+    )
+    assert by_text(result, "What?").speaker == "Orrin"
+    assert by_text(result, "A little laughter").speaker == "Tobin"
+    assert by_text(result, "next generation").speaker == "Tobin"
+    assert by_text(result, "I suppose it is").speaker == "Orrin"
+    assert by_text(result, "good hands").speaker == "Tobin"
+
+
+def test_a_speech_broken_off_for_a_gesture_goes_on() -> None:
+    # '"But the way I see it --" He pointed at the woman … locked eyes with Kakashi.':
+    # the speech goes on in the next paragraph, and the one looked at is not being
+    # spoken to, so not the one to answer
+    result = run(
+        "Orrin sat on the roof of the farmhouse and rubbed his jaw. Tobin climbed up after "
+        "him and brushed the dust from his knees. Orrin had not slept, and Tobin knew it.\n\n"
+        '"I\'ll keep my promise," Orrin murmured.\n\n'
+        '"Your record for keeping promises is poor, I know," Tobin said. "But the way I see '
+        'it --" He pointed at the woman in the garden just as she looked up and locked eyes '
+        "with Orrin. She waved.\n\n"
+        '"Your record there looks alive and well."\n\n'
+        '"Her success is her own doing."\n\n'
+        '"And out of battle?"\n'
+    )
+    assert by_text(result, "alive and well").speaker == "Tobin"
+    assert by_text(result, "her own doing").speaker == "Orrin"
+    assert by_text(result, "out of battle").speaker == "Tobin"
