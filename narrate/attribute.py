@@ -1968,6 +1968,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     carried_objects: dict[Gender, _Entity] = {}
     carried_lead: _Entity | None = None  # the last person acting in the narration before
     acting_before: _Entity | None = None  # the same, kept for the paragraph of the quote
+    # the one acting before, when a sentence about no one came after it
+    weak_lead_of: _Entity | None = None
     broken_off = False  # the last paragraph's speech broke off for a gesture
     carried_sex: Gender | None = None  # else the sex of the "he"/"she" acting last there
     unanswered = False  # narration since the last quote said nobody answered it
@@ -2491,6 +2493,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                                 epithet_actor = (s, candidate)
         if not dialogue:
             carried_lead, lead_at = None, -1  # only the paragraph just before a quote counts
+            weak_lead_of = None
             introduced_by, introduced_objects = introduction_of(lines[para[-1]])
             for s, entity in narration_mentions:
                 if not _is_subject(text, s):
@@ -2514,12 +2517,14 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 if (
                     entity.person
                     and _acting(text, s)
-                    and _still_acting(text, s, p_end)
+                    and _still_acting(text, s, p_end, past_no_one=True)
                     and not _SILENT.search(text, s, p_end)
                 ):
                     # The last person acting in narration just before a quote is who a
-                    # following "he said" (or an untagged quote) most likely belongs to.
+                    # following "he said" (or an untagged quote) most likely belongs to;
+                    # less surely with a sentence about nothing in particular between.
                     carried_lead, lead_at = entity, s
+                    weak_lead_of = None if _still_acting(text, s, p_end) else entity
             if carried_lead is None:
                 actors = [(s, e) for s, e in narration_mentions if e.person and _acting(text, s)]
                 if actors and _pronoun_chain(
@@ -2671,8 +2676,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     present.append(entity)
         carried = None
         lead_sex = None
+        weak_lead = False
         if lead_subject is None and first_quote == p_start:
             carried = carried_lead  # "Kakashi interrupted with a sigh. ¶ “Want to …?”"
+            weak_lead = carried is not None and carried is weak_lead_of
             lead_subject = carried
             lead_sex = carried_sex if carried is None else None
             object_lead = carried_objects
@@ -2694,6 +2701,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         turn.salient = snapshot
         turn.passing = passing
         turn.lead = lead_subject
+        turn.lead_weak = weak_lead
         turn.lead_sex = lead_sex
         named_before = {e for s, e in narration_mentions if s < first_quote and e.person}
         if lead_subject is None and len(named_before) == 1:
@@ -2831,6 +2839,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 carried is not None
                 and carried not in addressed
                 and carried.gender != _address_gender(quote_text, parents_only=True)
+                # a sentence about nothing in particular since: unless the quote names them
+                and not (weak_lead and carried in _mentions(quote_text, names))
             ):
                 # "Kakashi interrupted with a sigh. ¶ “Want to cut to the chase?”", but
                 # "Her father frowned. ¶ “Is it raining, papa?”" is said to him ("miss"
@@ -3459,11 +3469,27 @@ def _acting(text: str, start: int) -> bool:
 _SENTENCE_STOP = re.compile(_NOT_AFTER_TITLE + r"[.!?…]+[\"”’')]*\s+")
 
 
-def _still_acting(text: str, start: int, end: int) -> bool:
+def _about_no_one(text: str) -> bool:
+    """Sentences with no pronoun for a person and no name ("There was only one answer.")."""
+    if _ANYONE.search(text):
+        return False
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        words = sentence.split()
+        if words and words[0][:1].isupper() and words[0].strip(",;:") not in NOT_NAMES:
+            return False  # "Sakura smiled."
+        if any(w[:1].isupper() for w in words[1:]):
+            return False  # "Then Sakura smiled."
+    return True
+
+
+def _still_acting(text: str, start: int, end: int, past_no_one: bool = False) -> bool:
     """The name acts in the paragraph's last sentence, and that sentence is not about
-    hearing someone else ("Kakashi awoke to the sound of voices.")."""
+    hearing someone else ("Kakashi awoke to the sound of voices."). With ``past_no_one``,
+    sentences after it about no one do not count ("Kakashi ran his fingers through her
+    hair. There was only one answer.")."""
     stop = _SENTENCE_STOP.search(text, start, end)
-    if stop is not None and text[stop.end() : end].strip():
+    after = text[stop.end() : end] if stop is not None else ""
+    if after.strip() and not (past_no_one and _about_no_one(after)):
         return False  # another sentence follows: the point of view may have moved on
     opening = max(text.rfind(mark, 0, start) for mark in (".", "!", "?", "\n\n"))
     sentence = text[opening + 1 : end]
@@ -3471,6 +3497,9 @@ def _still_acting(text: str, start: int, end: int) -> bool:
     return re.search(r"\b(?:voices|a voice|sound|heard|hear|listened)\b", sentence) is None
 
 
+_ANYONE = re.compile(
+    r"\b(?:he|she|they|him|her|his|hers|them|their|I|me|my|we|us|our|you|your)\b", re.IGNORECASE
+)
 # "Kakashi lay back and closed his eyes. He said nothing.": whoever speaks next, not him
 _SILENT = re.compile(
     r"\b(?:said nothing|made no (?:answer|reply)|(?:did not|didn['’]t|does not|doesn['’]t) "
@@ -4648,6 +4677,7 @@ class _Turn:
     salient: list[_Entity] = field(default_factory=list)  # people active before it, latest first
     recent: list[_Entity] = field(default_factory=list)  # who spoke earlier in the chapter
     lead: _Entity | None = None  # the person acting in the narration just before its first quote
+    lead_weak: bool = False  # ... with a sentence about no one after it
     named: _Entity | None = None  # else the one person named there
     lead_sex: Gender | None = None  # else the sex of the "he" or "she" acting last there
     speaker: _Entity | None = None
@@ -4919,7 +4949,8 @@ def _decide_sequence(
         if p in turn.claimed:
             score += CLAIMED
         if turn.gender is None and p is turn.lead:
-            score += LEAD_UNTAGGED  # "Grey eyes twinkle. Kakashi grinned. 'You look well.'"
+            # "Grey eyes twinkle. Kakashi grinned. 'You look well.'"
+            score += LEAD_UNTAGGED / 2 if turn.lead_weak else LEAD_UNTAGGED
         elif turn.gender is None and p is turn.named:
             score += NAMED_BEFORE
         elif turn.gender is None and turn.lead_sex is not None and p.gender == turn.lead_sex:

@@ -4416,3 +4416,19 @@ def test_a_speech_broken_off_for_a_gesture_goes_on() -> None:
     assert by_text(result, "alive and well").speaker == "Tobin"
     assert by_text(result, "her own doing").speaker == "Orrin"
     assert by_text(result, "out of battle").speaker == "Tobin"
+
+
+def test_the_one_acting_before_a_sentence_about_no_one_speaks() -> None:
+    # "Kakashi ran his fingers through her hair. There was only one answer. ¶ '…'": a
+    # last sentence about no one does not move the point of view on
+    result = run(
+        "Maren tucked her hair behind her ear. Orrin rubbed his jaw and looked at the fire. "
+        "Maren and Orrin had not spoken all evening.\n\n"
+        "* * *\n\n"
+        'A tear ran down Maren\'s cheek and he kissed it away. "Tell me," she said, her '
+        'voice shaking. "Tell me what this will be tomorrow."\n\n'
+        "Grey eyes looked down at her for a long time. Orrin ran his fingers through her "
+        "hair. There was only one answer.\n\n"
+        '"Whatever you wish it to be."\n'
+    )
+    assert by_text(result, "Whatever you wish").speaker == "Orrin"
