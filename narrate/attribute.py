@@ -4549,6 +4549,8 @@ def _beat_subject(
             if fits(None, EPITHET_GENDER[m.group("kin").lower()]):
                 return None, EPITHET_GENDER[m.group("kin").lower()]
             continue
+        if m.group("poss") and _LOOKS.match(s, m.end("kin")):
+            continue  # "His face looks drawn and tired.": how he looks to the one speaking
         if m.group("pron") or m.group("poss"):
             word = (m.group("pron") or m.group("poss")).lower()
             pron = {"his": "he", "her": "she", "my": "i"}.get(word, word)
@@ -4577,6 +4579,7 @@ _COMPANION_FACE = re.compile(
     rf"\b(?P<np>(?:[Hh]is|[Hh]er|{_NAME_RE}['’]s)\s+(?:[a-z]+\s+)?"
     rf"(?:{'|'.join(sorted(_COMPANIONS))}))['’]s\s+(?:face|grin|smile|lips|mouth|eyes|voice)\b"
 )
+_LOOKS = re.compile(r"\s+(?:looks|looked|seems|seemed|appears|appeared)\b")
 _VOICE_OF = re.compile(
     r"\b(?:in|of|from)\s+(?:(?P<np>the\s+(?:[a-z][\w'’-]*\s+){0,2}?[\w'’-]+)"
     rf"|(?P<name>{_NAME_RE}))['’]s\s+(?:voice|tone)\b"

@@ -4432,3 +4432,18 @@ def test_the_one_acting_before_a_sentence_about_no_one_speaks() -> None:
         '"Whatever you wish it to be."\n'
     )
     assert by_text(result, "Whatever you wish").speaker == "Orrin"
+
+
+def test_how_someone_looks_is_not_their_beat() -> None:
+    # 'Sakura cups his face in her hands … His face looks drawn and tired. "Kakashi."':
+    # how he looks to her says nothing of his speaking; she is the one acting
+    result = run(
+        "Maren tucked her hair behind her ear. Orrin rubbed his jaw. Tobin had gone north "
+        "with his men, and he had not written.\n\n"
+        "She knew, when Orrin came to her door, that he had heard from Tobin. Maren cupped "
+        "his face in her hands and made him look at her. His face looked drawn and tired. "
+        '"Orrin."\n\n'
+        '"There will be trouble," he said.\n'
+    )
+    assert by_text(result, "Orrin.").speaker == "Maren"
+    assert by_text(result, "There will be trouble").speaker == "Orrin"
