@@ -1435,6 +1435,13 @@ _HEARD_SPEAK = re.compile(
 )
 
 
+# "the words left Sakura before she could think", "the words tumbled from his lips":
+# whose words the next quote is
+_WORDS_LEFT = re.compile(
+    r"\b[Tt]he\s+words\s+(?:had\s+)?(?:left|escaped|slipped\s+(?:out\s+of|from)|tumbled"
+    r"\s+(?:out\s+of|from)|fell\s+from|came\s+out\s+of|spilled\s+from)\s+"
+    rf"(?:(?P<pron>her|him|his)\b|(?P<name>{_NAME_RE}(?:['’]s)?))"
+)
 # Someone who hears a voice or words in the paragraph of the quote: a listener
 _HEARER = re.compile(
     rf"\b(?P<name>{_NAME_RE})\s+(?:heard|overheard|caught)\s+(?:(?:[\w'’]+\s+){{0,3}}?voice|"
@@ -2586,6 +2593,16 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     voice = resolve_pronoun("she" if pron == "her" else "he")
                 if voice is not None and not voice.group:
                     carried_lead, lead_at = voice, heard.start()
+            blurted = _WORDS_LEFT.search(text, last_sentence, p_end)
+            if blurted is not None:
+                # "… the words left Sakura before she could even think. ¶ '…'": hers
+                pron = blurted.group("pron")
+                if pron is not None:
+                    speaker = resolve_pronoun("she" if pron.lower() == "her" else "he")
+                else:
+                    speaker = names.lookup(_POSSESSIVE.sub("", blurted.group("name")))
+                if speaker is not None and speaker.person and not speaker.group:
+                    carried_lead, lead_at = speaker, blurted.start()
             gap += 1
             unanswered = unanswered or bool(_NO_ANSWER.search(text, p_start, p_end))
             departures(p_start, p_end)

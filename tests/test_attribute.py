@@ -4447,3 +4447,18 @@ def test_how_someone_looks_is_not_their_beat() -> None:
     )
     assert by_text(result, "Orrin.").speaker == "Maren"
     assert by_text(result, "There will be trouble").speaker == "Orrin"
+
+
+def test_whose_words_left_them() -> None:
+    # "When Tsunade asked her …, the words left Sakura before she could even think.
+    # ¶ '…'": the one the words left is speaking, not the one who asked
+    result = run(
+        "Maren tucked her hair behind her ear. Brisa poured the tea and smoothed her "
+        "apron.\n\n"
+        '"What do you want from this life?" Brisa asked.\n\n'
+        "When Brisa asked her again what she would like to do first, the words left Maren "
+        "before she could even think.\n\n"
+        '"I want to sing for the soldiers."\n\n'
+        "Brisa raised a brow.\n"
+    )
+    assert by_text(result, "sing for the soldiers").speaker == "Maren"
