@@ -4473,6 +4473,7 @@ def _beat_subject(
     candidates: list[str] = []
     if first_dialogue > 0:
         candidates.extend(reversed(_SENTENCE.findall(lines[para[first_dialogue - 1]].text)))
+    leading = len(candidates)  # the sentences before the quote, nearest first
     if first_dialogue + 1 < len(para) and lines[para[first_dialogue + 1]].kind == "narration":
         candidates.extend(_SENTENCE.findall(lines[para[first_dialogue + 1]].text))
     feature_sex: Gender | None = None  # of the one whose eyes or hair act ("Grey eyes narrowed")
@@ -4483,7 +4484,7 @@ def _beat_subject(
             "unknown",
         )
 
-    for sentence in candidates[:3]:
+    for k, sentence in enumerate(candidates[:3]):
         s = sentence.strip().lstrip("\"“”'‘’,.—–- ")
         puzzled = _PUZZLED_BY.search(s)
         if puzzled is not None:
@@ -4573,6 +4574,17 @@ def _beat_subject(
             pron = {"his": "he", "her": "she", "my": "i"}.get(word, word)
             gender = PRONOUN_GENDER.get(pron)
             entity = resolve(_Subject("pron", pron), False)
+            newcomer = nouns.np_beat.match(candidates[k + 1].strip()) if k + 1 < leading else None
+            if gender is not None and newcomer is not None and newcomer.group(0)[0] == "A":
+                # "A nurse stepped closer to him. She batted her eyes.": the "she" is
+                # the one who has just come in, unless the description says otherwise
+                head = newcomer.group("np").split()[-1]
+                if _head_gender(head, newcomer.group("np")) in (None, gender):
+                    found = resolve(_Subject("np", f"a {newcomer.group('np')}"), False)
+                    if found is not None and fits(found, gender):
+                        if found.gender == "unknown":
+                            found.gender_votes[gender] += 1.0  # the pronoun tells their sex
+                        return found, None
             if gender is not None and fits(None, gender):
                 return entity, gender  # "He shrugged.": only the speaker's gender
             if gender is not None:

@@ -4462,3 +4462,30 @@ def test_whose_words_left_them() -> None:
         "Brisa raised a brow.\n"
     )
     assert by_text(result, "sing for the soldiers").speaker == "Maren"
+
+
+def test_she_after_a_newcomer_is_the_newcomer() -> None:
+    # "A nurse stepped closer to him and boldly placed a hand on his chest. She batted
+    # her eyes. '…'": the "she" is the one who has just come in, not the heroine
+    result = run(
+        "Maren pushed her way through the crowd. Orrin stood at its centre, looking "
+        "tired.\n\n"
+        '"You look unwell," Maren said loudly.\n\n'
+        "Heads turned towards her, but she could see Orrin now. A nurse stepped closer to "
+        "him and laid a hand on his arm. She smiled up at him. "
+        '"Would you like me to take a look at you?"\n\n'
+        '"Not today," he said.\n'
+    )
+    nurse = by_text(result, "take a look at you")
+    assert (nurse.speaker or "").lower() == "a nurse"
+    assert next(c for c in result.characters if c.name == nurse.speaker).gender == "female"
+    # with no one coming in, the "she" is still the woman on stage
+    result = run(
+        "Maren pushed her way through the crowd. Orrin stood at its centre, looking "
+        "tired.\n\n"
+        '"You look unwell," Maren said loudly.\n\n'
+        "Heads turned towards her, but she could see Orrin now. The crowd pressed closer "
+        'to him. She smiled up at him. "Would you like me to take a look at you?"\n\n'
+        '"Not today," he said.\n'
+    )
+    assert by_text(result, "take a look at you").speaker == "Maren"
