@@ -4559,6 +4559,14 @@ def _beat_subject(
             if entity is not None and fits(entity):
                 return entity, None
             continue
+        acting = _THING_AS_ONE_ACTS.match(s)
+        if acting is not None:
+            # "The door closed quietly behind them as he pulled away from her and lifted
+            # a hand in greeting.": the door is no one; he is the one acting
+            acting_sex = PRONOUN_GENDER[acting.group("pron")]
+            if fits(None, acting_sex):
+                return resolve(_Subject("pron", acting.group("pron")), False), acting_sex
+            continue
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
             continue  # "Kakashi being too sick to come in was unprecedented."
@@ -4599,6 +4607,10 @@ def _beat_subject(
     return None, feature_sex
 
 
+_THING_AS_ONE_ACTS = re.compile(
+    r"(?:The|A|An|Its|This|That)\s+[a-z]+\s+(?:[a-z]+ly\s+)?[a-z]+ed\b[^,;:.!?\"“”]{0,40}?"
+    r"\b(?:as|when|while)\s+(?P<pron>he|she)\s+(?:[a-z]+ly\s+)?" + _PAST_ACT
+)
 _COMPANION_BEAT = re.compile(
     rf"(?P<np>(?:His|Her|{_NAME_RE}['’]s)\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(_COMPANIONS))}))"
     r"\s+(?:[a-z]+ly\s+)?[a-z]+"

@@ -4489,3 +4489,17 @@ def test_she_after_a_newcomer_is_the_newcomer() -> None:
         '"Not today," he said.\n'
     )
     assert by_text(result, "take a look at you").speaker == "Maren"
+
+
+def test_a_thing_acting_as_someone_acts() -> None:
+    # "The door closed quietly behind them as he pulled away from her and lifted a hand
+    # in greeting. 'Yo.'": the door is no one; the "he" of the clause is acting
+    text = (
+        '"I will come when I can," Orrin had said, weeks ago, and he had not come.\n\n'
+        '"Then do not come at all," Maren had answered, and she had meant it.\n\n'
+        "Maren felt two hands on her waist, and in a flash she was in an empty room. The "
+        "door closed quietly behind them as {who} pulled away and lifted a hand in "
+        'greeting. "Hello."\n'
+    )
+    assert by_text(run(text.format(who="he")), "Hello").speaker == "Orrin"
+    assert by_text(run(text.format(who="she")), "Hello").speaker == "Maren"
