@@ -4570,6 +4570,27 @@ def _beat_subject(
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
             continue  # "Kakashi being too sick to come in was unprecedented."
+        then = _THEN_ANOTHER_ACTS.search(s, m.end())
+        if then is not None:
+            # "Sakura stood from the table and her friend gasped, shaking her head.":
+            # the one acting last, nearest the quote
+            if then.group("np"):
+                np = " ".join(then.group("np").split())
+                first_actor = (
+                    resolve(_Subject("name", m.group("name")), False)
+                    if m.group("name")
+                    else resolve(_Subject("pron", m.group("pron").lower()), False)
+                    if m.group("pron")
+                    else None
+                )
+                if first_actor is not None and np.split()[0].lower() in ("his", "her"):
+                    # her friend: the friend of the one who acted first in the sentence
+                    np = f"{first_actor.name}'s {np.split(None, 1)[1]}"
+                entity = resolve(_Subject("np", np), False)
+            else:
+                entity = resolve(_Subject("name", then.group("name")), False)
+            if entity is not None and entity.person and fits(entity):
+                return entity, None
         if m.group("poss") and m.group("kin").lower() in EPITHET_GENDER:
             # "His mother sobbed.": the one acting is his mother, a person of her own sex
             if fits(None, EPITHET_GENDER[m.group("kin").lower()]):
@@ -4607,6 +4628,10 @@ def _beat_subject(
     return None, feature_sex
 
 
+_THEN_ANOTHER_ACTS = re.compile(
+    rf"\s+and\s+(?:(?P<np>(?:his|her|{_NAME_RE}['’]s)\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(_COMPANIONS))}))"
+    rf"|(?P<name>{_NAME_RE}))\s+(?:[a-z]+ly\s+)?" + _PAST_ACT
+)
 _THING_AS_ONE_ACTS = re.compile(
     r"(?:The|A|An|Its|This|That)\s+[a-z]+\s+(?:[a-z]+ly\s+)?[a-z]+ed\b[^,;:.!?\"“”]{0,40}?"
     r"\b(?:as|when|while)\s+(?P<pron>he|she)\s+(?:[a-z]+ly\s+)?" + _PAST_ACT

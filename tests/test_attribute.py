@@ -4503,3 +4503,27 @@ def test_a_thing_acting_as_someone_acts() -> None:
     )
     assert by_text(run(text.format(who="he")), "Hello").speaker == "Orrin"
     assert by_text(run(text.format(who="she")), "Hello").speaker == "Maren"
+
+
+def test_the_one_acting_last_in_the_beat_speaks() -> None:
+    # "Sakura stood from the table and her friend gasped, shaking her head in reproach.
+    # '…'": the friend acts last, nearest the quote
+    text = (
+        '"You work too hard," Brisa had told her that morning, and Maren had laughed.\n\n'
+        "Maren dropped her forehead to the table with a groan.\n\n"
+        "A knock on the door jolted her upright and Brisa burst into the office laughing. "
+        '"Guess who just walked in and asked for you?"\n\n'
+        "Maren stood from the table and {then}, shaking her head. "
+        '"Look at you. You have ink on your face."\n'
+    )
+    for then in ("her friend gasped", "Brisa gasped"):
+        assert by_text(run(text.format(then=then)), "ink on your face").speaker == "Brisa"
+    assert by_text(run(text.format(then="sighed")), "ink on your face").speaker == "Maren"
+    # "her friend" is the friend of the sentence's first subject, whoever acted before
+    text = (
+        '"You work too hard," Brisa had told her that morning, and Maren had laughed.\n\n'
+        "Brisa came in without knocking and dropped a pile of letters on the desk.\n\n"
+        "Maren stood from the table and her friend gasped, shaking her head. "
+        '"Look at you. You have ink on your face."\n'
+    )
+    assert by_text(run(text), "ink on your face").speaker == "Brisa"
