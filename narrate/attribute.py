@@ -4484,6 +4484,15 @@ def _beat_subject(
             "unknown",
         )
 
+    def just_seen(k: int, gender: Gender | None) -> _Entity | None:
+        """ "Sakura turns, surprised to see Hinata there. Her pale eyes squint in a
+        smile.": the "her" is the one just seen, who is about to speak."""
+        seen = _SEES_SOMEONE.search(candidates[k + 1].strip()) if k + 1 < leading else None
+        if seen is None or gender is None:
+            return None
+        found = resolve(_Subject("name", seen.group("name")), False)
+        return found if found is not None and found.gender == gender and fits(found) else None
+
     for k, sentence in enumerate(candidates[:3]):
         s = sentence.strip().lstrip("\"“”'‘’,.—–- ")
         puzzled = _PUZZLED_BY.search(s)
@@ -4549,6 +4558,9 @@ def _beat_subject(
             continue
         sex = _feature_beat_sex(s, features, resolve)
         if sex is not None:
+            found = just_seen(k, sex)
+            if found is not None:
+                return found, None
             feature_sex = feature_sex or sex
             continue
         companion = _COMPANION_BEAT.match(s) or _COMPANION_FACE.search(s)
@@ -4614,6 +4626,9 @@ def _beat_subject(
                         if found.gender == "unknown":
                             found.gender_votes[gender] += 1.0  # the pronoun tells their sex
                         return found, None
+            found = just_seen(k, gender)
+            if found is not None:
+                return found, None
             if gender is not None and fits(None, gender):
                 return entity, gender  # "He shrugged.": only the speaker's gender
             if gender is not None:
@@ -4628,6 +4643,11 @@ def _beat_subject(
     return None, feature_sex
 
 
+_SEES_SOMEONE = re.compile(
+    r"\b(?:see|sees|saw|seeing|notice|notices|noticed|noticing|find|finds|found|finding)\s+"
+    rf"(?P<name>{_NAME_RE})(?:\s+(?:there|here|behind\s+(?:him|her)|beside\s+(?:him|her)))?"
+    r"[.!]?$"
+)
 _THEN_ANOTHER_ACTS = re.compile(
     rf"\s+and\s+(?:(?P<np>(?:his|her|{_NAME_RE}['’]s)\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(_COMPANIONS))}))"
     rf"|(?P<name>{_NAME_RE}))\s+(?:[a-z]+ly\s+)?" + _PAST_ACT

@@ -4527,3 +4527,26 @@ def test_the_one_acting_last_in_the_beat_speaks() -> None:
         '"Look at you. You have ink on your face."\n'
     )
     assert by_text(run(text), "ink on your face").speaker == "Brisa"
+
+
+def test_her_after_someone_just_seen_is_theirs() -> None:
+    # "Sakura jumps and turns, surprised to see Hinata there. Her pale eyes squint in a
+    # playful smile. '…'": the "her" is the woman just seen, about to speak
+    text = (
+        '"You work too hard," Martha told her once, and she meant it kindly. Clara only '
+        "laughed at her.\n\n"
+        "Clara walks alone to the gate and waits there. Clara jumps and turns, surprised "
+        "to see {seen} there. Her eyes crinkle in a smile and she gives a small nod. "
+        '"We have not seen you in a while."\n'
+    )
+    assert by_text(run(text.format(seen="Martha")), "seen you in a while").speaker == "Martha"
+    assert by_text(run(text.format(seen="the lake")), "seen you in a while").speaker == "Clara"
+    # the same when only the colour of her eyes tells who is meant
+    text = (
+        '"You work too hard," Martha told her once, and she meant it kindly. Martha has '
+        "grey eyes; her grey eyes are always warm. Clara only laughed at her.\n\n"
+        "Clara walks alone to the gate and waits there. Clara jumps and turns, surprised "
+        'to see Martha there. Grey eyes crinkle in a smile. "We have not seen you in a '
+        'while."\n'
+    )
+    assert by_text(run(text), "seen you in a while").speaker == "Martha"
