@@ -1305,7 +1305,7 @@ _TAG_BEFORE_RE = re.compile(
 _BEAT_RE = re.compile(
     r"(?:(?:Then|And|But|So|Finally|Suddenly|Slowly|Instead|Still|Now|At last|Again)\s*,?\s+"
     # "Loosening his hold on the couch, he gently pulled …": a clause before the subject
-    r"|[A-Z][a-z]+ing\b[^,.;:!?\"“”]{0,60},\s+(?=(?:he|she|I)\s)"
+    r"|[A-Z][a-z]+ing\b[^,.;:!?\"“”]{0,60},\s+(?=(?:he|she|I|[A-Z][\w'’-]*)\s)"
     # "This time, when she managed to look at him, her smile did not waver.": the main
     # clause after a clause of time
     r"|(?:When|As|While|After|Once|This\s+time,?\s+(?:when|as|while|after|once))\b"

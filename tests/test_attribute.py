@@ -4550,3 +4550,15 @@ def test_her_after_someone_just_seen_is_theirs() -> None:
         'while."\n'
     )
     assert by_text(run(text), "seen you in a while").speaker == "Martha"
+
+
+def test_a_named_subject_after_a_participle_clause_is_acting() -> None:
+    # "Kakashi offered no resistance … Looking down at his contented face, Sakura
+    # smiled. '…'": the one smiling, after the participle clause, is acting last
+    result = run(
+        '"It went perfectly," Robert said, and he kissed her.\n\n'
+        "Clara laughed and pushed him back onto the grass. Robert offered no resistance, "
+        "tucking one arm behind his head. Looking down at his contented face, Clara "
+        'smiled. "Only because I have a great partner."\n'
+    )
+    assert by_text(result, "great partner").speaker == "Clara"
