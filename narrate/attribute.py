@@ -4894,6 +4894,7 @@ _IMPOSSIBLE = -1e9
 SEQUENCE_STATES = 6  # people considered per conversation, most involved first
 SAME_AGAIN = -2.5  # the next paragraph is the same speaker, nothing between
 SAME_AFTER_NARRATION = -0.4  # ... with narration between
+SAME_AFTER_QUESTION = -1.5  # ... after their own question, which the next paragraph answers
 CONTINUES = 2.0  # "he added", "she went on" after the same person's quote
 GOES_ON = 1.0  # the same person again after narration saying nobody answered
 THIRD_VOICE = -2.0  # someone other than the last two speaks
@@ -5075,6 +5076,8 @@ def _decide_sequence(
             return CONTINUES
         if c == b and conversation[k].unanswered:
             return GOES_ON  # '"TOM!" ¶ No answer. ¶ "TOM!"': nobody took the floor
+        if c == b and gap == 0 and conversation[k - 1].asks and not conversation[k].opens:
+            return SAME_AFTER_QUESTION  # '"Do you want me to come again?" … "I'd like that."'
         if c == b:
             return SAME_AGAIN if gap == 0 and conversation[k].opens else SAME_AFTER_NARRATION
         if a < 0 or c == a or states[a].group:

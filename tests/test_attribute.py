@@ -4562,3 +4562,20 @@ def test_a_named_subject_after_a_participle_clause_is_acting() -> None:
         'smiled. "Only because I have a great partner."\n'
     )
     assert by_text(result, "great partner").speaker == "Clara"
+
+
+def test_a_question_is_answered_by_the_other() -> None:
+    # '"Do you want me to come again?" ¶ This time, when she managed to look at him,
+    # her smile did not waver. "I'd like that."': she answers, so he asked
+    result = run(
+        '"This is good," Clara said. "Just being here is good."\n\n'
+        '"Then I am glad," Robert said.\n\n'
+        "Not being alone was good. Clara had missed this.\n\n"
+        "There was something comforting about Robert, something more that she could not "
+        "put her finger on yet.\n\n"
+        '"Do you want me to come again?"\n\n'
+        "This time, when she managed to look at him, her smile did not waver. "
+        '"I would like that."\n'
+    )
+    assert by_text(result, "I would like that").speaker == "Clara"
+    assert by_text(result, "come again").speaker == "Robert"
