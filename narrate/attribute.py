@@ -1599,6 +1599,11 @@ _SPEAKING = (
     r"(?:saying|calling|crying|exclaiming|adding|shouting|whispering|muttering|murmuring|"
     r"answering|replying|asking|remarking|observing|declaring)"
 )
+# "… excitedly babbling all the phrases she knew, like,": the quotes that follow are
+# examples of what the subject says
+_SAYS_THINGS_LIKE = re.compile(
+    r"\b(?:things|words|phrases|stuff)\b[^.;:!?\"“”]{0,40}?\blike\s*[,:]?\s*$"
+)
 _SPEAKING_WHEN = re.compile(
     rf"\b(?P<verb>{_SPEAKING})(?:\s+out)?\s*,\s*(?:as|when|while|before|after)\s+"
     r"[^,.;:!?\"“”]{1,60}[,:—–-]*\s*$"
@@ -1618,7 +1623,9 @@ def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None
     # "preceded me up the causeway, calling, as we entered the court,--": the clause
     # after the speech verb says when, and its "we" is not who calls
     sentence = _SPEAKING_WHEN.sub(r"\g<verb>,", sentence)
-    handing_on = re.search(r"\b(?:before|after|while|then)\s+[a-z]+ing\s*[,:—–-]*\s*$", sentence)
+    handing_on = re.search(
+        r"\b(?:before|after|while|then)\s+[a-z]+ing\s*[,:—–-]*\s*$", sentence
+    ) or _SAYS_THINGS_LIKE.search(sentence)
     if not colon and not handing_on and not re.search(rf"\b(?:{_VERB}|{_SPEAKING})\b", sentence):
         return None
     inverted = re.match(rf"^[^\w]*(?i:{_VERB})\s+(?P<pron>he|she|I|they|we)\b", sentence)
@@ -1648,10 +1655,14 @@ def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None
         sentence,
     ):
         return found
-    if not colon and not re.search(
-        rf"(?:\b(?:{_VERB}|{_SPEAKING})(?:\s+[a-z]+){{0,3}}|\b(?:before|after|while|then)\s+[a-z]+ing)"
-        r"\s*[,:—–-]*\s*$",
-        sentence,
+    if (
+        not colon
+        and not _SAYS_THINGS_LIKE.search(sentence)
+        and not re.search(
+            rf"(?:\b(?:{_VERB}|{_SPEAKING})(?:\s+[a-z]+){{0,3}}"
+            r"|\b(?:before|after|while|then)\s+[a-z]+ing)\s*[,:—–-]*\s*$",
+            sentence,
+        )
     ):
         return None  # "…, and muttered," / "…, called out to her," / "… before teasing,"
     # The subject of the last clause that has one: "Jack cracked his fingers and

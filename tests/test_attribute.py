@@ -4579,3 +4579,17 @@ def test_a_question_is_answered_by_the_other() -> None:
     )
     assert by_text(result, "I would like that").speaker == "Clara"
     assert by_text(result, "come again").speaker == "Robert"
+
+
+def test_things_said_like_these_are_the_subjects() -> None:
+    # "Her heart swelled as Sarada squealed and leapt into his lap, babbling all the
+    # happy phrases she knew like, 'Wow!' and 'You did it!'": the child's words
+    text = (
+        '"Go on, then," Clara called to Mira, and she clapped her hands.\n\n'
+        "Clara laughed as Robert slid down with his hands over his eyes. Her heart "
+        "swelled as Mira squealed and leapt into his lap, babbling all the happy phrases "
+        'she knew like, "Wow!" and "You did it!"\n'
+    )
+    result = run(text)
+    assert by_text(result, "Wow!").speaker == "Mira"
+    assert by_text(result, "You did it!").speaker == "Mira"
