@@ -3510,6 +3510,11 @@ def _about_no_one(text: str) -> bool:
     return True
 
 
+# "Sakura burst into laughter. They continued forward.": the group she is part of goes on,
+# so she is still the last one seen acting
+_ALL_GO_ON = re.compile(r"They\s+(?:[a-z]+ly\s+)?[a-z]+ed\b[^.!?\"“”A-Z]*[.!?]")  # no one named
+
+
 def _still_acting(text: str, start: int, end: int, past_no_one: bool = False) -> bool:
     """The name acts in the paragraph's last sentence, and that sentence is not about
     hearing someone else ("Kakashi awoke to the sound of voices."). With ``past_no_one``,
@@ -3517,7 +3522,8 @@ def _still_acting(text: str, start: int, end: int, past_no_one: bool = False) ->
     hair. There was only one answer.")."""
     stop = _SENTENCE_STOP.search(text, start, end)
     after = text[stop.end() : end] if stop is not None else ""
-    if after.strip() and not (past_no_one and _about_no_one(after)):
+    moving_on = _about_no_one(after) or _ALL_GO_ON.fullmatch(after.strip()) is not None
+    if after.strip() and not (past_no_one and moving_on):
         return False  # another sentence follows: the point of view may have moved on
     opening = max(text.rfind(mark, 0, start) for mark in (".", "!", "?", "\n\n"))
     sentence = text[opening + 1 : end]
@@ -3710,7 +3716,7 @@ def _head(text: str, start: int) -> str:
     """The few characters before a name, less an epithet of its own."""
     head = text[max(0, start - 24) : start]
     m = _NAME_EPITHET.search(head)
-    return (head[: m.start()] if m else head)[-16:].rstrip(" \t")
+    return (head[: m.start()] if m else head)[-16:].rstrip(" \t\xa0")
 
 
 def _subject_position(text: str, start: int) -> bool:
@@ -3722,10 +3728,10 @@ def _subject_position(text: str, start: int) -> bool:
         or _SUBJECT_LEAD.search(head) is not None
         # "Presently a small boy came …", "Later that night Ada went up": the opener
         # read whole, not cut to the few characters before the name
-        or _OPENING_ADVERB.search(text[max(0, start - 40) : start].rstrip(" \t")) is not None
+        or _OPENING_ADVERB.search(text[max(0, start - 40) : start].rstrip(" \t\xa0")) is not None
         or (
-            text[max(0, start - 12) : start].rstrip(" \t,").endswith(_TIME_WORDS)
-            and _TIME_LEAD.search(text[max(0, start - 50) : start].rstrip(" \t")) is not None
+            text[max(0, start - 12) : start].rstrip(" \t\xa0,").endswith(_TIME_WORDS)
+            and _TIME_LEAD.search(text[max(0, start - 50) : start].rstrip(" \t\xa0")) is not None
         )
     )
 

@@ -4593,3 +4593,24 @@ def test_things_said_like_these_are_the_subjects() -> None:
     result = run(text)
     assert by_text(result, "Wow!").speaker == "Mira"
     assert by_text(result, "You did it!").speaker == "Mira"
+
+
+@pytest.mark.parametrize("space", [" ", "\xa0 "])
+def test_they_walking_on_does_not_hide_who_acted_last(space: str) -> None:
+    # "… and Sakura burst into laughter. They continued forward. ¶ 'Thank you,' she
+    # smiled": the walk goes on with her in it, so the "she" is still the one who
+    # laughed, even though another woman speaks a little later. AO3 text often has a
+    # no-break space before a name, which must not hide that the name starts a clause.
+    result = run(
+        '"Come on," Martha called, and she went ahead along the path.\n\n'
+        '"We have not done this in a while," Clara said.\n\n'
+        '"You have been busy," Robert said.\n\n'
+        '"And you are the mayor!" she said.\n\n'
+        'Robert nodded gravely. "Of course. You\'re my favourite clerk."\n\n'
+        "He kept a straight face for a full moment before his eyes creased, and"
+        f"{space}Clara burst into laughter. They continued forward.\n\n"
+        '"Thank you," she smiled as she shifted the basket in her arms.\n\n'
+        '"You are welcome," he replied.\n\n'
+        '"This place is lovely!" Martha hissed under her breath.\n'
+    )
+    assert by_text(result, "Thank you").speaker == "Clara"
