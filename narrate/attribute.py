@@ -2615,6 +2615,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 if speaker is not None and speaker.person and not speaker.group:
                     carried_lead, lead_at = speaker, blurted.start()
             gap += 1
+            if _TIME_SKIP.match(text, p_start):
+                gap = max(gap, CONVERSATION_GAP)  # "Half an hour later found them …"
             unanswered = unanswered or bool(_NO_ANSWER.search(text, p_start, p_end))
             departures(p_start, p_end)
             for m in _ASLEEP.finditer(text, p_start, p_end):
@@ -4478,6 +4480,10 @@ def _feature_beat_sex(
     return sex
 
 
+def _gender_of(entity: _Entity | None) -> Gender | None:
+    return entity.gender if entity is not None and entity.gender != "unknown" else None
+
+
 def _beat_subject(
     lines: Sequence[Line],
     para: list[int],
@@ -4599,6 +4605,20 @@ def _beat_subject(
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
             continue  # "Kakashi being too sick to come in was unprecedented."
+        reply = _THEN_OTHER_SEX_ACTS.search(s, m.end())
+        if reply is not None:
+            # "He raised a brow in question, to which she batted her lashes and smiled
+            # evasively.": she answers him, acting last, nearest the quote
+            other = PRONOUN_GENDER[reply.group("pron")]
+            first_sex = (
+                PRONOUN_GENDER.get(m.group("pron").lower())
+                if m.group("pron")
+                else _gender_of(resolve(_Subject("name", m.group("name")), False))
+                if m.group("name")
+                else None
+            )
+            if first_sex == _OPPOSITE[other] and fits(None, other):
+                return resolve(_Subject("pron", reply.group("pron")), False), other
         then = _THEN_ANOTHER_ACTS.search(s, m.end())
         if then is not None:
             # "Sakura stood from the table and her friend gasped, shaking her head.":
@@ -4664,6 +4684,19 @@ _SEES_SOMEONE = re.compile(
     r"\b(?:see|sees|saw|seeing|notice|notices|noticed|noticing|find|finds|found|finding)\s+"
     rf"(?P<name>{_NAME_RE})(?:\s+(?:there|here|behind\s+(?:him|her)|beside\s+(?:him|her)))?"
     r"[.!]?$"
+)
+# a narration paragraph that moves time on ("Half an hour later found them …", "The next
+# morning"): the talk after it is a new one, however short the narration
+_TIME_SKIP = re.compile(
+    r"(?:(?:Half\s+an|An|A\s+few|Two|Three|Several|Many|Some)\s+(?:minutes?|hours?|days?|weeks?|months?)"
+    r"\s+later|Later\s+that|The\s+next\s+(?:morning|day|evening|night)|That\s+night)\b"
+)
+# "He raised a brow, to which she smiled": the other sex acting after the subject, and
+# no one else after them
+_THEN_OTHER_SEX_ACTS = re.compile(
+    r"(?:,\s+to\s+which|,?\s+and|,\s+and\s+then)\s+(?P<pron>he|she)\s+"
+    + _PAST_ACT
+    + r"(?![^.!?\"“”]*\b(?:and|as|while|when)\s+(?:he|she)\b)"
 )
 _THEN_ANOTHER_ACTS = re.compile(
     rf"\s+and\s+(?:(?P<np>(?:his|her|{_NAME_RE}['’]s)\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(_COMPANIONS))}))"

@@ -4614,3 +4614,33 @@ def test_they_walking_on_does_not_hide_who_acted_last(space: str) -> None:
         '"This place is lovely!" Martha hissed under her breath.\n'
     )
     assert by_text(result, "Thank you").speaker == "Clara"
+
+
+def test_the_other_one_answering_a_look_acts_last() -> None:
+    # "He raised a brow in question, to which she batted her lashes and smiled
+    # evasively. 'Dessert?'": she answers his look, so the quote is hers
+    result = run(
+        '"You never learn," Robert said.\n\n'
+        '"I learnt quite a bit since then," Clara said, and laughed.\n\n'
+        "Her eyes twinkled at him and she gave him a wide grin. He raised a brow in "
+        'question, to which she batted her lashes and smiled evasively. "Dessert?"\n'
+    )
+    assert by_text(result, "Dessert?").speaker == "Clara"
+
+
+def test_a_time_skip_starts_a_new_talk() -> None:
+    # "Half an hour later found them …": whoever spoke last before the break does not
+    # make the first quote after it the other person's by turn-taking
+    text = (
+        '"Dessert?" Clara asked, and Robert nodded.\n\n'
+        "{opening} found them at opposite ends of the couch, the last of the wine in "
+        "Clara's glass. Robert was stretched out with his head on one arm. He regarded "
+        "her with a tired look.\n\n"
+        '"Why so serious?"\n\n'
+        '"You should probably talk to me now."\n\n'
+        'Oh. She lowered her glass. "There is really nothing to talk about."\n\n'
+        '"Clara," Robert sighed.\n'
+    )
+    later = run(text.format(opening="Half an hour later"))
+    assert by_text(later, "Why so serious?").speaker == "Clara"
+    assert by_text(later, "talk to me now").speaker == "Robert"
