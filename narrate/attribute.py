@@ -2586,6 +2586,18 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     carried_sex = _feature_beat_sex(
                         text[last_sentence:p_end].strip(), features, resolve
                     )
+            mute = carried_lead.gender if carried_lead is not None else carried_sex
+            if mute in ("male", "female") and _WORDLESS.search(text, last_sentence, p_end):
+                # "He takes her hand and leads her wordlessly into the shadows. ¶ 'Where
+                # are we going?'": he says nothing; the one he acts on speaks
+                acted_sex = _OPPOSITE[mute]
+                whom = r"\bher\b" if acted_sex == "female" else r"\bhim\b"
+                if re.search(whom, text[last_sentence:p_end]):
+                    acted_on = resolve_pronoun("she" if acted_sex == "female" else "he")
+                    if acted_on is not None and acted_on.gender == acted_sex:
+                        carried_lead, carried_sex, lead_at = acted_on, None, last_sentence
+                    else:
+                        carried_lead, carried_sex = None, acted_sex
             if first_person:
                 for m in _I_ACTS.finditer(text, p_start, p_end):
                     if m.start() > lead_at and _still_acting(text, m.start(), p_end):
@@ -3537,6 +3549,7 @@ _ANYONE = re.compile(
     r"\b(?:he|she|they|him|her|his|hers|them|their|I|me|my|we|us|our|you|your)\b", re.IGNORECASE
 )
 # "Kakashi lay back and closed his eyes. He said nothing.": whoever speaks next, not him
+_WORDLESS = re.compile(r"\b(?:wordlessly|silently|without a word|in silence)\b")
 _SILENT = re.compile(
     r"\b(?:said nothing|made no (?:answer|reply)|(?:did not|didn['’]t|does not|doesn['’]t) "
     r"(?:answer|reply|respond|speak)|(?:was|is|remained|kept) silent|to sleep|into sleep|asleep|dozed off)\b"

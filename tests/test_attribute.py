@@ -4644,3 +4644,19 @@ def test_a_time_skip_starts_a_new_talk() -> None:
     later = run(text.format(opening="Half an hour later"))
     assert by_text(later, "Why so serious?").speaker == "Clara"
     assert by_text(later, "talk to me now").speaker == "Robert"
+
+
+def test_the_one_acted_on_wordlessly_speaks() -> None:
+    # "He takes her hand and leads her wordlessly into the shadows. ¶ 'Where are we
+    # going?'": he says nothing; she asks
+    result = run(
+        '"Are you enjoying the party?" Robert asked.\n\n'
+        '"You still surprise me," Clara said.\n\n'
+        "Robert smiles and for a moment he forgets his worries. He takes her hand and "
+        "leads her wordlessly into the shadows behind the tree.\n\n"
+        '"Where are we going?"\n\n'
+        '"Does it matter?"\n\n'
+        "Clara rolled her eyes and laughed.\n"
+    )
+    assert by_text(result, "Where are we going?").speaker == "Clara"
+    assert by_text(result, "Does it matter?").speaker == "Robert"
