@@ -2587,7 +2587,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         text[last_sentence:p_end].strip(), features, resolve
                     )
             mute = carried_lead.gender if carried_lead is not None else carried_sex
-            if mute in ("male", "female") and _WORDLESS.search(text, last_sentence, p_end):
+            watching = _WATCHES_OTHER.match(text[last_sentence:p_end].strip())
+            if mute in ("male", "female") and (
+                _WORDLESS.search(text, last_sentence, p_end)
+                # "He … watched curiously as a series of expressions crossed her face."
+                or (watching is not None and not watching.group("name"))
+            ):
                 # "He takes her hand and leads her wordlessly into the shadows. ¶ 'Where
                 # are we going?'": he says nothing; the one he acts on speaks
                 acted_sex = _OPPOSITE[mute]
@@ -4741,6 +4746,8 @@ _ARRIVES_WHEN = re.compile(
 _WATCHES_OTHER = re.compile(
     r"^(?:[A-Z][\w ,'’-]{0,40},\s+)?(?P<watcher>[Hh]e|[Ss]he|I)\b[^.!?\"“”]{0,60}?\b"
     r"(?:see|sees|saw|notice|notices|noticed|watch|watches|watched)\s+"
+    # "watched curiously as a series of expressions crossed her face"
+    r"(?:(?:[a-z]+ly\s+)?(?:as|while)\s+)?"
     r"(?:(?:a|an|the)\s+[^.!?\"“”]{0,60}?\b(?P<pron>his|her)\s+(?:face|lips|mouth|eyes)\b"
     r"|(?P<name>[A-Z][\w'’-]+)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)(?<!ed)(?<!ing)\b(?!['’])"
     r"|(?P<obj>him|her)\s+(?:smile|grin|frown|nod|smirk|sigh|laugh|shrug|wince)\b)"

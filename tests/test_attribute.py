@@ -4660,3 +4660,18 @@ def test_the_one_acted_on_wordlessly_speaks() -> None:
     )
     assert by_text(result, "Where are we going?").speaker == "Clara"
     assert by_text(result, "Does it matter?").speaker == "Robert"
+
+
+def test_the_one_watched_speaks_next() -> None:
+    # "He cocked his head and watched curiously as a series of expressions crossed her
+    # face. ¶ 'I was beginning to think …'": the one whose face is watched speaks
+    result = run(
+        '"That was probably too much," Robert said.\n\n'
+        '"Smooth," Clara said. "Very smooth."\n\n'
+        "Robert laughed. He cocked his head to one side and watched curiously as a series of "
+        "expressions crossed her face: embarrassment, annoyance, and finally, relief.\n\n"
+        '"I was beginning to think you did not want to see me."\n\n'
+        'His eyes crinkled in a smile. "Missed me?"\n'
+    )
+    assert by_text(result, "beginning to think").speaker == "Clara"
+    assert by_text(result, "Missed me?").speaker == "Robert"
