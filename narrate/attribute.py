@@ -3761,6 +3761,11 @@ def _self_introductions(
 ) -> dict[_Entity, _Entity]:
     """An unnamed speaker who says "I am Jack Durbeyfield" is Jack Durbeyfield."""
     renames: dict[_Entity, _Entity] = {}
+    # '"Good-night, Deb," said one': whoever calls someone by a name is not that person
+    calls: dict[_Entity, set[_Entity]] = defaultdict(set)
+    for i, d in decisions.items():
+        if d.speaker is not None and (d.speaker.epithet or d.speaker.narrator):
+            calls[d.speaker].update(_vocatives(lines[i].text, names))
     first_lines: set[_Entity] = set()  # strangers whose first line has been looked past
     for i, d in decisions.items():
         who = d.speaker
@@ -3794,7 +3799,7 @@ def _self_introductions(
             greeted = _greeted_as(lines, decisions, names, i, who)
             if greeted is None and who not in first_lines:
                 first_lines.add(who)  # named after their first line, or not at all
-                greeted = _revealed_as(lines, decisions, names, i, who)
+                greeted = _revealed_as(lines, decisions, names, i, who, calls[who])
                 if greeted is None:
                     greeted = _recognised_as(lines, decisions, names, i, who)
             if greeted is not None:
@@ -4151,7 +4156,12 @@ def _stranger_scene_start(
 
 
 def _revealed_as(
-    lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names, i: int, who: _Entity
+    lines: Sequence[Line],
+    decisions: dict[int, _Decision],
+    names: _Names,
+    i: int,
+    who: _Entity,
+    called: set[_Entity],
 ) -> _Entity | None:
     """ "'Looks good,' a dark-haired man said." … "'Obito,' he murmured.": someone
     brought in by a description and named a few quotes later is that person, when the
@@ -4166,6 +4176,7 @@ def _revealed_as(
     def _newcomer(e: _Entity) -> bool:
         return not (
             e is who
+            or e in called  # the stranger called them by this name: someone else
             or e.epithet
             or e.narrator
             or not e.called_person

@@ -4675,3 +4675,20 @@ def test_the_one_watched_speaks_next() -> None:
     )
     assert by_text(result, "beginning to think").speaker == "Clara"
     assert by_text(result, "Missed me?").speaker == "Robert"
+
+
+def test_whoever_calls_someone_by_name_is_not_them() -> None:
+    # '"Good-night, Deb," said one … "Inteet, Deb, if hur'll come …" said a shrill Welsh
+    # voice': a woman calling Deb by name twice is not Deb, however new the name is
+    result = run(
+        "I remember the cellar well. One rainy night a crowd of tired women stopped "
+        "outside its door. They were going home from the mill.\n\n"
+        '"Good-night, Mira," said a thin woman, steadying herself against the post.\n\n'
+        '"There is a dance at the hall tonight. You had best come."\n\n'
+        '"Come on, Mira, you will have fun," said the thin woman.\n\n'
+        "Two or three hands caught at the gown of the woman, who was groping for the "
+        "latch of the door.\n\n"
+        '"No."\n'
+    )
+    assert by_text(result, "Good-night, Mira").speaker == "a thin woman"
+    assert by_text(result, "you will have fun").speaker == "a thin woman"
