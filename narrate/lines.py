@@ -76,7 +76,11 @@ SPEECH_VERBS = _words(
 
 _ALNUM = re.compile(r"\w")
 _DASH_OPEN = re.compile(r"\s*(?:[—―]|--)")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’'»)\]]*\s+")
+# not after a title or an initial: "Mrs. Hilbery" and "J. Smith" are one sentence
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…])(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\b[A-Z]\.)"
+    r"[\"”’'»)\]]*\s+"
+)
 _SOFT_BREAK = re.compile(r"(?<=[,;:—–])\s+|\s+(?=[—–])")
 _WS = re.compile(r"\s+")
 

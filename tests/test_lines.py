@@ -256,6 +256,19 @@ def test_long_lines_split_at_sentences_keeping_kind_and_offsets() -> None:
     assert all(line.text.rstrip().endswith((".", ".”")) for line in dialogue)
 
 
+def test_long_lines_never_split_after_a_title_or_an_initial() -> None:
+    # "But Mrs. | Hilbery was immediately sensitive …": a cut after "Mrs." would read
+    # as two sentences aloud and hide from attribution who acts
+    sentence = "But Mrs. Hilbery and Dr. Archie met J. Smith at St. Giles, and they talked. "
+    text = sentence * 12
+    work = make_work(text)
+    lines = split_lines(work, max_chars=150)
+    assert_covers(work, lines)
+    assert len(lines) > 3
+    for line in lines:
+        assert not line.text.rstrip().endswith(("Mrs.", "Dr.", "J.", "St.")), line.text
+
+
 def test_multi_scene_ids_restart_per_scene() -> None:
     text = '"A," he said.\n\nB.\n\n"C."'
     p = [m.span() for m in re.finditer(r"[^\n]+", text)]
