@@ -2586,15 +2586,16 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     carried_sex = _feature_beat_sex(
                         text[last_sentence:p_end].strip(), features, resolve
                     )
+            # "He takes her hand and leads her wordlessly into the shadows. ¶ 'Where are
+            # we going?'", "He … watched curiously as a series of expressions crossed her
+            # face. ¶ 'I was beginning to think …'": he says nothing; the one he acts on
+            # or watches speaks next
             mute = carried_lead.gender if carried_lead is not None else carried_sex
             watching = _WATCHES_OTHER.match(text[last_sentence:p_end].strip())
             if mute in ("male", "female") and (
                 _WORDLESS.search(text, last_sentence, p_end)
-                # "He … watched curiously as a series of expressions crossed her face."
                 or (watching is not None and not watching.group("name"))
             ):
-                # "He takes her hand and leads her wordlessly into the shadows. ¶ 'Where
-                # are we going?'": he says nothing; the one he acts on speaks
                 acted_sex = _OPPOSITE[mute]
                 whom = r"\bher\b" if acted_sex == "female" else r"\bhim\b"
                 if re.search(whom, text[last_sentence:p_end]):
@@ -3530,8 +3531,8 @@ def _about_no_one(text: str) -> bool:
 
 
 # "Sakura burst into laughter. They continued forward.": the group she is part of goes on,
-# so she is still the last one seen acting
-_ALL_GO_ON = re.compile(r"They\s+(?:[a-z]+ly\s+)?[a-z]+ed\b[^.!?\"“”A-Z]*[.!?]")  # no one named
+# so she is still the last one seen acting (the sentence names no one else)
+_ALL_GO_ON = re.compile(r"They\s+(?:[a-z]+ly\s+)?[a-z]+ed\b[^.!?\"“”A-Z]*[.!?]")
 
 
 def _still_acting(text: str, start: int, end: int, past_no_one: bool = False) -> bool:
@@ -3553,8 +3554,9 @@ def _still_acting(text: str, start: int, end: int, past_no_one: bool = False) ->
 _ANYONE = re.compile(
     r"\b(?:he|she|they|him|her|his|hers|them|their|I|me|my|we|us|our|you|your)\b", re.IGNORECASE
 )
-# "Kakashi lay back and closed his eyes. He said nothing.": whoever speaks next, not him
+# "He leads her wordlessly into the shadows.": the one acting says nothing (see _attribute)
 _WORDLESS = re.compile(r"\b(?:wordlessly|silently|without a word|in silence)\b")
+# "Kakashi lay back and closed his eyes. He said nothing.": whoever speaks next, not him
 _SILENT = re.compile(
     r"\b(?:said nothing|made no (?:answer|reply)|(?:did not|didn['’]t|does not|doesn['’]t) "
     r"(?:answer|reply|respond|speak)|(?:was|is|remained|kept) silent|to sleep|into sleep|asleep|dozed off)\b"
