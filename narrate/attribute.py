@@ -2739,6 +2739,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         turn = _Turn(lines=dialogue, start=p_start, scene=context, gap=gap, addressed=addressed)
         turn.end = p_end
         turn.unanswered, unanswered = unanswered, False
+        # '"Mother gave it to me," said Ogden. … Mr. Pett grunted, but made no verbal
+        # comment.': the narration after the last quote says the other let it go
+        unanswered = bool(_NO_ANSWER.search(text, lines[dialogue[-1]].end, p_end))
         turn.sleeping, sleeping = sleeping, []
         turn.address_gender = _address_gender(quote_text)
         turn.mentioned = [e for e in _mentions(quote_text, names) if e not in addressed]
@@ -2914,7 +2917,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             turn.speaker, turn.anchor = lead_subject, True
         if turn.speaker is not None and turn.speaker not in present:
             present.append(turn.speaker)
-        if (
+        provisional: _Entity | None
+        if turn.speaker is None and turn.unanswered and prev_speaker is not None:
+            provisional = prev_speaker  # '"TOM!" ¶ No answer. ¶ "TOM!"': the same again
+        elif (
             turn.speaker is None
             and len(history) >= 2
             and history[-2] is not prev_speaker
@@ -3564,7 +3570,7 @@ _SILENT = re.compile(
 # "TOM!" ¶ No answer. ¶ "TOM!"; "… had her pinned in their locker!" ¶ It didn't ring
 # a bell. ¶ "Seriously, she was …": the listener gave nothing back, the talker goes on
 _NO_ANSWER = re.compile(
-    r"(?i)\bno (?:answer|reply|response)\b|\b(?:didn['’]t|did not) ring a bell\b"
+    r"(?i)\bno (?:(?:verbal|spoken)\s+)?(?:answer|reply|response|comment|remark)\b|\b(?:didn['’]t|did not) ring a bell\b"
     r"|\brang no bells?\b|\bmeant nothing to (?:him|her|me)\b|\bdrew a blank\b"
 )
 _COUNTERFACTUAL = re.compile(

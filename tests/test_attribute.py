@@ -4692,3 +4692,25 @@ def test_whoever_calls_someone_by_name_is_not_them() -> None:
     )
     assert by_text(result, "Good-night, Mira").speaker == "a thin woman"
     assert by_text(result, "you will have fun").speaker == "a thin woman"
+
+
+def test_the_talker_goes_on_when_the_listener_lets_it_go() -> None:
+    # '"Mother gave it to me," said Ogden. … Mr. Pett grunted, but made no verbal
+    # comment. ¶ "Got a grouch this morning, haven't you, pop?"': nobody answered, so the
+    # boy speaks again, and "said his step-son" two quotes on is him too
+    result = run(
+        "Mr. Hale came into the study and found the boy curled up in his favourite chair.\n\n"
+        '"What are you reading there, lad?" asked Mr. Hale.\n\n'
+        '"A map."\n\n'
+        '"I wish you would go outside."\n\n'
+        '"Grandmother bought it for me," said Simon simply. As he had expected, the remark '
+        "silenced the old man. Mr. Hale grunted, but made no verbal comment. Simon "
+        "celebrated his victory by turning another page of the map.\n\n"
+        '"Going to stay sour all morning, pop?"\n\n'
+        '"I will not be spoken to like that!"\n\n'
+        '"I knew you would be," said his step-son cheerfully. "I can always tell."\n'
+    )
+    assert by_text(result, "stay sour all morning").speaker == "Simon"
+    assert by_text(result, "spoken to like that").speaker == "Mr. Hale"
+    assert by_text(result, "I knew you would be").speaker == "Simon"
+    assert by_text(result, "I can always tell").speaker == "Simon"
