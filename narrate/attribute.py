@@ -1992,6 +1992,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     carried_sex: Gender | None = None  # else the sex of the "he"/"she" acting last there
     unanswered = False  # narration since the last quote said nobody answered it
     sleeping: list[_Entity] = []  # people the narration since the last quote put to sleep
+    gone: set[_Entity] = set()  # people who left the scene and have not acted since
     overhearing: _Entity | None = None  # woke to the sound of voices: listening, not talking
     calls_narrator: Counter[_Entity] = Counter()  # names only ever called out to the narrator
     introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
@@ -2018,6 +2019,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
 
     def touch(entity: _Entity) -> None:
         touched_at[entity] = para_no
+        gone.discard(entity)
         weak.discard(entity)
         if entity in salient:
             salient.remove(entity)
@@ -2413,6 +2415,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     salient.remove(who)
                 salient.insert(0, who)
                 weak.add(who)
+                gone.add(who)
 
     # Pass 1: per dialogue paragraph ("turn"), the evidence found in it. Names and
     # descriptions in tags, same-paragraph beats by a named person and speech run
@@ -2458,6 +2461,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             introduced_by = None
             unanswered = False
             sleeping = []
+            gone = set()
             overhearing = None
         p_start, p_end = first.start, lines[para[-1]].end
         para_start = p_start
@@ -2743,6 +2747,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         # comment.': the narration after the last quote says the other let it go
         unanswered = bool(_NO_ANSWER.search(text, lines[dialogue[-1]].end, p_end))
         turn.sleeping, sleeping = sleeping, []
+        turn.sleeping.extend(e for e in gone if e not in turn.sleeping and e not in present)
         turn.address_gender = _address_gender(quote_text)
         turn.mentioned = [e for e in _mentions(quote_text, names) if e not in addressed]
         turn.claimed = _claimed_names(quote_text, names)
@@ -2946,7 +2951,6 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # does a dash after a speech verb ("… but Eliza … said at once--")
             introduced_by, introduced_objects = introduction_of(lines[para[-1]])
         last_quote = lines[dialogue[-1]].end
-        departures(last_quote, p_end)
         for s, entity in narration_mentions:
             if s >= first_quote and entity.person and _is_subject(text, s):
                 touch(entity)
@@ -2972,6 +2976,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         if provisional is not None:
             touch(provisional)
             provisional.lines_here += 1
+        # '"Yes, Hokage-sama." Shikamaru and the ANBU bowed before exiting through the
+        # balcony.': whoever speaks or acts in the paragraph, leaving is the last of it
+        departures(last_quote, p_end)
         history.append(provisional)
         gap = 0
         if overhearing is not None:
@@ -3274,7 +3281,9 @@ _LEAVE_VERBS = (
     r"(?:left\s+(?:the\s+(?:room|house|hall|library|parlou?r|kitchen|table|shop|office)|"
     r"him|her|them|us|me)|went\s+(?:out|away|upstairs|home|off|up\s+to\s+bed|to\s+bed)|"
     r"rode\s+(?:on|off|away)|drove\s+(?:on|off|away)|walked\s+(?:off|away|out)|withdrew|"
-    r"departed|disappeared|took\s+(?:his|her)\s+leave|retired\s+(?:to|for)|"
+    r"departed|disappeared|exited|took\s+(?:his|her)\s+leave|retired\s+(?:to|for)|"
+    # "Shikamaru and the remaining ANBU bowed before also exiting through the balcony"
+    r"[^.!?;\"“”]{0,50}?\bbefore\s+(?:also\s+)?(?:exiting|leaving|departing|disappearing)|"
     r"was\s+(?:assisted|helped|carried|led)\s+(?:to|out|up|from))\b"
 )
 _LEAVES = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*[^.!?;\"“”]{0,80}?\b" + _LEAVE_VERBS)

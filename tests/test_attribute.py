@@ -4714,3 +4714,27 @@ def test_the_talker_goes_on_when_the_listener_lets_it_go() -> None:
     assert by_text(result, "spoken to like that").speaker == "Mr. Hale"
     assert by_text(result, "I knew you would be").speaker == "Simon"
     assert by_text(result, "I can always tell").speaker == "Simon"
+
+
+def test_someone_who_has_left_does_not_speak_until_they_act_again() -> None:
+    # '"Yes, Hokage-sama." Shikamaru and the remaining ANBU bowed before also exiting
+    # through the balcony.': he answered, then left; the "he" of a beat two quotes on is
+    # the man still in the room, not the last man who spoke to him
+    text = (
+        "Mara sat behind the paper screen in the corner, listening.\n\n"
+        '"Is the treaty signed?" asked Tam.\n\n'
+        '"It is," Captain Rowe said. "Send it to the harbour at once."\n\n'
+        '"Yes, sir." {leaving} through the side door.\n\n'
+        '"You bet your life on a treaty?"\n\n'
+        "He closed his eyes.\n\n"
+        '"For the town."\n\n'
+        "Some time later Tam came back in and shut the door.\n\n"
+        '"Well?" Captain Rowe asked.\n\n'
+        '"The ship has sailed."\n'
+    )
+    for leaving in ("Tam and the two guards bowed before exiting", "Tam exited"):
+        result = run(text.format(leaving=leaving))
+        assert by_text(result, "For the town").speaker == "Captain Rowe"
+        assert by_text(result, "You bet your life").speaker != "Tam"
+        # back, and acting: he may speak again
+        assert by_text(result, "The ship has sailed").speaker == "Tam"
