@@ -1452,9 +1452,10 @@ _HEARER = re.compile(
 
 # '"Never," was Tom's reply.' / 'was the old man's answer': the owner of the reply.
 _REPLY_OF = re.compile(
-    r"^[\s,]*(?:was|came)\s+(?:(?P<np>(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)"
+    # and '"… she won't pay any more." These were the waggoner's words.'
+    r"^[\s,]*(?:(?:These|Those|Such)\s+(?:were|was)|was|came)\s+(?:(?P<np>(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)"
     rf"|(?P<name>{_NAME_RE})|(?P<pron>his|her|my|their))['’]?s?\s+"
-    r"(?:[a-z]+\s+)?(?:reply|answer|response|retort|rejoinder|comment|greeting|remark)\b"
+    r"(?:[a-z]+\s+)?(?:reply|answer|response|retort|rejoinder|comment|greeting|remark|words)\b"
 )
 
 

@@ -4738,3 +4738,16 @@ def test_someone_who_has_left_does_not_speak_until_they_act_again() -> None:
         assert by_text(result, "You bet your life").speaker != "Tam"
         # back, and acting: he may speak again
         assert by_text(result, "The ship has sailed").speaker == "Tam"
+
+
+def test_these_were_someones_words_is_a_tag() -> None:
+    # '"… and she won't pay any more." These were the waggoner's words.': said after the
+    # quote, as "was the waggoner's reply" would be
+    result = run(
+        "Gabriel followed the cart down the hill to the gate, where a dispute had begun "
+        "between a carter and the keeper.\n\n"
+        '"The young lady says that is all you will get, and she will not pay a penny '
+        "more.\" These were the carter's words.\n\n"
+        '"Then the young lady does not pass," said the keeper.\n'
+    )
+    assert by_text(result, "not pay a penny").speaker == "a carter"
