@@ -3012,6 +3012,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 and all(
                     o.narrator or o.gender == _OPPOSITE[turn.pronoun[i]] for o in turn.own.values()
                 )
+            ) or (
+                i in turn.pronoun
+                and turn.own
+                and all(j > i for j in turn.own)
+                and (guess := turn.guess.get(i)) is not None
+                and guess.gender == turn.pronoun[i]
+                and all(o.gender != turn.pronoun[i] for o in turn.own.values())
             ):
                 # 'she bowed and said, "The Herr Englishman?" "Yes," I said': two
                 # speakers in one paragraph; her "she" is not the narrator's "I"
@@ -3925,7 +3932,7 @@ def _described_as(
             # line of their own in the scene
             # (not the point-of-view character, the one the scene's narration names most)
             first = min(said)
-            speaking = {d.speaker for i, d in decisions.items() if lo <= i <= hi}
+            speaking = {d.speaker for i, d in decisions.items() if lo <= i <= first}
             in_scene = Counter(
                 e
                 for k in range(lo, hi + 1)

@@ -4751,3 +4751,27 @@ def test_these_were_someones_words_is_a_tag() -> None:
         '"Then the young lady does not pass," said the keeper.\n'
     )
     assert by_text(result, "not pay a penny").speaker == "a carter"
+
+
+def test_a_he_said_before_someone_elses_tag_in_one_paragraph_is_his_own() -> None:
+    # 'The unfortunate man threw both the windows wide open … "Let me know when dinner is
+    # ready," he said … "Them men would eat and drink …," said the indignant cook': two
+    # speakers in one long paragraph; the cook's tag later on does not take the "he".
+    # And the faithful attendant is not Mrs Wren, whose maid she is, just because the
+    # one other person named before her speaks only later in the scene.
+    result = run(
+        "When Ada reached home her mother had been dead a day, and Dr Hale was not at the "
+        "door to meet her but out with a patient. Ada went up to her room without comfort "
+        "from anyone except Mrs Wren's old maid, who met her on the stairs. \"I can't bear "
+        'to think of leaving you all, miss," sobbed the faithful attendant.\n\n'
+        '"We must be a comfort to poor papa," Ada said.\n\n'
+        "Dr Hale came home late and tired, and found a fire lit in his study and his "
+        "daughter crying beside it. The unhappy man threw both windows open and rang the "
+        'bell. "Tell me when supper is ready," he said, in a voice like thunder. Ada fled '
+        "upstairs, and the household thought less of the master for having an appetite. "
+        '"Men would eat and drink if we were all in our graves," said the indignant cook, '
+        "who had her own grievance.\n"
+    )
+    assert by_text(result, "when supper is ready").speaker == "Dr. Hale"
+    assert by_text(result, "Men would eat and drink").speaker == "the indignant cook"
+    assert by_text(result, "leaving you all").speaker == "the faithful attendant"
