@@ -3030,6 +3030,17 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 before = [turn.own[j] for j in turn.lines if j < i and j in turn.own]
                 after = [turn.own[j] for j in turn.lines if j > i and j in turn.own]
                 who = before[-1] if before else after[0]
+                prior = max((j for j in turn.lines if j < i and j in turn.pronoun), default=-1)
+                said = decisions.get(prior)
+                if (
+                    said is not None
+                    and said.speaker is not None
+                    and prior > max((j for j in turn.own if j < i), default=-1)
+                ):
+                    # '"To-morrow?" he said. "There is no speedier delivery?" and seemed
+                    # quite disappointed when she answered, "No."': his, as the "he" before
+                    # it, not hers, whose tag comes after
+                    who = said.speaker
                 if (
                     not before
                     and i + 1 in turn.own

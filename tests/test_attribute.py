@@ -4775,3 +4775,18 @@ def test_a_he_said_before_someone_elses_tag_in_one_paragraph_is_his_own() -> Non
     assert by_text(result, "when supper is ready").speaker == "Dr. Hale"
     assert by_text(result, "Men would eat and drink").speaker == "the indignant cook"
     assert by_text(result, "leaving you all").speaker == "the faithful attendant"
+
+
+def test_an_untagged_quote_after_a_he_said_is_his_though_her_tag_follows() -> None:
+    # '"To-morrow?" he said. "There is no speedier delivery?" and seemed quite
+    # disappointed when she answered, "No."': the middle quote goes with the "he" before
+    # it, not with her tag after it
+    result = run(
+        "Mrs. Pell showed Mr. Vane to the parlour, and he stood by the fire while she laid "
+        "the table.\n\n"
+        '"My trunk is at the station," he said, and he asked her how it might be fetched. '
+        'He listened politely to her answer. "Not before Monday?" he said. "There is no '
+        'cart sooner?" and seemed quite put out when she answered, "No."\n'
+    )
+    assert by_text(result, "There is no cart sooner?").speaker == "Mr. Vane"
+    assert by_text(result, "No.").speaker == "Mrs. Pell"
