@@ -2110,6 +2110,15 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 return named
         key = _epithet_key(name)
         head = key.split()[-1] if key else name.lower()
+        if words[0].lower() in ("the", "all") and _plural_description(name):
+            # '"I will!" cried the ladies': several people, never one person on stage
+            plural = epithets.get(key)
+            if plural is None:
+                plural = _Entity(name=name, epithet=True, first=para_start)
+                names.entities.append(plural)
+                epithets[key] = plural
+            plural.forms[name] += 1
+            return plural
         # "the ANBU": the work's own word for a kind of person, as "the guard" is
         acronym = head.upper() in names.nouns.words
         if key in OTHER_PARTY:

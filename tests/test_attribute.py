@@ -4790,3 +4790,17 @@ def test_an_untagged_quote_after_a_he_said_is_his_though_her_tag_follows() -> No
     )
     assert by_text(result, "There is no cart sooner?").speaker == "Mr. Vane"
     assert by_text(result, "No.").speaker == "Mrs. Pell"
+
+
+def test_a_plural_description_is_never_one_person_on_stage() -> None:
+    # '"I will!" cried the ladies whose departure had been fixed': several people
+    # speaking, not the one man in the room the description could otherwise fall to
+    result = run(
+        "Douglas sat nearest the fire with the old manuscript on his knees.\n\n"
+        'Mr. Orme looked round at his guests. "Who will stay for the rest of the story?" he '
+        "asked.\n\n"
+        '"I will!" cried the ladies who were leaving on Friday.\n\n'
+        '"Psychic," whispered the girls in the back row.\n'
+    )
+    assert by_text(result, "I will!").speaker == "the ladies"
+    assert by_text(result, "Psychic").speaker == "the girls"
