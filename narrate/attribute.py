@@ -3022,6 +3022,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     o.narrator or o.gender == _OPPOSITE[turn.pronoun[i]] for o in turn.own.values()
                 )
             ) or (
+                # '"Let me know when dinner is ready," he said … "Them men would eat …,"
+                # said the indignant cook': the only tag comes later and is not a man's
                 i in turn.pronoun
                 and turn.own
                 and all(j > i for j in turn.own)
@@ -3952,6 +3954,8 @@ def _described_as(
             # line of their own in the scene
             # (not the point-of-view character, the one the scene's narration names most)
             first = min(said)
+            # who has spoken by then: Dr Marjoribanks, who talks only later, may still be
+            # the one named, and then the description is nobody's for sure
             speaking = {d.speaker for i, d in decisions.items() if lo <= i <= first}
             in_scene = Counter(
                 e
