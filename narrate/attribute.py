@@ -2406,7 +2406,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     def departures(start: int, end: int) -> None:
         """ "Concluding thus, the parson rode on his way": who leaves, by name or by a
         description a tag has already given them. A pronoun is not trusted here."""
-        for m in _DEPARTS.finditer(text, start, end):
+        found = list(_DEPARTS.finditer(text, start, end))
+        if text.find("before", start, end) >= 0:
+            found += _DEPARTS_BEFORE.finditer(text, start, end)
+        for m in found:
             if m.group("name"):
                 who = names.lookup(_POSSESSIVE.sub("", m.group("name")))
             else:
@@ -3312,11 +3315,19 @@ _LEAVE_VERBS = (
     r"him|her|them|us|me)|went\s+(?:out|away|upstairs|home|off|up\s+to\s+bed|to\s+bed)|"
     r"rode\s+(?:on|off|away)|drove\s+(?:on|off|away)|walked\s+(?:off|away|out)|withdrew|"
     r"departed|disappeared|exited|took\s+(?:his|her)\s+leave|retired\s+(?:to|for)|"
-    # "Shikamaru and the remaining ANBU bowed before also exiting through the balcony"
-    r"[^.!?;\"“”]{0,50}?\bbefore\s+(?:also\s+)?(?:exiting|leaving|departing|disappearing)|"
     r"was\s+(?:assisted|helped|carried|led)\s+(?:to|out|up|from))\b"
 )
-_LEAVES = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*[^.!?;\"“”]{0,80}?\b" + _LEAVE_VERBS)
+# "Shikamaru and the remaining ANBU bowed before also exiting through the balcony": kept
+# apart, and only tried where "before" is, since it scans on from every name
+_LEAVE_BEFORE = (
+    r"[^.!?;\"“”]{0,50}?\bbefore\s+(?:also\s+)?(?:exiting|leaving|departing|disappearing)\b"
+)
+_LEAVES = re.compile(
+    r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*[^.!?;\"“”]{0,80}?\b"
+    + _LEAVE_VERBS
+    + r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*"
+    + _LEAVE_BEFORE
+)
 _ROLE_AS = re.compile(r"\b(?:as|like)\s+$")
 _GENERIC_WHEN = re.compile(r"\b(?:[Ww]hen|[Ii]f|[Ww]henever|[Uu]nless)\s+$")
 _PRESENT_ACT = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+[^s\W]s\b")
@@ -3653,10 +3664,12 @@ _CONTINUATION = re.compile(
     r"|(?:added|continued|went on|resumed|pursued|persisted)\s+(?:he|she|I)\b)\b"
 )
 # "the parson rode on his way", "Mrs. Reed withdrew": someone leaves the scene
-_DEPARTS = re.compile(
+_LEAVER = (
     r"(?:(?P<np>\b[Tt]he\s+(?:[a-z][\w'’-]*\s+){0,2}?[a-z]+)|(?P<name>\b[A-Z][\w'’-]+"
-    r"(?:\s+[A-Z][\w'’-]+)?))\s+(?:[a-z]+ly\s+)?(?:then\s+)?" + _LEAVE_VERBS
+    r"(?:\s+[A-Z][\w'’-]+)?))\s+"
 )
+_DEPARTS = re.compile(_LEAVER + r"(?:[a-z]+ly\s+)?(?:then\s+)?" + _LEAVE_VERBS)
+_DEPARTS_BEFORE = re.compile(_LEAVER + _LEAVE_BEFORE)
 _SUBJECT_PRONOUN = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[Ss]he\b")}
 
 
