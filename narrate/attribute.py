@@ -282,8 +282,12 @@ _VERB_SENSE = {
     "began": r"began(?!\s+to\b)",
     "begins": r"begins(?!\s+to\b)",
 }
+# "broke in a thin, elderly gentleman", "Katharine cut in": verbs that speak only with "in"
+_INTERRUPTING = r"(?:broke|breaks|cut|cuts|struck|strikes|put|puts)\s+in\b"
 _VERB = (
     r"(?:"
+    + _INTERRUPTING
+    + "|"
     + "|".join(_VERB_SENSE.get(v, v) for v in sorted(SPEECH_VERBS, key=len, reverse=True))
     + r")"
 )
@@ -1348,13 +1352,27 @@ def _np_name(text: str) -> str | None:
     if det is None:
         return None
     out = det.group(0).split()
-    for word in text[det.end() :].split()[:4]:
+    following = text[det.end() :].split()[:5]
+    listed = 0  # where a list of adjectives began: "a thin, elderly gentleman"
+    for k, word in enumerate(following[:4]):
         bare = word.rstrip(',.;:!?—–-"”’)')
         if not bare or bare.lower() in _NP_STOP or bare in SPEECH_VERBS:
             break
         out.append(bare)
+        if (
+            word == bare + ","
+            and bare.lower() not in PERSON_NOUNS
+            and k + 1 < len(following)
+            and re.fullmatch(r"[a-z][\w'’-]*,?", following[k + 1])
+        ):
+            out[-1] = word
+            listed = listed or len(out) - 1
+            continue
         if bare != word:  # punctuation after it ends the phrase
             break
+    if listed and not _PERSON_HEAD.search(out[-1]):
+        # "a man, smiling": no word for a person after the comma, so no list of adjectives
+        out = [*out[:listed], out[listed].rstrip(",")]
     while len(out) > 1 and out[-1].endswith("ly") and out[-1].lower() not in _LY_NOUNS:
         out.pop()  # "the man quietly" -> "the man"
     if len(out) < 2 and not re.match(
@@ -1365,6 +1383,11 @@ def _np_name(text: str) -> str | None:
     return " ".join(out)
 
 
+_PERSON_HEAD = re.compile(
+    r"(?:man|men|woman|women|gentleman|lady|ladies|girl|boy|child|fellow|person|youth|lad|lass"
+    r"|maid|stranger|figure|creature|soldier|officer|servant|dame|matron)s?$",
+    re.IGNORECASE,
+)
 _LY_NOUNS = _words("bully family ally lily holly sully belly jelly folly")
 
 
@@ -1423,7 +1446,8 @@ def _parse_subject(rest: str) -> _Subject | None:
 # son of mine," he heard her tell a room of women': the one heard speaking is the speaker.
 _HEARD = re.compile(
     rf"^[\s,]*(?:he|she|I|they|we|{_NAME_RE})\s+(?:could\s+)?(?:heard|hears|hear)\s+"
-    rf"(?:(?P<pron>him|her)|(?P<name>{_NAME_RE}))\s+(?:[a-z]+ly\s+)?"
+    rf"(?:(?P<pron>him|her)|(?P<voice>(?:a|an|one|another|the)\s+(?:[a-z]+\s+)?voice)"
+    rf"|(?P<name>{_NAME_RE}))\s+(?:[a-z]+ly\s+)?"
     rf"(?:{_VERB}|say|sigh|ask|reply|call|cry|mutter|murmur|whisper|tell|exclaim|shout|add)\b"
 )
 
@@ -1467,7 +1491,19 @@ def _tag_after(text: str, quote: str = "", people: frozenset[str] = frozenset())
     heard = _HEARD.match(text)
     if heard is not None and heard.group("pron"):
         return _Subject("pron", "he" if heard.group("pron") == "him" else "she")
-    if heard is not None and heard.group("name").split()[0] not in NOT_NAMES:
+    # '"What desolation!" she heard one voice say.', but not 'She heard a voice say that
+    # sounded a lot like hers': that voice is more than a speaker's
+    if (
+        heard is not None
+        and heard.group("voice")
+        and re.match(r"\s*(?:[.,;:!?—–-]|$)", text[heard.end() :])
+    ):
+        return _Subject("np", heard.group("voice"))
+    if (
+        heard is not None
+        and heard.group("name")
+        and heard.group("name").split()[0] not in NOT_NAMES
+    ):
         return _Subject("name", heard.group("name"))
     reply = _REPLY_OF.match(text)
     if reply is not None:
@@ -3924,10 +3960,32 @@ def _greeted_as(
             and answer.speaker is not who
             and answer.speaker is not greeted[0]
             and reply.paragraph <= lines[i].paragraph + GREETING_REACH
+            and not _named_before_newcomer(lines, decisions, names, i, who, greeted[0])
         ):
             return greeted[0]
         return None
     return None
+
+
+def _named_before_newcomer(
+    lines: Sequence[Line],
+    decisions: dict[int, _Decision],
+    names: _Names,
+    i: int,
+    who: _Entity,
+    named: _Entity,
+) -> bool:
+    """ "Mr. Orde, the novelist, was in the middle of a story … '…,' broke in a thin,
+    elderly gentleman": someone "a"/"an" brings in is new to the scene, so not a person
+    the scene had already named before their first line."""
+    if not who.name.lower().startswith(("a ", "an ")):
+        return False
+    scene = (lines[i].chapter, lines[i].scene)
+    k = i
+    while k > 0 and (lines[k - 1].chapter, lines[k - 1].scene) == scene:
+        k -= 1
+    first = min(lines[j].start for j, d in decisions.items() if d.speaker is who)
+    return any(e is named for _, _, e in names.in_range(lines[k].start, first))
 
 
 def _described_as(
@@ -4124,6 +4182,7 @@ def _answered_by_name(
                 and not called.narrator
                 and not called.group
                 and ("unknown" in (said.gender, called.gender) or said.gender == called.gender)
+                and not _named_before_newcomer(lines, decisions, names, a, said, called)
             ):
                 found[said].add(called)
     return {said: next(iter(c)) for said, c in found.items() if len(c) == 1}
@@ -5050,7 +5109,7 @@ MENTIONED = -2.0  # named in the quote otherwise: "Miss Watkin will be cross wit
 ANSWERS = 1.5  # the person the previous quote addressed, answering
 ANSWERS_AFTER_NARRATION = 1.0  # ... after a paragraph of narration
 ASKED = 1.0  # more when the quote before was a question
-LEAD = 3.0  # the person acting just before a pronoun-tagged quote
+LEAD = 4.0  # the person acting just before a pronoun-tagged quote
 CLAIMED = 3.0  # the name a quote tells the listener to call its speaker
 LEAD_UNTAGGED = 1.5  # the person acting in the narration just before an untagged quote
 LEAD_SEX = 0.8  # of the sex of the "he"/"she" acting just before an untagged quote

@@ -4804,3 +4804,64 @@ def test_a_plural_description_is_never_one_person_on_stage() -> None:
     )
     assert by_text(result, "I will!").speaker == "the ladies"
     assert by_text(result, "Psychic").speaker == "the girls"
+
+
+def test_tags_with_broke_in_and_a_list_of_adjectives() -> None:
+    # '"Surely she could learn Persian," broke in a thin, elderly gentleman.': "broke in"
+    # is a speech verb, and the description runs on past the comma to its noun
+    result = run(
+        "Mrs. Fane poured the tea and turned to the young engineer by the door.\n\n"
+        '"And what would you do in a town with no library, Mr. Lusk?"\n\n'
+        '"Surely he could learn Greek," broke in a thin, elderly gentleman.\n\n'
+        '"Or teach it," cut in Mrs. Fane, laughing.\n\n'
+        '"A tall, grey woman," said a short, stout man, "once taught me Latin."\n'
+    )
+    assert by_text(result, "learn Greek").speaker == "a thin, elderly gentleman"
+    assert by_text(result, "Or teach it").speaker == "Mrs. Fane"
+    assert by_text(result, "A tall, grey woman").speaker == "a short, stout man"
+    # "said a man, smiling": no list of adjectives, the description stops at its noun
+    smiling = run('"Come in," said a man, smiling at the door.\n')
+    assert by_text(smiling, "Come in").speaker == "a man"
+    turning = run('Two sisters sat by the window.\n\n"Perhaps," said the younger, turning away.\n')
+    assert by_text(turning, "Perhaps").speaker == "the younger"
+
+
+def test_a_voice_heard_saying_a_quote_speaks_it() -> None:
+    # '"What desolation!" she heard one voice say.': a voice speaks; the one hearing it
+    # does not. But "she heard a voice say that sounded like hers" is not a plain tag.
+    result = run(
+        "Nell sat alone in the nursery and listened to the house. Footsteps came along the "
+        "veranda, and men talked in low voices.\n\n"
+        '"What a silence!" she heard one voice say.\n'
+    )
+    assert by_text(result, "What a silence!").speaker == "one voice"
+
+
+def test_someone_a_description_brings_in_is_not_a_man_named_before_in_the_scene() -> None:
+    # "Mr. Orde, the novelist, reached the middle of a long sentence … '…,' broke in a
+    # thin, elderly gentleman … 'Oh, Mr. Orde,' exclaimed Mrs. Fane": "a" brings in
+    # someone new, so the gentleman is not Mr. Orde, whom the scene named already
+    result = run(
+        "Nora showed the young engineer into the drawing-room, where her mother sat by the "
+        "fire. Mr. Lusk had come in just as Mr. Orde, the novelist, reached the middle of a "
+        "long sentence, and Mrs. Fane leaned towards him.\n\n"
+        '"Now, what would you do in a mill town, Mr. Lusk?"\n\n'
+        '"Surely he could learn Greek," broke in a thin, elderly gentleman. "Is there no '
+        'schoolmaster there?"\n\n'
+        '"A cousin of ours lives there," Nora explained.\n\n'
+        '"Have you ever been there?" he asked Nora.\n\n'
+        '"Never," she replied.\n\n'
+        '"I should think there would be no one to talk to," she said. Mr. Orde had been '
+        "watching her for a moment, as novelists will, and at this remark he smiled.\n\n"
+        '"Nora decidedly hits the mark," he said, leaning back in his chair.\n\n'
+        '"Oh, Mr. Orde," exclaimed Mrs. Fane, "you always take her side!"\n\n'
+        '"There is the university," said the thin gentleman.\n'
+    )
+    assert by_text(result, "learn Greek").speaker == "a thin, elderly gentleman"
+    assert by_text(result, "There is the university").speaker == "a thin, elderly gentleman"
+    greeted = run(
+        "Mrs. Fane sat by the fire. Mr. Orde, the novelist, was telling a long story.\n\n"
+        '"Surely not," broke in a thin gentleman.\n\n'
+        '"Hush, Mr. Orde," said Mrs. Fane. "Let him finish."\n'
+    )
+    assert by_text(greeted, "Surely not").speaker == "a thin gentleman"
