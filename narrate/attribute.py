@@ -1371,7 +1371,8 @@ def _np_name(text: str) -> str | None:
         if bare != word:  # punctuation after it ends the phrase
             break
     if listed and not _PERSON_HEAD.search(out[-1]):
-        # "a man, smiling": no word for a person after the comma, so no list of adjectives
+        # "said the younger, turning away": no word for a person after the comma, so the
+        # words before it were no list of adjectives
         out = [*out[:listed], out[listed].rstrip(",")]
     while len(out) > 1 and out[-1].endswith("ly") and out[-1].lower() not in _LY_NOUNS:
         out.pop()  # "the man quietly" -> "the man"

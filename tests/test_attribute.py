@@ -4835,6 +4835,11 @@ def test_a_voice_heard_saying_a_quote_speaks_it() -> None:
         '"What a silence!" she heard one voice say.\n'
     )
     assert by_text(result, "What a silence!").speaker == "one voice"
+    own = run(
+        "Nell sat alone in the nursery and listened to the house.\n\n"
+        '"Who is there?" She heard a voice say that sounded a lot like her own.\n'
+    )
+    assert by_text(own, "Who is there?").speaker != "a voice"
 
 
 def test_someone_a_description_brings_in_is_not_a_man_named_before_in_the_scene() -> None:
