@@ -360,7 +360,9 @@ _VOCATIVE = re.compile(
 
 
 _KIN_VOCATIVE = re.compile(
-    r"(?:^[\"“‘'\s]*|[,;!?—]\s*|\b(?:[Dd]ear|[Mm]y)\s+)(?P<kin>[Uu]ncle|[Aa]unt|[Cc]ousin)"
+    # "… to me. Uncle, you agree": a new sentence may open on it too
+    r"(?:^[\"“‘'\s]*|[,;!?—]\s*|\.\s+(?=[A-Z])|\b(?:[Dd]ear|[Mm]y)\s+)"
+    r"(?P<kin>[Uu]ncle|[Aa]unt|[Cc]ousin)"
     r"(?![’']s\b)(?=\s*[,.!?;:—\"”’']|\s*$)"  # not "my uncle's intentions"
 )
 
@@ -5102,6 +5104,7 @@ CONTINUES = 2.0  # "he added", "she went on" after the same person's quote
 GOES_ON = 1.0  # the same person again after narration saying nobody answered
 THIRD_VOICE = -2.0  # someone other than the last two speaks
 THIRD_AFTER_NARRATION = -0.5
+THIRD_ASKED = -0.5  # ... who was just asked a question by name
 AFTER_REPEAT = -1.0  # anyone but the speaker after someone spoke twice running
 WRONG_GENDER = -8.0
 UNSETTLED_GENDER = -1.5  # a person whose gender the text has not settled
@@ -5288,6 +5291,11 @@ def _decide_sequence(
             return 0.0
         if a == b:
             return AFTER_REPEAT  # after someone spoke twice running: someone else
+        before = conversation[k - 1]
+        if before.asks and states[c] in before.addressed and states[c] not in before.bystanders:
+            # '"… Uncle, you agree with me, do you not?" ¶ "Yes, Tobias; …"': a question
+            # put to someone by name brings them into the talk
+            return THIRD_ASKED
         return THIRD_VOICE if gap == 0 else THIRD_AFTER_NARRATION
 
     emit = [[emission(k, p) for p in states] for k in range(n)]

@@ -4870,3 +4870,25 @@ def test_someone_a_description_brings_in_is_not_a_man_named_before_in_the_scene(
         '"Hush, Mr. Orde," said Mrs. Fane. "Let him finish."\n'
     )
     assert by_text(greeted, "Surely not").speaker == "a thin gentleman"
+
+
+def test_someone_asked_a_question_by_name_answers_it() -> None:
+    # "Uncle" opens a new sentence inside the quote and still calls the uncle; the
+    # question brings him into the talk between Maren and Tobias, so the untagged reply
+    # that calls Tobias by name is his, not Maren's turn again
+    text = (
+        "Edwin Hale sat by the fire with his pipe. His niece Maren and his nephew Tobias "
+        "had been quarrelling since supper.\n\n"
+        '"Leave them be," Uncle Edwin said to the dog at his feet.\n\n'
+        '"You never listen to anyone," said Maren.\n\n'
+        '"I listen to everyone," said Tobias. "That is my trouble."\n\n'
+        '"Then listen to this: I will not sell the orchard," said Maren, folding her arms.\n\n'
+        '"The orchard is nothing to me. Uncle, you agree with me, do you not?"\n\n'
+        '"Yes, Tobias; you and Maren shall both have a say in it."\n\n'
+        '"Thank you, Uncle," said Tobias.\n\n'
+        '"You always take his side," said Maren.\n'
+    )
+    result = run(text)
+    assert by_text(result, "The orchard is nothing").speaker == "Tobias"
+    assert by_text(result, "Yes, Tobias").speaker == "Uncle Edwin"
+    assert by_text(result, "You always take").speaker == "Maren"
