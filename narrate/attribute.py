@@ -232,7 +232,7 @@ _TIME_LEAD = re.compile(
     rf"(?:[\w'’-]+\s+){{0,2}}?(?:{'|'.join(_TIME_WORDS)})\s*,?$"
 )
 _SUBJECT_LEAD = re.compile(
-    r"(?:^|\W)(?:and|but|then|when|as|while|so|until|if|though|although|because|unless|whenever|"
+    r"(?:^|\W)(?:and|but|then|when|as|while|so|until|if|though|although|because|unless|whenever|whereupon|"
     + "|".join(SPEECH_VERBS)
     + r")$",
     re.IGNORECASE,
@@ -2903,6 +2903,36 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             elif who is not None:
                 turn.own[i] = who
                 turn.kind[i] = TAG_RULES[found.kind]
+        # Someone acting between two quotes of the paragraph holds the floor from there
+        # until a tag names someone ('"…," said Ann. Tom frowned. "Why?" "…"': Tom's twice).
+        floor: _Entity | None = None
+        for pos, i in enumerate(para):
+            if lines[i].kind != "dialogue" or i in turn.own:
+                floor = None if lines[i].kind == "dialogue" else floor
+                continue
+            if pos >= 2 and lines[para[pos - 1]].kind == "narration":
+                floor = None
+                if not turn.own or any(j in turn.own for j in dialogue if j < i):
+                    # a quote before the paragraph's first tag still takes that tag
+                    previous_line = lines[para[pos - 2]]
+                    floor = _acting_between(
+                        text,
+                        lines[para[pos - 1]],
+                        narration_mentions,
+                        # '"Perhaps." Tom shook his head. "…"': no tag, a sentence already
+                        previous_line.kind == "dialogue"
+                        and para[pos - 2] not in turn.pronoun
+                        and para[pos - 2] not in turn.own
+                        and bool(_ENDS_SENTENCE.search(previous_line.text)),
+                    )
+            if floor is not None and (
+                floor in _vocatives(lines[i].text, names)
+                # '… Ann pulled it away. "…," he observed': not hers
+                or (i in turn.pronoun and floor.gender != turn.pronoun[i])
+            ):
+                floor = None
+            if floor is not None:
+                turn.acted[i] = floor
 
         if (
             turn.pronoun
@@ -3094,6 +3124,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     # quite disappointed when she answered, "No."': his, as the "he" before
                     # it, not hers, whose tag comes after
                     who = said.speaker
+                acting = turn.acted.get(i)
+                if acting is not None and acting is not who:
+                    # '"Let us go," said Ann. Tom, however, wanted to know more. "Go
+                    # where?"': someone else acting after the tag takes the quote, as a
+                    # beat does in a paragraph with no tag
+                    decisions[i] = _Decision(acting, 0.7, "beat")
+                    continue
                 if (
                     not before
                     and i + 1 in turn.own
@@ -3136,6 +3173,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 continue
             if i in turn.pronoun and turn.speaker is not None:
                 decisions[i] = _Decision(turn.speaker, turn.confidence, "tag-pronoun")
+                continue
+            acting = turn.acted.get(i)
+            if acting is not None and acting is not turn.speaker:
+                # '"I must be off." He went up to bed, whereupon Mrs. Dale spoke.
+                # "Well!"': no tag, and the second quote is hers, not his
+                decisions[i] = _Decision(acting, 0.7, "beat")
                 continue
             decisions[i] = _Decision(
                 turn.speaker,
@@ -3796,6 +3839,29 @@ def _only_objects(text: str, start: int, end: int, names: _Names) -> dict[Gender
         if re.search(pronoun, text[start:end]):
             acting.add(gender)  # "he growled" or "she said": someone of that sex acts
     return {g: people[0] for g, people in found.items() if len(people) == 1 and g not in acting}
+
+
+def _acting_between(
+    text: str, between: Line, mentions: list[tuple[int, _Entity]], own_sentence: bool = False
+) -> _Entity | None:
+    """The person named acting in the last sentence of the narration between two quotes
+    of one paragraph, when that sentence is one of its own, not the tag of the quote
+    before: '"We can go tomorrow," said Ann. Tom shook his head. "…"' is Tom; '"…,"
+    said Ann, and Tom shook his head' is no such sentence."""
+    last = _last_sentence_start(text, between.start, between.end)
+    if (last == between.start and not own_sentence) or _SILENT.search(text, last, between.end):
+        return None  # "Tom said nothing.": the one to speak next is someone else
+    actor = None
+    for s, entity in mentions:
+        if not (last <= s < between.end and entity.person and not entity.group):
+            continue
+        if not _is_subject(text, s) or not _acting(text, s) or _hypothetical(text, s):
+            continue
+        named = _ACTOR.match(text, s, s + 80)
+        if named is not None and _POSSESSIVE.search(named.group("name")):
+            continue  # "Tom's face fell.": a reaction to what was said, as often as not
+        actor = entity
+    return actor
 
 
 def _last_sentence_start(text: str, start: int, end: int) -> int:
@@ -4971,6 +5037,9 @@ class _Turn:
     salient: list[_Entity] = field(default_factory=list)  # people active before it, latest first
     recent: list[_Entity] = field(default_factory=list)  # who spoke earlier in the chapter
     lead: _Entity | None = None  # the person acting in the narration just before its first quote
+    # a later quote's line -> the person who acts in a sentence of its own between it and
+    # the quote before ('"…," said Ann. Tom shrugged. "…"'): Tom, see _acting_between
+    acted: dict[int, _Entity] = field(default_factory=dict)
     lead_weak: bool = False  # ... with a sentence about no one after it
     named: _Entity | None = None  # else the one person named there
     lead_sex: Gender | None = None  # else the sex of the "he" or "she" acting last there
@@ -5198,6 +5267,12 @@ def _decide_sequence(
             add(turn.speaker)
         else:
             add(unnamed(g, turn.scene, turn.start))
+    # '"…," cried the guests. Mrs. Dale, however, wanted more. "Which one?"': a turn
+    # whose last quote someone else takes (see _acting_between) hands the floor on from
+    # her, not from its tagged speaker: the next untagged quote answers her
+    hands_on = [turn.acted.get(turn.lines[-1]) for turn in conversation]
+    for actor in hands_on:
+        add(actor)
     for entity in participants:
         if len(states) >= SEQUENCE_STATES:
             break
@@ -5278,6 +5353,11 @@ def _decide_sequence(
     def transition(a: int, b: int, c: int, k: int) -> float:
         """Speaker c at turn k after b at k-1 and a at k-2 (a = -1: none)."""
         gap = conversation[k].gap
+        last = hands_on[k - 1]
+        if last is not None and states[b] is not last:
+            b = states.index(last)
+        if k >= 2 and a >= 0 and (earlier := hands_on[k - 2]) is not None:
+            a = states.index(earlier)
         if c == b and conversation[k].continues:
             return CONTINUES
         if c == b and conversation[k].unanswered:

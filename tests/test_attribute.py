@@ -4892,3 +4892,45 @@ def test_someone_asked_a_question_by_name_answers_it() -> None:
     assert by_text(result, "The orchard is nothing").speaker == "Tobias"
     assert by_text(result, "Yes, Tobias").speaker == "Uncle Edwin"
     assert by_text(result, "You always take").speaker == "Maren"
+
+
+def test_someone_acting_between_two_quotes_of_a_paragraph_speaks_the_second() -> None:
+    # A sentence of its own in which another person acts, after the tag, hands the
+    # untagged quote that follows to that person; the quote after it answers them.
+    # Without a tag, the beat before the first quote is the first speaker's, and the
+    # person acting ("whereupon Osbert spoke") before the second takes the second.
+    text = (
+        "The wagon stood ready in the yard. Marguerite Lisle checked the harness while "
+        "her cousin Osbert Vane loaded the last of the crates.\n\n"
+        '"We leave at first light," said Marguerite. Osbert, however, wanted to know '
+        'more about the way. "Over the ridge, or along the river?"\n\n'
+        '"Along the river."\n\n'
+        '"Then we shall need the long ropes," said Osbert.\n\n'
+        'Marguerite frowned at the sky. "Perhaps. Let us hope it stays dry." Then she '
+        'went in to fetch her gloves; whereupon Osbert spoke. "It will rain by noon."\n\n'
+        '"You always say that," said Marguerite.\n'
+    )
+    result = run(text)
+    assert by_text(result, "Over the ridge").speaker == "Osbert"
+    assert by_text(result, "Along the river").speaker == "Marguerite"
+    assert by_text(result, "Perhaps.").speaker == "Marguerite"
+    assert by_text(result, "It will rain").speaker == "Osbert"
+    # the talk goes on from Osbert, who asked, not from Marguerite, whose tag it was
+    result = run(
+        "The wagon stood ready in the yard. Marguerite Lisle checked the harness while "
+        "her cousin Osbert Vane loaded the last of the crates.\n\n"
+        '"We leave at first light," said Marguerite. Osbert, however, wanted to know '
+        'more about the way. "Over the ridge, or along the river?"\n\n'
+        '"Along the river."\n\n'
+        '"Then we shall need the long ropes."\n\n'
+        '"And the lantern."\n\n'
+        '"I packed it last night," said Osbert.\n'
+    )
+    assert [speaker for speaker, _ in speakers(result)] == [
+        "Marguerite Lisle",
+        "Osbert",
+        "Marguerite Lisle",
+        "Osbert",
+        "Marguerite Lisle",
+        "Osbert",
+    ]
