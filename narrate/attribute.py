@@ -2276,7 +2276,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         ):
             # "said his step-son", "the blonde replied": a description of someone
             # already in the scene when exactly one person there fits it.
-            gender = _head_gender(head)
+            gender = _head_gender(head) or _sex_in_tag(text, para_start, name)
             fitting = [
                 e
                 for e in reversed(salient)
@@ -2288,6 +2288,31 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 and (gender is None or e.gender == gender)
                 and e not in weak  # named in passing: absent
             ]
+            # "Cameron … kept pace with the prospector. ¶ 'Dig here,' said the
+            # prospector": a sentence that names someone beside the description as
+            # another participant says the description is not them
+            apart = [
+                e
+                for e in fitting
+                if _set_apart(text, names, scene_start, para_start, name, e, quoted)
+            ]
+            fitting = [e for e in fitting if e not in apart]
+            if apart and not fitting:
+                # then the one described stranger who has spoken in this scene
+                strangers = [
+                    e
+                    for e in salient
+                    if e.epithet
+                    and e.lines_here > 0
+                    and not e.group
+                    and not _is_voice(e.name)
+                    and not _indefinite(e.name)
+                    and not _plural_description(e.name)
+                    and e not in addressed
+                    and (gender is None or e.gender == gender)
+                ]
+                if len(strangers) == 1:
+                    return strangers[0]
             present = [e for e in fitting if e is not prev_speaker]
             if not present and gap > 0:
                 # "I, too, can help," said Curtis. … ¶ "Florence," said her cousin: after
@@ -2349,7 +2374,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     entity.fixed_gender = gender
         if entity is None:
             entity = _Entity(name=name, epithet=True, first=para_start)
-            gender = _head_gender(head, name)
+            gender = _head_gender(head, name) or _sex_in_tag(text, para_start, name)
             if gender:
                 entity.fixed_gender = gender
             names.entities.append(entity)
@@ -3655,6 +3680,67 @@ def _acting(text: str, start: int) -> bool:
 _SENTENCE_STOP = re.compile(_NOT_AFTER_TITLE + r"[.!?…]+[\"”’')]*\s+")
 
 
+_AS_PRONOUN = re.compile(r"\b(?:as|while)\s+(?P<pronoun>she|he)\b")
+
+
+def _sex_in_tag(text: str, start: int, description: str) -> Gender | None:
+    """The sex the tag's own sentence gives a description whose noun gives none:
+    '"Stay," the newcomer begged, as she pulled off her gloves' is a woman's line."""
+    end = text.find("\n\n", start)
+    end = len(text) if end < 0 else end  # the tag's own paragraph
+    m = _description_pattern(description).search(text, start, end)
+    if m is None:
+        return None
+    stop = _SENTENCE_STOP.search(text, m.end(), end)
+    sentence = text[m.end() : stop.start() if stop else end]
+    said = _AS_PRONOUN.search(sentence)
+    if said is None:
+        return None
+    return "female" if said.group("pronoun") == "she" else "male"
+
+
+def _set_apart(
+    text: str,
+    names: _Names,
+    start: int,
+    end: int,
+    description: str,
+    entity: _Entity,
+    quoted: Callable[[int], bool],
+) -> bool:
+    """Whether a sentence of the narration in text[start:end] names the entity and uses
+    the description for someone else: "Cameron kept pace with the prospector" (not
+    "Cameron, the prospector," or "the prospector Cameron", which join them)."""
+    for m in _description_pattern(description).finditer(text, start, end):
+        if quoted(m.start()):
+            continue
+        # the sentence around it, within its paragraph
+        lo = max(start, text.rfind("\n\n", start, m.start()) + 1)
+        lo = max([lo, *(s.end() for s in _SENTENCE_STOP.finditer(text, lo, m.start()))])
+        hi = text.find("\n\n", m.end(), end)
+        stop = _SENTENCE_STOP.search(text, m.end(), end if hi < 0 else hi)
+        hi = stop.start() if stop else (end if hi < 0 else hi)
+        for at, to, who in names.in_range(lo, hi):
+            if who is not entity or quoted(at) or (at < m.end() and to > m.start()):
+                continue
+            between = text[to : m.start()] if to <= m.start() else text[m.end() : at]
+            if _SET_APART.search(between):
+                return True
+    return False
+
+
+# Between a name and a description, what makes them two people: "Cameron and the
+# prospector", or the later one governed by a preposition in the same sentence ("Cameron
+# … kept pace with the prospector", "the prospector looked at Cameron"). Not a comma
+# ("Cameron, the prospector"), a copula ("Cameron was the prospector") or a new clause
+# ("Cameron woke, and the prospector …"), which may well be the same person.
+_SET_APART = re.compile(
+    r"(?:^\s*(?:and|or|nor)|\b(?:with|to|at|from|beside|behind|before|after|toward|towards"
+    r"|for|upon|on|near|past|by|beyond|under|over|into|onto|against|among|around|about|of))"
+    r"\s+$"
+)
+
+
 def _about_no_one(text: str) -> bool:
     """Sentences with no pronoun for a person and no name ("There was only one answer.")."""
     if _ANYONE.search(text):
@@ -4013,6 +4099,7 @@ def _greeted_as(
             if not e.epithet
             and not e.narrator
             and e.called_person
+            and not _title_unfit(who.name, e, reply.text)
             # someone already speaking in the scene is not the newcomer described; but
             # "my sister-in-law" may well be the Rose who spoke a page ago
             and (
@@ -4034,6 +4121,24 @@ def _greeted_as(
             return greeted[0]
         return None
     return None
+
+
+def _title_unfit(description: str, named: _Entity, said: str) -> bool:
+    """Whether a title the name bears, in its forms or where the quote calls it, rules
+    out the description: "my mother" is never a "Miss Reed" or a "Mr. Reed", nor "his
+    uncle" a "Mrs. Hale"."""
+    titles = {form.split()[0] for form in named.forms if len(form.split()) > 1}
+    for form in named.forms:
+        titles.update(re.findall(rf"\b([A-Z][a-z]+\.?)\s+{re.escape(form)}\b", said))
+    head = description.lower().split()[-1] if description.split() else ""
+    sex = _head_gender(head)
+    if (sex == "female" and titles & MALE_TITLES) or (sex == "male" and titles & FEMALE_TITLES):
+        return True
+    # a wife or mother is married: not a "Miss"
+    return head in _MARRIED and bool(titles & {"Miss", "Mlle", "Mlle."})
+
+
+_MARRIED = _words("wife mother widow grandmother stepmother step-mother mother-in-law")
 
 
 def _named_before_newcomer(
@@ -4251,6 +4356,7 @@ def _answered_by_name(
                 and not called.narrator
                 and not called.group
                 and ("unknown" in (said.gender, called.gender) or said.gender == called.gender)
+                and not _title_unfit(said.name, called, lines[b].text)
                 and not _named_before_newcomer(lines, decisions, names, a, said, called)
             ):
                 found[said].add(called)

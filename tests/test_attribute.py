@@ -4934,3 +4934,61 @@ def test_someone_acting_between_two_quotes_of_a_paragraph_speaks_the_second() ->
         "Marguerite Lisle",
         "Osbert",
     ]
+
+
+def test_a_description_the_narration_sets_beside_a_name_is_someone_else() -> None:
+    # The narration has made the trapper someone Halvard walks with, so the tag is not
+    # Halvard's, the one named man there, but the described stranger's
+    text = (
+        "Halvard had walked with the old man for three days now. He had met him at the "
+        "ford, a grey-bearded man with a pack of traps on his back.\n\n"
+        '"Good evening," said the grey-bearded man. "Is there room at your fire?"\n\n'
+        '"There is," said Halvard.\n\n'
+        "On the fourth morning they climbed out of the valley. Halvard, tired and sore, "
+        "kept step with the trapper until the path gave out among the stones. The old man "
+        "stopped and looked at the snow.\n\n"
+        '"We camp here," said the trapper.\n\n'
+        '"Here?" cried Halvard.\n'
+    )
+    result = run(text)
+    assert by_text(result, "We camp here").speaker == "a grey-bearded man"
+    assert by_text(result, "Here?").speaker == "Halvard"
+    # "Halvard, the trapper, …": set beside him by a comma, the description is his
+    joined = run(
+        text.replace(
+            "Halvard, tired and sore, kept step with the trapper",
+            "Halvard, the trapper, kept step with the old man",
+        )
+    )
+    assert by_text(joined, "We camp here").speaker == "Halvard"
+
+
+def test_the_tag_sentence_gives_a_description_its_sex() -> None:
+    # "the soprano" gives no sex, the tag's own "as she" does, so the one man in the
+    # box is not her
+    text = (
+        "Edmund Hale came late to the concert hall and found his sister Mirelle already in "
+        "their box. He sat down beside her and looked at the stage, which was bright with "
+        "lamps.\n\n"
+        '"You have missed the first act," she whispered.\n\n'
+        '"Rose of the morning," the soprano sang, as she lifted the flower to her lips.\n\n'
+        "Edmund leaned back and watched the boxes across the hall.\n"
+    )
+    result = run(text)
+    assert by_text(result, "Rose of the morning").speaker == "the soprano"
+    assert {c.name: c.gender for c in result.characters}["the soprano"] == "female"
+
+
+def test_a_mother_is_never_the_miss_a_reply_calls_out() -> None:
+    # "'Yes,' said my mother. ¶ 'Miss Trotwood,' said the visitor": the visitor names
+    # herself; a mother is married, so "my mother" is not renamed Miss Crane
+    result = run(
+        "I was born on a Tuesday. My mother was sitting by the window that afternoon when "
+        "a tall lady came up the path, and my mother knew at once that it was Miss Agatha.\n\n"
+        "Miss Agatha came in without knocking and looked my mother up and down.\n\n"
+        "'Mrs. Robert Pell, I take it,' said Miss Agatha.\n\n"
+        "'Yes,' said my mother, faintly.\n\n"
+        "'Miss Crane,' said the visitor. 'You will have heard the name, I suppose?'\n\n"
+        "My mother said that she had.\n"
+    )
+    assert by_text(result, "Yes").speaker == "my mother"
