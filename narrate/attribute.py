@@ -2023,12 +2023,15 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     lead_subject: _Entity | None = None
     # the one man or woman the sentence before a quote names without either sex acting
     object_lead: dict[Gender, _Entity] = {}
+    # the one man or woman the quote's own paragraph names before it, ahead of any "he"/"she"
+    named_lead: dict[Gender, _Entity] = {}
     carried_objects: dict[Gender, _Entity] = {}
     carried_lead: _Entity | None = None  # the last person acting in the narration before
     acting_before: _Entity | None = None  # the same, kept for the paragraph of the quote
     # the one acting before, when a sentence about no one came after it
     weak_lead_of: _Entity | None = None
     broken_off = False  # the last paragraph's speech broke off for a gesture
+    told_on = False  # the last paragraph went on narrating after its last quote
     carried_sex: Gender | None = None  # else the sex of the "he"/"she" acting last there
     unanswered = False  # narration since the last quote said nobody answered it
     sleeping: list[_Entity] = []  # people the narration since the last quote put to sleep
@@ -2106,6 +2109,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         if object_lead.get(gender) in pool:
             # "… in obedience to the summons of Rose. ¶ 'Now take your tea,' said she"
             return object_lead[gender]
+        if named_lead.get(gender) in pool:
+            return named_lead[gender]
         if all(e in weak for e in pool) and gender in ("male", "female"):
             # Only people named in passing ("Squire Trelawney, Dr. Livesey, and the rest
             # having asked me …") against a man the text brings in after them: he is
@@ -2124,7 +2129,15 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             strong = [e for e in pool if e not in weak]
             if strong:
                 return strong[0]
-        if len(pool) > 1 and pool[0] is prev_speaker and pool[1] not in weak and gap == 0:
+        if (
+            len(pool) > 1
+            and pool[0] is prev_speaker
+            and pool[1] not in weak
+            and gap == 0
+            # '"My word!" said Hollis, and he went to the door and looked out a long
+            # while. ¶ "Rain," he said': the narration after his talk is narration between
+            and not told_on
+        ):
             # Two people of one gender talking: a new paragraph's "he said" is
             # rarely the one who spoke last (unless narration came between).
             return pool[1]
@@ -2172,7 +2185,15 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 whose = acting_before
             else:
                 whose = None
-            for candidate in [*reversed(history), *reversed(salient)]:
+            for back, candidate in enumerate([*reversed(history), *reversed(salient)]):
+                if candidate is None and 0 < back < len(history):
+                    # '"Thank you," he said. … ¶ "I'll dry them," she said. ¶ "Leave
+                    # it," said her visitor': the other party is the man whose "he said"
+                    # nobody on stage fitted, the one not named yet, not the maid
+                    unplaced = turns[-1 - back].gender if back < len(turns) else None
+                    if unplaced in ("male", "female"):
+                        return unnamed(unplaced, context, para_start)
+                    return None
                 if (
                     candidate is not None
                     and not candidate.group
@@ -2542,6 +2563,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             overhearing = None
         p_start, p_end = first.start, lines[para[-1]].end
         para_start = p_start
+        named_lead = {}
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
         # "… from you all, miss," sobbed the attendant: the sex of whoever the quotes
         # here call "miss" or "sir", who is listening, not speaking
@@ -2814,10 +2836,16 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             object_lead = carried_objects
         else:
             object_lead = {}
+        # "The mind of Hollis was calmed by the quiet. 'I will go home,' said he", "It
+        # struck Wenlo that he was expected. He rose. 'Good evening,' he said": the one
+        # man the paragraph names before its quote, in whatever role, is the "he" of its
+        # tag; not when a "he" comes first ("He passed Wenlo the salt": he is not Wenlo)
+        named_lead = _named_antecedents(text, p_start, first_quote, narration_mentions)
         acting_before = carried_lead
         carried_lead, carried_sex, carried_objects = None, None, {}
 
         turn = _Turn(lines=dialogue, start=p_start, scene=context, gap=gap, addressed=addressed)
+        turn.told_on = told_on and gap == 0
         turn.end = p_end
         turn.unanswered, unanswered = unanswered, False
         # '"Mother gave it to me," said Ogden. … Mr. Pett grunted, but made no verbal
@@ -2851,6 +2879,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 found = _tag_after(lines[para[pos + 1]].text, lines[i].text, names.nouns.words)
                 if i == dialogue[0] and _CONTINUATION.match(lines[para[pos + 1]].text):
                     turn.continues = True  # '"You are burnt," he added': still the last speaker
+            tag_follows = found is not None
             if found is None and pos > 0 and lines[para[pos - 1]].kind == "narration":
                 interrupter = lines[para[pos - 1]].text
                 if (
@@ -2890,9 +2919,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     listener = described_on_stage(to_one.group("np").split()[-1].lower())
                 if listener is not None and listener not in turn.addressed:
                     turn.addressed.append(listener)
-                if found.kind == "pron":
+                if found.kind == "pron" and tag_follows:
                     # '"Salt keeps," he said, when Piet complained': a name later in the
-                    # pronoun's own sentence is never the one the pronoun means
+                    # pronoun's own sentence is never the one the pronoun means. Only
+                    # when the tag follows the quote: in '"Yes," he said, "my friend. Do
+                    # you know him?" Hollis asked.' the narration after it is no tag's.
                     tag = lines[para[pos + 1]]
                     stop = _END_OF_SENTENCE.search(tag.text)
                     end = tag.start + (stop.start() if stop else len(tag.text))
@@ -2986,7 +3017,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             turn.confidence, turn.rule = 0.75, "tag-pronoun"
             if (
                 turn.speaker is not None
-                and object_lead.get(turn.gender) is turn.speaker
+                and turn.gender is not None
+                and turn.speaker in (object_lead.get(turn.gender), named_lead.get(turn.gender))
                 and (turn.lead is None or turn.lead.gender != turn.gender)
             ):
                 turn.lead = turn.speaker  # as good as acting: the one woman just named
@@ -3058,6 +3090,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # does a dash after a speech verb ("… but Eliza … said at once--")
             introduced_by, introduced_objects = introduction_of(lines[para[-1]])
         last_quote = lines[dialogue[-1]].end
+        told_on = _told_on(text, last_quote, p_end)
         for s, entity in narration_mentions:
             if s >= first_quote and entity.person and _is_subject(text, s):
                 touch(entity)
@@ -3924,6 +3957,12 @@ def _only_objects(text: str, start: int, end: int, names: _Names) -> dict[Gender
     for gender, pronoun in (("male", r"\b[Hh]e\b"), ("female", r"\b[Ss]he\b")):
         if re.search(pronoun, text[start:end]):
             acting.add(gender)  # "he growled" or "she said": someone of that sex acts
+    first_named = {e: s for s, _, e in reversed(names.in_range(start, end))}
+    for gender, people in found.items():
+        if len(people) == 1 and _pronoun_before(text, start, first_named[people[0]], gender):
+            # "… having caught his question, she asked whether it was Mr. Vane he meant":
+            # another man is in the sentence, and he is the one asked
+            acting.add(gender)
     return {g: people[0] for g, people in found.items() if len(people) == 1 and g not in acting}
 
 
@@ -3948,6 +3987,59 @@ def _acting_between(
             continue  # "Tom's face fell.": a reaction to what was said, as often as not
         actor = entity
     return actor
+
+
+def _pronoun_before(text: str, start: int, end: int, gender: Gender) -> bool:
+    """Whether text[start:end] has a "he", "him" or "his" (of that sex)."""
+    return any(p.lower() in _GENDER_WORDS[gender] for p in _GENDER_WORD.findall(text, start, end))
+
+
+def _named_antecedents(
+    text: str, start: int, end: int, mentions: list[tuple[int, _Entity]]
+) -> dict[Gender, _Entity]:
+    """The one person of each sex named in text[start:end] (the narration before a
+    paragraph's first quote), when no pronoun of that sex comes before the name."""
+    found: dict[Gender, list[tuple[int, _Entity]]] = {"male": [], "female": []}
+    done_to: set[Gender] = set()
+    for s, entity in mentions:
+        if not (start <= s < end and entity.person) or entity.group or entity.narrator:
+            continue
+        found.get(entity.gender, []).append((s, entity))
+        passive = _PASSIVE.match(text, s)
+        if passive is not None and entity.gender in _SUBJECT_PRONOUN:
+            stop = _SENTENCE_STOP.search(text, passive.end(), end)
+            after = _SUBJECT_PRONOUN[entity.gender].search(
+                text, passive.end(), stop.start() if stop else end
+            )
+            if after is not None:
+                # "… and Tilda had been hurried along by a few sharp words, she carried
+                # the tray up": the "she" is whoever hurried her
+                done_to.add(entity.gender)
+    named: dict[Gender, _Entity] = {}
+    for gender, people in found.items():
+        if (
+            len({e for _, e in people}) == 1
+            and gender not in done_to
+            and not _pronoun_before(text, start, people[0][0], gender)
+        ):
+            named[gender] = people[0][1]
+    return named
+
+
+# "…," said he, and turned to go; "…," he said; but …": the narration after a quote goes
+# on past its tag
+_MORE_CLAUSES = re.compile(
+    r";\s*\w|,\s+(?:and|but|then|while|when)\s+(?:[a-z]+\s+){0,2}?[a-z]+ed\b"
+)
+
+
+def _told_on(text: str, start: int, end: int) -> bool:
+    """The narration text[start:end] after a paragraph's last quote tells more than its
+    tag: another sentence, or another clause ('said he, and turned to leave')."""
+    stop = _SENTENCE_STOP.search(text, start, end)
+    if stop is not None and text[stop.end() : end].strip():
+        return True
+    return _MORE_CLAUSES.search(text, start, stop.start() if stop else end) is not None
 
 
 def _last_sentence_start(text: str, start: int, end: int) -> int:
@@ -5133,6 +5225,8 @@ class _Turn:
     claimed: list[_Entity] = field(default_factory=list)
     address_gender: Gender | None = None  # "Yes, sir.": the addressee's sex
     opens: bool = True  # its paragraph opens with the quote (no narration before it)
+    # the paragraph before went on narrating after its last quote ("said he, and turned")
+    told_on: bool = False
     asks: bool = False  # its last quote is a question
     own: dict[int, _Entity] = field(default_factory=dict)  # lines with a name/description tag
     kind: dict[int, str] = field(default_factory=dict)  # their rule
@@ -5471,7 +5565,14 @@ def _decide_sequence(
         if c == b and gap == 0 and conversation[k - 1].asks and not conversation[k].opens:
             return SAME_AFTER_QUESTION  # '"Do you want me to come again?" … "I'd like that."'
         if c == b:
-            return SAME_AGAIN if gap == 0 and conversation[k].opens else SAME_AFTER_NARRATION
+            turn = conversation[k]
+            # '"I will go," said he, and turned to leave; but as he turned he saw two women
+            # come out. ¶ "Who are these?" said he': the "he" acting last goes on. Not for an
+            # untagged quote: after '"No," he replied, and went back to his book.' the next
+            # line is still most often the other's.
+            told = turn.told_on and turn.gender is not None
+            after = gap > 0 or not turn.opens or told
+            return SAME_AFTER_NARRATION if after else SAME_AGAIN
         if a < 0 or c == a or states[a].group:
             # after "they all said", anyone may answer: a crowd is no third voice
             return 0.0

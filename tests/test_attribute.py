@@ -4992,3 +4992,87 @@ def test_a_mother_is_never_the_miss_a_reply_calls_out() -> None:
         "My mother said that she had.\n"
     )
     assert by_text(result, "Yes").speaker == "my mother"
+
+
+def test_the_one_man_a_paragraph_names_before_its_quote_is_its_he() -> None:
+    # Orrin is named only as the one something occurs to, never as a subject, and no
+    # "he" comes before his name: the "he said" after it is his, not the boy's who
+    # spoke last of the men
+    text = (
+        "Orrin Vale was mending a net by the stove of the ferry house when his cousin "
+        "Tobias burst in, his sister Ada behind him with a lantern.\n\n"
+        '"Tobias," said Ada, "put that oar down this minute!"\n\n'
+        '"I\'m rowing across to the island," said Tobias. "Watch me!" And he swept the '
+        "oar round so that a cup went flying off the table.\n\n"
+        '"That is the way to sink," said Orrin.\n\n'
+        '"He\'s a real ferryman!" shouted Tobias, in his shrill way.\n\n'
+        "Ada paid the boy no attention and kept her eyes on her brother. "
+        '"Sit down before you break something," she said.\n\n'
+        "It occurred to Orrin that this was a kind of introduction. He laid the net aside "
+        'and crossed the room toward the girl. "Your brother and I are old friends," he '
+        "said.\n"
+    )
+    assert by_text(run(text), "old friends").speaker == "Orrin"
+
+
+def test_a_man_named_after_another_mans_him_is_not_the_next_he() -> None:
+    # the sentence before the reply names only Mr. Vane, but "him" and "his" come first:
+    # Hollis is in it too, and he is the one asked. "Hollis finished." after the second
+    # piece is not the sentence of the "he replied" before it.
+    text = (
+        "Hollis Brand had come up to town to meet his friend Mr. Vane. Hollis was tired, "
+        "for he had been on the road since dawn, and he wanted his dinner.\n\n"
+        "When the clerk had handed him a card with his friend's name on it, he turned "
+        "and found a lady watching him. All she said to him was that, having overheard "
+        "his question, she wondered whether it might be a question of Mr. Vane of "
+        "Dorchester.\n\n"
+        '"Oh yes," he replied, "my oldest friend. He is to meet me here. Do you '
+        'know him?" Hollis finished.\n'
+    )
+    result = run(text)
+    assert by_text(result, "Oh yes").speaker == "Hollis"
+    assert by_text(result, "my oldest friend").speaker == "Hollis"
+
+
+def test_narration_after_a_speech_goes_on_with_its_speaker() -> None:
+    # Mrs. Dray's scolding paragraph goes on about her after her last quote, and the
+    # next paragraph's "she" goes on with her: not the maid, who never speaks. The
+    # guest's "he said" fitted nobody named, so "her guest" is that unnamed man.
+    text = (
+        "Mrs. Dray kept the inn at Holt. Susan was her maid; she was a slow girl, and she "
+        "broke more cups than she carried.\n\n"
+        "The stranger came in out of the rain, wrapped to the eyes in a grey scarf.\n\n"
+        '"A room," he said. "A room and a fire."\n\n'
+        '"Yes, sir," said Mrs. Dray, and showed him into the parlour.\n\n'
+        '"Thank you," he said, and sat down by the grate without taking off his coat.\n\n'
+        '"Where is that child?" she said in the kitchen. "Not a slice cut yet!" And '
+        "while she finished cutting the bread, she gave Susan a piece of her mind, while "
+        "Susan had done nothing all morning but break a cup. Then she took the tray and "
+        "carried it into the parlour.\n\n"
+        "She knocked and went in. Her guest turned from the fire as she came. She put the "
+        "tray down and went to the wet coat on the chair. \"I'll hang this by the kitchen "
+        'fire," she said.\n\n'
+        '"Let it be," said her guest.\n'
+    )
+    result = run(text)
+    assert by_text(result, "kitchen fire").speaker == "Mrs. Dray"
+    assert by_text(result, "Let it be").speaker == by_text(result, "Thank you").speaker
+
+
+def test_a_he_said_after_the_speaker_goes_on_acting_is_his_again() -> None:
+    # "said he, and turned …; but as he turned, he saw …": the narration after his
+    # words goes on with him, so his next "said he" is his, not the cousin's who spoke
+    # before the wind dropped
+    text = (
+        "Orrin Vale and his cousin Tobias Crane sat late by the stove in the ferry house.\n\n"
+        '"The river is high tonight," said Tobias.\n\n'
+        '"Higher than it was in the spring," said Orrin.\n\n'
+        '"Then the ferry will not cross in the morning," said Tobias.\n\n'
+        "The wind had dropped; the mind of Orrin was quieted by the stillness of the room. "
+        '"I will think of the ferry no more," said he, and turned to the window; but as he '
+        "turned, he saw a lantern come down the bank, and two women behind it.\n\n"
+        '"I will at least see who these are," said he.\n'
+    )
+    result = run(text)
+    assert by_text(result, "think of the ferry").speaker == "Orrin"
+    assert by_text(result, "who these are").speaker == "Orrin"
