@@ -354,8 +354,9 @@ _VOCATIVE = re.compile(
     r"Major|General|Sergeant|Lieutenant|Doctor|Professor|Father|Sister|Brother|Bishop|Judge|"
     r"Reverend|Parson|Count|Countess|Baron|Madame|Monsieur|Master|Mistress|Granny)\s+)?"
     r"[A-Z][\w'’-]+)"
-    # "But, Margaret dear, I mean": a fond word after the name
-    r"(?:\s+(?:dear|darling|my\s+dear|my\s+love))?(?=\s*[,!?.]|\s*[\"”’']?$)"
+    # "But, Margaret dear, I mean": a fond word after the name; and a semicolon or a dash
+    # ends the call as a comma does ("Sit up, Barnaby;", "Don't slouch, Barnaby--mind")
+    r"(?:\s+(?:dear|darling|my\s+dear|my\s+love))?(?=\s*[,!?.;]|\s*(?:--|—)|\s*[\"”’']?$)"
 )
 
 
@@ -1447,11 +1448,22 @@ def _parse_subject(rest: str) -> _Subject | None:
 
 # '"Not really," she heard Kakashi sigh.', '"Is it bad?" Mary heard her say.', '"This
 # son of mine," he heard her tell a room of women': the one heard speaking is the speaker.
+# "grumbled" -> "grumbling", "sobbed" -> "sobbing": what someone is heard doing
+_SPEAKING_FORMS = sorted(
+    {v[:-2] + "ing" for v in SPEECH_VERBS if v.endswith("ed")}
+    | {"saying", "crying", "replying", "telling", "talking", "speaking"},
+    key=len,
+    reverse=True,
+)
 _HEARD = re.compile(
     rf"^[\s,]*(?:he|she|I|they|we|{_NAME_RE})\s+(?:could\s+)?(?:heard|hears|hear)\s+"
     rf"(?:(?P<pron>him|her)|(?P<voice>(?:a|an|one|another|the)\s+(?:[a-z]+\s+)?voice)"
-    rf"|(?P<name>{_NAME_RE}))\s+(?:[a-z]+ly\s+)?"
-    rf"(?:{_VERB}|say|sigh|ask|reply|call|cry|mutter|murmur|whisper|tell|exclaim|shout|add)\b"
+    rf"|(?P<name>{_NAME_RE})"
+    # '"They're chasing us out," I heard one small boy grumbling': the one heard speaks
+    r"|(?P<np>(?:a|an|one|another|the|some)(?:\s+[a-z][\w-]*){1,3}?))\s+(?:[a-z]+ly\s+)?"
+    rf"(?:{_VERB}|say|sigh|ask|reply|call|cry|mutter|murmur|whisper|tell|exclaim|shout|add|"
+    + "|".join(_SPEAKING_FORMS)
+    + r")\b"
 )
 
 # "He heard her speak.", "He heard Henrietta Watkin's voice." just before a quote
@@ -1508,6 +1520,10 @@ def _tag_after(text: str, quote: str = "", people: frozenset[str] = frozenset())
         and heard.group("name").split()[0] not in NOT_NAMES
     ):
         return _Subject("name", heard.group("name"))
+    if heard is not None and heard.group("np"):
+        found = _np_subject(heard.group("np"))
+        if found is not None:
+            return found
     reply = _REPLY_OF.match(text)
     if reply is not None:
         name = _POSSESSIVE.sub("", reply.group("name") or "")
@@ -5374,6 +5390,7 @@ GOES_ON = 1.0  # the same person again after narration saying nobody answered
 THIRD_VOICE = -2.0  # someone other than the last two speaks
 THIRD_AFTER_NARRATION = -0.5
 THIRD_ASKED = -0.5  # ... who was just asked a question by name
+NARRATOR_THIRD = -1.0  # ... who is the first-person narrator, always there listening
 AFTER_REPEAT = -1.0  # anyone but the speaker after someone spoke twice running
 WRONG_GENDER = -8.0
 UNSETTLED_GENDER = -1.5  # a person whose gender the text has not settled
@@ -5420,8 +5437,15 @@ def _decide_sequence(
     participants = _participants(conversation, carried, first_person, narrator)
     pair = participants[:2]
     for turn in conversation:
-        # "No, papa": between a man and a woman, the one addressed as a man is not speaking
-        addressee = [e for e in pair if e.gender == turn.address_gender]
+        # "No, papa": between a man and a woman, the one addressed as a man is not speaking.
+        # A first-person narrator whose sex the book never gave may be the one called
+        # "sir" ('"Surely, sir, a few ink blots are forgivable."' to the "I" who scolded)
+        addressee = [
+            e
+            for e in pair
+            if turn.address_gender is not None
+            and (e.gender == turn.address_gender or (e.narrator and e.gender == "unknown"))
+        ]
         if (
             len(pair) == 2
             and len(addressee) == 1
@@ -5583,6 +5607,10 @@ def _decide_sequence(
             # '"… Uncle, you agree with me, do you not?" ¶ "Yes, Tobias; …"': a question
             # put to someone by name brings them into the talk
             return THIRD_ASKED
+        if states[c].narrator and gap == 0:
+            # the "I" telling the story is in every scene, listening: after Ned and then
+            # Hester, who calls out to the narrator, the narrator's reply is no stranger's
+            return NARRATOR_THIRD
         return THIRD_VOICE if gap == 0 else THIRD_AFTER_NARRATION
 
     emit = [[emission(k, p) for p in states] for k in range(n)]

@@ -5076,3 +5076,62 @@ def test_a_he_said_after_the_speaker_goes_on_acting_is_his_again() -> None:
     result = run(text)
     assert by_text(result, "think of the ferry").speaker == "Orrin"
     assert by_text(result, "who these are").speaker == "Orrin"
+
+
+def test_a_first_person_narrator_of_no_given_sex_may_be_the_sir_a_reply_calls() -> None:
+    # The book never says whether "I" is a man or a woman, so the clerk's "sir" may be
+    # for the narrator who has just spoken to him: his reply is his, not the narrator's
+    result = run(
+        "I kept a small office near the docks in those years, and I had one clerk, an old "
+        "man called Pollard. I liked him well enough, but I could not stop him from "
+        "spilling ink on my papers every afternoon when the clock struck three.\n\n"
+        '"I do my best work after dinner, sir," said Pollard, waving his pen at me.\n\n'
+        '"But the ink, Pollard," I said.\n\n'
+        '"A drop or two, sir, is surely no great matter at my age."\n\n'
+        "I let it go, as I always did.\n"
+    )
+    assert by_text(result, "A drop or two").speaker == "Pollard"
+
+
+def test_the_narrator_called_by_name_answers_though_two_others_spoke_before() -> None:
+    # Ned and then Hester speak; Hester calls out to Alric, a name the narration never
+    # uses: the narrator, always there listening, answers her, not Ned again (who,
+    # as the last speaker but one, would otherwise be the likelier voice)
+    result = run(
+        "I came in late from the fields, and I found my brother and sister already at the "
+        "table. I sat down by the fire and I warmed my hands, for I was chilled through.\n\n"
+        '"You are late again, Alric," said Ned.\n\n'
+        '"The colt would not be caught," I said.\n\n'
+        '"What else is there to do here?" said Ned. "Nothing ever happens."\n\n'
+        '"Drink your tea," said Hester; "and you should have come to the fair with me, '
+        'Alric, for Mabel Dunn was there!"\n\n'
+        '"And what of her?"\n\n'
+        '"Oh, nothing at all," said Hester, and she laughed at me.\n'
+    )
+    assert by_text(result, "what of her").speaker == "Alric"
+
+
+def test_a_name_before_a_semicolon_or_dash_is_called_out_and_names_the_narrator() -> None:
+    # "Sit up straight, Barnaby;" and "Don't slouch, Barnaby--": the name is called out
+    # to the "I" being scolded, so it is the narrator's
+    result = run(
+        "I was sent to live with my great-aunt that winter, and I hated every hour of it. "
+        "She made me sit in her parlour after supper with a book I could not read, and I "
+        "fidgeted till my legs ached.\n\n"
+        'Aunt Wendeline would say, "Sit up straight, Barnaby;" and "Don\'t slouch like '
+        'that, Barnaby--mind your elbows;" and then, "Why can\'t you keep still, Barnaby?"\n\n'
+        "I told her I wished I were anywhere else. She was cross with me for a week.\n"
+    )
+    assert [c.name for c in result.characters if c.narrator] == ["Barnaby"]
+
+
+def test_the_one_the_narrator_hears_grumbling_is_the_speaker() -> None:
+    # "I heard one small boy grumbling": the narrator hears, the boy speaks
+    result = run(
+        "It was a bright, cold afternoon, and I ordered the stuffy playroom shut and every "
+        "child out into the yard. I stood by the door to see that it was done.\n\n"
+        '"She\'s turning us out in the snow," I heard one small boy grumbling as he '
+        "dragged on a coat that was far too small for him.\n\n"
+        "They stood about the yard in a huddle and waited to be let back in.\n"
+    )
+    assert by_text(result, "turning us out").speaker == "one small boy"
