@@ -2788,6 +2788,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             re.search(r"\bname\b|^\W*who\b", last_said, re.IGNORECASE)
         )
         addressed = _vocatives(quote_text, names, asked_name)
+        hearers: list[_Entity] = []
         for i in para:
             if lines[i].kind != "narration":
                 continue
@@ -2798,6 +2799,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 hearer = names.lookup(m.group("name") or m.group("name2"))
                 if hearer is not None and hearer.person and hearer not in addressed:
                     addressed.append(hearer)
+                    hearers.append(hearer)
         if (
             first_person
             and not asked_name
@@ -2862,6 +2864,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
 
         turn = _Turn(lines=dialogue, start=p_start, scene=context, gap=gap, addressed=addressed)
         turn.told_on = told_on and gap == 0
+        # overheard, not spoken to: Margaret, catching the ladies' talk, is not the one
+        # to answer it
+        turn.bystanders.extend(hearers)
         turn.end = p_end
         turn.unanswered, unanswered = unanswered, False
         # '"Mother gave it to me," said Ogden. … Mr. Pett grunted, but made no verbal
@@ -2874,6 +2879,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         turn.claimed = _claimed_names(quote_text, names)
         turn.opens = lines[dialogue[0]].start == p_start
         turn.asks = bool(re.search(r"\?[\"”’'»]*\s*$", lines[dialogue[-1]].text))
+        # '"What is it?" asked Pontellier. It was some nonsense they tried to relate.':
+        # narration past the tag may hold the answer
+        tail = text[lines[dialogue[-1]].end : p_end].strip()
+        turn.waits = turn.asks and len(_SENTENCE.findall(tail)) <= 1
         turn.present = present
         turn.salient = snapshot
         turn.passing = passing
@@ -5244,6 +5253,7 @@ class _Turn:
     # the paragraph before went on narrating after its last quote ("said he, and turned")
     told_on: bool = False
     asks: bool = False  # its last quote is a question
+    waits: bool = False  # ... with nothing after it but a tag: the answer is still to come
     own: dict[int, _Entity] = field(default_factory=dict)  # lines with a name/description tag
     kind: dict[int, str] = field(default_factory=dict)  # their rule
     pronoun: dict[int, Gender] = field(default_factory=dict)  # lines with a "he/she said" tag
@@ -5384,6 +5394,7 @@ _IMPOSSIBLE = -1e9
 SEQUENCE_STATES = 6  # people considered per conversation, most involved first
 SAME_AGAIN = -2.5  # the next paragraph is the same speaker, nothing between
 SAME_AFTER_NARRATION = -0.4  # ... with narration between
+SAME_UNANSWERED = -4.0  # ... after their own question, which nothing after it answered
 SAME_AFTER_QUESTION = -1.5  # ... after their own question, which the next paragraph answers
 CONTINUES = 2.0  # "he added", "she went on" after the same person's quote
 GOES_ON = 1.0  # the same person again after narration saying nobody answered
@@ -5518,7 +5529,13 @@ def _decide_sequence(
             return 0.0 if p is turn.speaker else _IMPOSSIBLE
         ranks = gender_rank.get(turn.gender, rank) if turn.gender else rank
         place = ranks.get(p, len(participants))
-        if any(t.anchor and t.speaker is p for t in conversation[max(0, k - RECENT_ANCHOR) : k]):
+        if any(
+            (t.anchor and t.speaker is p)
+            # "Mr. Dunn set down his cup. ¶ '…?' he asked Nell.": the man acting before
+            # the "he" is as good as tagged, so his follow-up to her answer is likely his
+            or (t.gender is not None and t.lead is p and p.gender == t.gender)
+            for t in conversation[max(0, k - RECENT_ANCHOR) : k]
+        ):
             place = 0  # tagged a turn or two ago: in this talk, however new to the book
         elif turn.gender is not None and p is turn.lead:
             place = min(place, 1)  # "Miguel swung over to them. ¶ '…?' he inquired"
@@ -5588,6 +5605,11 @@ def _decide_sequence(
             return GOES_ON  # '"TOM!" ¶ No answer. ¶ "TOM!"': nobody took the floor
         if c == b and gap == 0 and conversation[k - 1].asks and not conversation[k].opens:
             return SAME_AFTER_QUESTION  # '"Do you want me to come again?" … "I'd like that."'
+        if c == b and gap == 0 and conversation[k].opens and conversation[k - 1].waits:
+            # '"Why?" asked the fisherman. ¶ "Because the tide is wrong."': a question
+            # with nothing after it but its tag is answered by someone else, not followed
+            # by the asker's own next paragraph
+            return SAME_UNANSWERED
         if c == b:
             turn = conversation[k]
             # '"I will go," said he, and turned to leave; but as he turned he saw two women

@@ -5135,3 +5135,54 @@ def test_the_one_the_narrator_hears_grumbling_is_the_speaker() -> None:
         "They stood about the yard in a huddle and waited to be let back in.\n"
     )
     assert by_text(result, "turning us out").speaker == "one small boy"
+
+
+def test_a_question_nothing_answers_yet_is_answered_by_someone_else() -> None:
+    # "Why?" ends its paragraph with only a tag after it: the untagged "Because …" is
+    # the answer, from the one who was asked, not the asker speaking twice running
+    text = (
+        "The ferry office was cold. Mrs. Orme sat behind the counter with her niece Nell, "
+        "and an old fisherman leaned on the rail.\n\n"
+        '"We cannot take the boat out today," said Mrs. Orme.\n\n'
+        '"Why?" asked the fisherman.\n\n'
+        '"Because the tide is wrong, thank you all the same."\n\n'
+        '"We only meant to be careful," said Nell.\n\n'
+        '"But why?" said the fisherman, rapping the rail.\n'
+    )
+    assert by_text(run(text), "Because the tide").speaker == "Mrs. Orme"
+
+
+def test_the_man_acting_before_he_asked_is_in_the_talk_as_if_named() -> None:
+    # "he asked Nell" after Mr. Dunn acts is his question: his follow-up to her answer
+    # is his too, however little he has spoken before in the scene
+    text = (
+        "Mrs. Orme poured the tea. Her daughter Nell handed round the cake, and old Mr. "
+        "Pike told a long story about his gout.\n\n"
+        '"Gout is a family curse," said Mr. Pike.\n\n'
+        '"Only in your family," said Mrs. Orme.\n\n'
+        '"We have none of it," said Nell.\n\n'
+        "Mr. Dunn set down his cup and leaned forward.\n\n"
+        '"Have you ever been to Bath?" he asked Nell.\n\n'
+        '"Never," she replied.\n\n'
+        '"Then what have you against the place?"\n\n'
+        "Nell stirred her tea and thought about the question.\n\n"
+        '"It sounds a lonely sort of town," she said.\n\n'
+        '"Nonsense, there are the Pumps," said Mr. Pike.\n\n'
+        '"The Pumps are very dull," said Mrs. Orme.\n'
+    )
+    assert by_text(run(text), "what have you against").speaker == "Mr. Dunn"
+
+
+def test_overheard_words_are_not_answered_by_the_one_who_hears_them() -> None:
+    # Ada only catches the ladies' talk: the untagged line after it is Mrs. Vane going
+    # on, not Ada answering
+    text = (
+        "Ada sat by the piano while the ladies talked over their cups.\n\n"
+        '"Not yet, Ada dear; we have hardly begun," said Mrs. Vane.\n\n'
+        "Ada turned back to her music. Mrs. Vane had married off her eldest that spring, "
+        "and she spoke of little else.\n\n"
+        '"I spent a fortune on the flowers," were the next words Ada heard.\n\n'
+        '"Roses from Kent, every one of them, and lilies for the church door."\n\n'
+        '"How very grand," replied another voice.\n'
+    )
+    assert by_text(run(text), "Roses from Kent").speaker == "Mrs. Vane"
