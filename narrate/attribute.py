@@ -1474,6 +1474,19 @@ _HEARD_SPEAK = re.compile(
 )
 
 
+# "Lucy mumbled that the people opposite were odd.", "He asked her whether it was far.":
+# a paragraph that ends by telling what someone said, in the narrator's words
+_REPORTED_SPEECH = re.compile(
+    rf"(?:(?P<pron>He|She|I)|(?P<name>{_NAME_RE}))\s+(?:[a-z]+ly\s+)?"
+    r"(?:said|replied|answered|remarked|observed|explained|declared|mumbled|muttered"
+    r"|murmured|whispered|suggested|protested|objected|admitted|insisted|announced"
+    r"|confessed|complained|asked|inquired|enquired|told|assured|informed|promised|warned"
+    r"|hinted|intimated)"
+    rf"\s+(?:(?:to\s+)?(?:him|her|them|me|us|{_NAME_RE})\s+)?"
+    r"(?:that|whether|if|how|what|why|where|who)\b[^.!?\"“”]*[.!?]\s*$"
+)
+
+
 # "the words left Sakura before she could think", "the words tumbled from his lips":
 # whose words the next quote is
 _WORDS_LEFT = re.compile(
@@ -2042,6 +2055,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     # the one man or woman the quote's own paragraph names before it, ahead of any "he"/"she"
     named_lead: dict[Gender, _Entity] = {}
     carried_objects: dict[Gender, _Entity] = {}
+    # who the paragraph before said, in the narrator's words, had spoken ("Lucy said that …")
+    answered_teller: _Entity | None = None
     carried_lead: _Entity | None = None  # the last person acting in the narration before
     acting_before: _Entity | None = None  # the same, kept for the paragraph of the quote
     # the one acting before, when a sentence about no one came after it
@@ -2630,6 +2645,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                                 epithet_actor = (s, candidate)
         if not dialogue:
             carried_lead, lead_at = None, -1  # only the paragraph just before a quote counts
+            answered_teller = None
             weak_lead_of = None
             introduced_by, introduced_objects = introduction_of(lines[para[-1]])
             for s, entity in narration_mentions:
@@ -2751,6 +2767,16 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     speaker = names.lookup(_POSSESSIVE.sub("", blurted.group("name")))
                 if speaker is not None and speaker.person and not speaker.group:
                     carried_lead, lead_at = speaker, blurted.start()
+            reported = _REPORTED_SPEECH.match(text[last_sentence:p_end].strip())
+            if reported is not None:
+                # "Lucy mumbled that they seemed odd people.": her turn, told indirectly
+                pron = reported.group("pron")
+                if pron is not None:
+                    teller = resolve_pronoun(pron) if pron != "I" or first_person else None
+                else:
+                    teller = names.lookup(reported.group("name"))
+                if teller is not None and teller.person and not teller.group:
+                    carried_lead, answered_teller = None, teller
             gap += 1
             if _TIME_SKIP.match(text, p_start):
                 gap = max(gap, CONVERSATION_GAP)  # "Half an hour later found them …"
@@ -2789,6 +2815,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         )
         addressed = _vocatives(quote_text, names, asked_name)
         hearers: list[_Entity] = []
+
+        # only a quote that opens its paragraph answers the one told of just before
+        told = answered_teller if lines[dialogue[0]].start == p_start else None
+        answered_teller = None
         for i in para:
             if lines[i].kind != "narration":
                 continue
@@ -3048,7 +3078,16 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             ):
                 turn.lead = turn.speaker  # as good as acting: the one woman just named
         else:
-            beat, beat_gender = _beat_subject(lines, para, resolve, features, names.nouns)
+            if told is not None and told not in addressed:
+                # "Lucy mumbled that they seemed odd people. ¶ 'Eat your dinner, dear.'":
+                # she has had her turn; an untagged quote after it answers her ("She
+                # said that she was tired. ¶ 'I'll go up,' she said." is hers again)
+                addressed.append(told)
+            beat, beat_gender, beat_after = _beat_subject(
+                lines, para, resolve, features, names.nouns
+            )
+            if beat_after:
+                turn.reacting = beat
             if beat_gender is not None:
                 turn.gender, turn.speaker = beat_gender, beat
                 turn.confidence, turn.rule = 0.65, "beat"
@@ -3301,6 +3340,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if decision.speaker is old:
                 decision.speaker = new
 
+    _reactions(turns, decisions, renames)
+
     if first_person:
         # An epistolary book has an "I" per journal or letter: under "MINA MURRAY'S
         # JOURNAL" the narrator's lines are hers, though "I" was Jonathan before.
@@ -3372,6 +3413,37 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         )
     characters.sort(key=lambda c: -c.lines)
     return Attribution(lines=tuple(out), characters=tuple(characters))
+
+
+def _reactions(
+    turns: list[_Turn], decisions: dict[int, _Decision], renames: dict[_Entity, _Entity]
+) -> None:
+    """'"Quite right," said the clergyman. ¶ "Oh, how glad I am!" Mr. Beebe bowed.': a
+    quote that opens a new paragraph after someone's tagged speech, and after which that
+    same person acts, is the answer that gesture acknowledges, not more of their talk: it
+    goes to whoever spoke before them. Only after the renames, which tell that the
+    clergyman of the tag is the Mr. Beebe of the beat."""
+    for k in range(2, len(turns)):
+        turn, before, earlier = turns[k], turns[k - 1], turns[k - 2]
+        decided = decisions.get(turn.lines[0])
+        if (
+            turn.reacting is None
+            or decided is None
+            or decided.rule != "beat"
+            or turn.gap
+            or not turn.opens
+            or not before.anchor
+            or before.gap >= CONVERSATION_GAP
+            or turn.scene != earlier.scene
+        ):
+            continue
+        reactor = renames.get(turn.reacting, turn.reacting)
+        spoke = decisions[before.lines[-1]].speaker
+        answered = decisions[earlier.lines[-1]].speaker
+        if decided.speaker is reactor and spoke is reactor and answered not in (None, reactor):
+            for i in turn.lines:
+                if decisions[i].speaker is reactor and decisions[i].rule == "beat":
+                    decisions[i] = _Decision(answered, 0.4, "turns")
 
 
 # Headings that say whose writing follows: "JONATHAN HARKER'S JOURNAL", "Dr. Seward's
@@ -3463,7 +3535,7 @@ PERSON_NOUNS = (
     frozenset(EPITHET_GENDER)
     | ROLE_NOUNS
     | _words(
-        """child stranger person figure servant soldier officer clerk nurse doctor
+        """child stranger person figure servant soldier officer clerk nurse doctor urchin
     driver porter landlord landlady keeper waiter stranger traveller traveler visitor"""
     )
 )
@@ -4932,8 +5004,9 @@ def _beat_subject(
     resolve: Callable[[_Subject, bool], _Entity | None],
     features: dict[str, Gender],
     nouns: _Nouns,
-) -> tuple[_Entity | None, Gender | None]:
-    """The person acting in the narration sentence nearest the first quote."""
+) -> tuple[_Entity | None, Gender | None, bool]:
+    """The person acting in the narration sentence nearest the first quote, their sex
+    where only that is known, and whether that sentence comes after the quote."""
     first_dialogue = next(pos for pos, i in enumerate(para) if lines[i].kind == "dialogue")
     candidates: list[str] = []
     if first_dialogue > 0:
@@ -4964,7 +5037,7 @@ def _beat_subject(
         if puzzled is not None:
             # "'You won't ever see her any more.' Philip did not know what she meant.":
             # Philip is listening; the speaker is the "she"
-            return None, PRONOUN_GENDER[puzzled.group("pron").lower()]
+            return None, PRONOUN_GENDER[puzzled.group("pron").lower()], k >= leading
         arrival = _ARRIVES_WHEN.search(s)
         if arrival is not None:
             # "Sakura was about to call it a night when three ANBU suddenly appeared in
@@ -4976,7 +5049,7 @@ def _beat_subject(
                 article = "an" if head[:1].lower() in "aeiou" else "a"
                 entity = resolve(_Subject("np", f"{article} {head}"), False)  # someone new
                 if entity is not None and fits(entity):
-                    return entity, None
+                    return entity, None, k >= leading
         watched = _WATCHES_OTHER.search(s)
         if watched is not None:
             # "She … is surprised to see a smile … gracing his face.": the one watched,
@@ -4986,21 +5059,21 @@ def _beat_subject(
                 if watched.group("verb") not in _NP_STOP:  # "saw Kakashi at the door"
                     entity = resolve(_Subject("name", watched.group("name")), False)
                     if entity is not None and fits(entity):
-                        return entity, None
+                        return entity, None, k >= leading
             else:
                 own = watched.group("pron") or watched.group("obj")
                 watched_sex = PRONOUN_GENDER["he" if own in ("his", "him") else "she"]
                 if PRONOUN_GENDER.get(watcher) not in (watched_sex, None) and fits(
                     None, watched_sex
                 ):
-                    return None, watched_sex
+                    return None, watched_sex, k >= leading
         seen = _I_SEE.match(s)
         if seen is not None and seen.group("name").split()[0] not in NOT_NAMES:
             # "I can see Douglas there before the fire, … 'Nobody but me …'": the
             # one watched is the one acting
             entity = resolve(_Subject("name", seen.group("name")), False)
             if entity is not None and fits(entity):
-                return entity, None
+                return entity, None, k >= leading
         owner = _VOICE_OF.search(s)
         if owner is not None:
             # '"Were you injured?" Alarm clear in the guard's tone.': the voice's owner
@@ -5012,20 +5085,20 @@ def _beat_subject(
             else:
                 entity = None
             if entity is not None and fits(entity):
-                return entity, None
+                return entity, None, k >= leading
         described = nouns.np_beat.match(s)
         if described is not None:
             # "A guard appears beside him": someone new, never a person already there
             article = described.group(0).split()[0].lower()
             entity = resolve(_Subject("np", f"{article} {described.group('np')}"), False)
             if entity is not None and fits(entity):
-                return entity, None
+                return entity, None, k >= leading
             continue
         sex = _feature_beat_sex(s, features, resolve)
         if sex is not None:
             found = just_seen(k, sex)
             if found is not None:
-                return found, None
+                return found, None, k >= leading
             feature_sex = feature_sex or sex
             continue
         companion = _COMPANION_BEAT.match(s) or _COMPANION_FACE.search(s)
@@ -5034,7 +5107,7 @@ def _beat_subject(
             # whoever is with him, not he
             entity = resolve(_Subject("np", " ".join(companion.group("np").split())), False)
             if entity is not None and fits(entity):
-                return entity, None
+                return entity, None, k >= leading
             continue
         acting = _THING_AS_ONE_ACTS.match(s)
         if acting is not None:
@@ -5042,7 +5115,11 @@ def _beat_subject(
             # a hand in greeting.": the door is no one; he is the one acting
             acting_sex = PRONOUN_GENDER[acting.group("pron")]
             if fits(None, acting_sex):
-                return resolve(_Subject("pron", acting.group("pron")), False), acting_sex
+                return (
+                    resolve(_Subject("pron", acting.group("pron")), False),
+                    acting_sex,
+                    k >= leading,
+                )
             continue
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
@@ -5060,7 +5137,7 @@ def _beat_subject(
                 else None
             )
             if first_sex == _OPPOSITE[other] and fits(None, other):
-                return resolve(_Subject("pron", reply.group("pron")), False), other
+                return resolve(_Subject("pron", reply.group("pron")), False), other, k >= leading
         then = _THEN_ANOTHER_ACTS.search(s, m.end())
         if then is not None:
             # "Sakura stood from the table and her friend gasped, shaking her head.":
@@ -5081,11 +5158,11 @@ def _beat_subject(
             else:
                 entity = resolve(_Subject("name", then.group("name")), False)
             if entity is not None and entity.person and fits(entity):
-                return entity, None
+                return entity, None, k >= leading
         if m.group("poss") and m.group("kin").lower() in EPITHET_GENDER:
             # "His mother sobbed.": the one acting is his mother, a person of her own sex
             if fits(None, EPITHET_GENDER[m.group("kin").lower()]):
-                return None, EPITHET_GENDER[m.group("kin").lower()]
+                return None, EPITHET_GENDER[m.group("kin").lower()], k >= leading
             continue
         if m.group("poss") and _LOOKS.match(s, m.end("kin")):
             continue  # "His face looks drawn and tired.": how he looks to the one speaking
@@ -5104,12 +5181,12 @@ def _beat_subject(
                     if found is not None and fits(found, gender):
                         if found.gender == "unknown":
                             found.gender_votes[gender] += 1.0  # the pronoun tells their sex
-                        return found, None
+                        return found, None, k >= leading
             found = just_seen(k, gender)
             if found is not None:
-                return found, None
+                return found, None, k >= leading
             if gender is not None and fits(None, gender):
-                return entity, gender  # "He shrugged.": only the speaker's gender
+                return entity, gender, k >= leading  # "He shrugged.": only the speaker's gender
             if gender is not None:
                 continue
         else:
@@ -5118,8 +5195,8 @@ def _beat_subject(
                 continue
             entity = resolve(_Subject("name", name), False)
         if entity is not None and fits(entity):
-            return entity, None
-    return None, feature_sex
+            return entity, None, k >= leading
+    return None, feature_sex, False
 
 
 _SEES_SOMEONE = re.compile(
@@ -5275,6 +5352,7 @@ class _Turn:
     confidence: float = 0.0
     rule: str | None = None
     end: int = 0  # where its paragraph ends
+    reacting: _Entity | None = None  # its beat, when told after its first quote
 
 
 def _conversations(turns: list[_Turn]) -> list[list[_Turn]]:

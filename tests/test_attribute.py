@@ -5186,3 +5186,37 @@ def test_overheard_words_are_not_answered_by_the_one_who_hears_them() -> None:
         '"How very grand," replied another voice.\n'
     )
     assert by_text(run(text), "Roses from Kent").speaker == "Mrs. Vane"
+
+
+def test_a_gesture_after_a_reply_by_the_one_who_just_spoke_acknowledges_it() -> None:
+    # The doctor has just spoken; his bow after the next quote answers it, so the quote
+    # is hers, not more of his talk
+    result = run(
+        "Mrs. Thorne was kneeling among the roses when Dr. Pellow stopped at her gate.\n\n"
+        '"Weeding again, Mrs. Thorne?" asked Dr. Pellow.\n\n'
+        '"Only the worst of them. The rain has done the rest."\n\n'
+        '"I hear the vicarage garden is worse," said Dr. Pellow. "I am to live there from '
+        'Lady Day."\n\n'
+        '"Oh, how splendid! Ours is the cottage with the green shutters." Dr. Pellow '
+        "bowed.\n\n"
+        '"You must come to tea when you are settled."\n'
+    )
+    assert by_text(result, "Oh, how splendid").speaker == "Mrs. Thorne"
+    assert by_text(result, "I hear the vicarage").speaker == "Dr. Pellow"
+
+
+def test_a_quote_after_speech_told_in_the_narration_answers_it() -> None:
+    # "Edwin said that …" is his turn, told in the narrator's words: the untagged quote
+    # after it is Harriet's reply, not Edwin going on; a tagged "she said" after her own
+    # reported speech stays hers
+    result = run(
+        "Edwin came in from the garden with his boots covered in mud, and Harriet looked "
+        "up from her book.\n\n"
+        '"You are late again," she said.\n\n'
+        "Edwin said that the gate had stuck and he had been obliged to climb it.\n\n"
+        '"Then you had better take those boots off."\n\n'
+        "Harriet told him that she was tired of the whole business.\n\n"
+        '"I shall go up to bed," she said.\n'
+    )
+    assert by_text(result, "Then you had better").speaker == "Harriet"
+    assert by_text(result, "I shall go up to bed").speaker == "Harriet"
