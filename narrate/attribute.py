@@ -1635,6 +1635,15 @@ _SUBORDINATOR = r"(?:when|as|while|till|until)"
 _CLAUSE_START = re.compile(r"(?:^|[,;]\s+|\s(?:and|but|then|when|as|while|till|until)\s+|--|—)")
 
 
+def _owner_speaking(after: str, owner: str) -> _Subject | None:
+    """The owner of a possessive that opens a subject, when what follows is their voice,
+    lips or words ("Tom's voice rang out"): they speak; not when it is someone else."""
+    part = re.match(r"\s+([a-z]+)", after)
+    if part is None or part.group(1) not in _OWN_PARTS:
+        return None
+    return _Subject("name", _POSSESSIVE.sub("", owner))
+
+
 def _without_adverbs(subject: _Subject | None) -> _Subject | None:
     """ "Therefore I", "Finally Tom", "a trifle more--I": the subject is the last part."""
     if subject is None:
@@ -1768,6 +1777,10 @@ def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None
             # "Mrs. Hilbery", not "Then"; but "Good beamed at me … and murmured," is
             # Captain Good if the book has him (see resolve)
             found_here = _Subject("name", m.group("name"))
+            if _POSSESSIVE.search(m.group("name")):
+                # "Tom's voice rang out:" is Tom speaking, but in "Cameron's companion,
+                # when …" the companion is the subject, and Cameron only whose he is
+                found_here = _owner_speaking(rest[m.end("name") :], m.group("name"))
         if found_here is not None:
             last = found_here
             subordinate = re.search(rf"\b{_SUBORDINATOR}\s*$", sentence[: start.end()]) is not None
@@ -1777,10 +1790,24 @@ def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None
         # "So she assumed a dazed expression when he spoke to her, and then said:":
         # the comma's "and" joins the main clause, whose subject is she
         return main
-    if last is None:
-        # "Kakashi, sensing her hesitation, called out to her,": a name set off by commas
-        m = re.match(rf"(?:{_TITLE_WORD}\s+)?[A-Z][\w'’-]*(?=,)", sentence)
-        if m is not None and m.group(0).split()[0] not in NOT_NAMES | _SENTENCE_ADVERBS:
+    if last is None or (subordinate and main is None):
+        # "Kakashi, sensing her hesitation, called out to her,", "But the old clerk,
+        # when he had read it, said:": a subject set off by commas opens the sentence,
+        # and the "he" of a clause inside the commas is not a subject of its own
+        opening = sentence
+        while (
+            (words := opening.split(None, 1)) and len(words) == 2 and words[0] in _SENTENCE_ADVERBS
+        ):
+            opening = words[1]
+        described = (nouns or _nouns(frozenset())).set_off.match(opening)
+        m = re.match(rf"(?:{_TITLE_WORD}\s+)?[A-Z][\w'’-]*(?=,)", opening)
+        owner = re.match(rf"{_NAME_RE}(?=\s)", opening)
+        if described is not None:
+            last = _Subject("np", " ".join(described.group("np").split()))
+        elif owner is not None and _POSSESSIVE.search(owner.group(0)):
+            # "Tom's voice, low and cold, said:"
+            last = _owner_speaking(opening[owner.end() :], owner.group(0)) or last
+        elif m is not None and m.group(0).split()[0] not in NOT_NAMES | _SENTENCE_ADVERBS:
             last = _Subject("name", m.group(0))
     return last
 
@@ -2384,8 +2411,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             recent = [e for e in present if touched_at.get(e, -9) >= para_no - RECENT_PARAGRAPHS]
             if len(recent) == 1 and recent[0].gender != listener_sex:
                 return recent[0]
-        if entity is None and not name.lower().startswith(("a ", "an ", "another")):
-            # "the man" after "a white man": the same person when the head matches.
+        if entity is None and not name.lower().startswith(("a ", "an ", "another", "one ")):
+            # "the man" after "a white man": the same person when the head matches (but
+            # "one of the colts" is not "the oldest of the colts" already on stage)
             entity = described_on_stage(head)
         if entity is None and intro is None and definite and head in _OTHER_HEADS:
             # "the old lady" after "I faced a cheery-looking elderly woman", "the lad"
@@ -2621,7 +2649,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         for i in para:
             if lines[i].kind == "narration":
                 for m in names.nouns.person_np.finditer(lines[i].text):
-                    if not _subject_position(text, lines[i].start + m.start()):
+                    if not _subject_position(text, lines[i].start + m.start()) and not (
+                        # "By the window sat an elderly man": brought in all the same
+                        m.group(0).split()[0].lower() in {"a", "an"}
+                        and _INVERTED_ENTRY.search(lines[i].text, max(0, m.start() - 30), m.start())
+                    ):
                         continue
                     if _ROLE_AS.search(lines[i].text, 0, m.start()):
                         continue  # "claiming him as a fellow countryman": a role, not someone new
@@ -3564,6 +3596,13 @@ _LEAVES = re.compile(
     + _LEAVE_VERBS
     + r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*"
     + _LEAVE_BEFORE
+)
+# "In an arm-chair, his head on his hand, sat an aged man", "In came a tall soldier": the
+# verb before its subject, which is someone the scene brings in
+_INVERTED_ENTRY = re.compile(
+    r"(?:^|[,;:]\s+|\b(?:[Tt]here|[Hh]ere|[Ii]n|[Oo]ut|[Uu]p|[Dd]own|[Ff]orth|[Bb]y)\s+)"
+    r"(?:sat|stood|lay|knelt|leaned|lounged|waited|came|walked|stepped|strode|rode|appeared"
+    r"|entered)\s+$"
 )
 _ROLE_AS = re.compile(r"\b(?:as|like)\s+$")
 _GENERIC_WHEN = re.compile(r"\b(?:[Ww]hen|[Ii]f|[Ww]henever|[Uu]nless)\s+$")
@@ -5784,16 +5823,45 @@ def _decide_sequence(
                     turn.kind[i] = "tag-pronoun"
 
 
+# Animals that talk in fables and children's books: only where a clause that hands the
+# floor to a quote has one as its subject ("The grey mare tossed her head and said:")
+ANIMAL_NOUNS = _words(
+    """horse colt mare pony foal donkey mule dog hound puppy cat kitten rabbit hare fox wolf
+    bear mouse rat pig cow bull goat sheep lamb bird owl crow raven parrot frog toad duck
+    goose hen cock rooster lion tiger monkey squirrel mole badger otter beaver"""
+)
+# "The oldest of the colts", "one of the horses": one of a group, whatever the group
+# (a superlative, not a noun that only ends like one: "the rest of the men")
+_PARTITIVE = (
+    r"(?:[Tt]he\s+(?:(?!(?:rest|guest|priest|chest|west|quest|crest|breast|beast|feast|forest"
+    r"|interest|request|conquest|contest|protest)\s)[a-z]+est|first|last|elder|younger)|[Oo]ne)"
+    r"\s+of\s+(?:the|those|these)\s+[a-z]+s"
+)
+
+
 def _clause_subject(extra: frozenset[str]) -> re.Pattern[str]:
     """A clause's subject followed by its verb: "he suddenly addressed", "the old lady
-    reached", "Father Arnall looked". Descriptions must end in a word for a person."""
+    reached", "Father Arnall looked". Descriptions must end in a word for a person (or an
+    animal, or name one of a group)."""
     # "the Old Man": a nickname made of a description, capitals and all
-    nouns = "|".join(sorted(PERSON_NOUNS | extra | {n.title() for n in PERSON_NOUNS}))
+    nouns = "|".join(
+        sorted(PERSON_NOUNS | ANIMAL_NOUNS | extra | {n.title() for n in PERSON_NOUNS})
+    )
     return re.compile(
         r"\s*(?:(?P<pron>(?:he|she|I|they|we|He|She|They|We))"
-        rf"|(?P<np>{_DETERMINER}\s+(?:[\w'’-]+\s+){{0,2}}?(?:{nouns}))"
+        rf"|(?P<np>{_PARTITIVE}|{_DETERMINER}\s+(?:[\w'’-]+\s+){{0,2}}?(?:{nouns}))"
         rf"|(?P<name>{_NAME_RE}))"
         r"(?:\s+[a-z]+ly)?\s+(?:had\s+|did\s+)?[a-z]+\b"
+    )
+
+
+def _set_off_subject(extra: frozenset[str]) -> re.Pattern[str]:
+    """A description opening a sentence and closed by a comma: "The old clerk, …",
+    "Cameron's companion, …" (a name's companion, friend or servant, not the name)."""
+    nouns = "|".join(sorted(PERSON_NOUNS | ANIMAL_NOUNS | _COMPANIONS | extra))
+    return re.compile(
+        rf"(?P<np>{_PARTITIVE}|(?:{_DETERMINER}|{_NAME_RE}['’]s)\s+(?:[a-z][\w'’-]*\s+){{0,2}}?(?:{nouns}))"
+        r"(?=\s*,)"
     )
 
 
@@ -5806,11 +5874,14 @@ class _Nouns:
     person_np: re.Pattern[str]
     np_beat: re.Pattern[str]
     clause_subject: re.Pattern[str]
+    set_off: re.Pattern[str]
 
 
 @cache  # built once for the plain words, once per work's own set
 def _nouns(extra: frozenset[str]) -> _Nouns:
-    return _Nouns(extra, _person_np(extra), _np_beat(extra), _clause_subject(extra))
+    return _Nouns(
+        extra, _person_np(extra), _np_beat(extra), _clause_subject(extra), _set_off_subject(extra)
+    )
 
 
 # "The ANBU bowed deeply.", "the remaining ANBU bowed": capitals that are not a name (an

@@ -5220,3 +5220,47 @@ def test_a_quote_after_speech_told_in_the_narration_answers_it() -> None:
     )
     assert by_text(result, "Then you had better").speaker == "Harriet"
     assert by_text(result, "I shall go up to bed").speaker == "Harriet"
+
+
+def test_a_companion_set_off_by_commas_is_the_speaker_not_the_one_named() -> None:
+    # "Orrin's partner, when …, said:" hands the floor to the partner: the name is only
+    # whose partner he is, and the "he" inside the commas is no subject of its own
+    result = run(
+        "Orrin Hale walked the ridge alone for three days before he saw smoke. At the "
+        "spring below the cliff sat a lean old man with a mule.\n\n"
+        '"Evening," said Orrin.\n\n'
+        '"Evening yourself," said the old man.\n\n'
+        "They slept by the same fire and said little. But Orrin's partner, when he had "
+        "loaded the mule and tightened the girth, turned round and said:\n\n"
+        '"I reckon the two of us could work this creek together."\n\n'
+        '"I work alone," said Orrin.\n'
+    )
+    assert by_text(result, "I reckon the two of us").speaker == "a lean old man"
+
+
+def test_an_animal_or_one_of_a_group_handing_on_a_quote_is_its_speaker() -> None:
+    # a fable's talking animal, and "the youngest of the lambs", are the subjects of the
+    # verbs that end in "said,": the quote is theirs, not the narrator's
+    result = run(
+        "I was grazing by the wall with the other lambs when a bell rang far off. The "
+        'youngest of the lambs lifted her nose, twitched her ears, and said, "The shepherd '
+        'is coming!" and off she ran.\n\n'
+        "The grey goat who kept the gate chewed slowly and looked at me. The goat "
+        'stamped a hoof, shook his beard, and said, "Never run from a bell, child."\n'
+    )
+    assert by_text(result, "The shepherd").speaker == "The youngest of the lambs"
+    assert "goat" in (by_text(result, "Never run from a bell").speaker or "")
+
+
+def test_someone_brought_in_after_the_verb_is_on_stage() -> None:
+    # "By the window … sat an elderly man": the verb comes before the one it brings in;
+    # "the old man" who then rises is that man, and the "he" of the next tag
+    result = run(
+        "Mr. Crane led Harriet up four flights to the attic and knocked.\n\n"
+        "The room was bare and clean. By the window, a rug about his knees, sat an elderly "
+        "man with a newspaper.\n\n"
+        "When they came in, the old man rose from his chair and shook Mr. Crane warmly by "
+        "the hand.\n\n"
+        '"You find me in poor quarters," said he to Harriet, "but they are dry."\n'
+    )
+    assert by_text(result, "You find me").speaker == "an elderly man"
