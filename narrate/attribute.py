@@ -2846,6 +2846,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             re.search(r"\bname\b|^\W*who\b", last_said, re.IGNORECASE)
         )
         addressed = _vocatives(quote_text, names, asked_name)
+        # "isn't it odd, mamma?": said to the one the narrator calls "my mother"
+        addressed += [e for e in _parent_called(quote_text, names) if e not in addressed]
         hearers: list[_Entity] = []
 
         # only a quote that opens its paragraph answers the one told of just before
@@ -3076,6 +3078,20 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 floor = None
             if floor is not None:
                 turn.acted[i] = floor
+        last_quote_line = dialogue[-1]
+        tagged_before = [j for j in dialogue if j < last_quote_line and j in turn.own]
+        if (
+            tagged_before
+            and last_quote_line not in turn.own
+            and last_quote_line not in turn.pronoun
+            and last_quote_line not in turn.acted
+            # '"…," said Ann. "…?" he asked. "…"': the "he" is the nearer tag
+            and not any(tagged_before[-1] < j < last_quote_line for j in turn.pronoun)
+        ):
+            tag_speaker = turn.own[tagged_before[-1]]
+            called = _called(lines[last_quote_line].text, names)
+            if tag_speaker in called:
+                turn.not_last = [tag_speaker, *(e for e in called if e is not tag_speaker)]
 
         if (
             turn.pronoun
@@ -3298,17 +3314,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     # by the tagged speaker, the one acting before it was talking
                     decisions[i] = _Decision(turn.lead, 0.6, "beat")
                     continue
-                called = _vocatives(lines[i].text, names)
-                parent = _address_gender(lines[i].text, parents_only=True)
-                if parent is not None:
-                    # "isn't it strange, mamma?": not the one the text calls "my mother"
-                    called += [
-                        e
-                        for e in names.entities
-                        if e.epithet
-                        and e.gender == parent
-                        and e.name.lower().split()[-1] in _PARENT_HEADS
-                    ]
+                called = _called(lines[i].text, names)
+                if who in called and turn.answerer is not None and i == turn.lines[-1]:
+                    # the paragraph's last quote, which the turn-taking has given to
+                    # whoever answers the tagged speaker (see _Turn.not_last)
+                    decisions[i] = _Decision(turn.answerer, 0.5, "vocative")
+                    continue
                 if who in called:
                     # '"…," observed Fergus. "Nonsense, Fergus!"': a second speaker in
                     # the paragraph, the last one talking who is not called here
@@ -4959,6 +4970,26 @@ def _vocatives(quote: str, names: _Names, answering: bool = False) -> list[_Enti
     return found
 
 
+def _parent_called(quote: str, names: _Names) -> list[_Entity]:
+    """The parent a child calls "mamma" or "papa", when the text names that parent by a
+    description: "isn't it odd, mamma?" is said to the one the narrator calls "my
+    mother"."""
+    parent = _address_gender(quote, parents_only=True)
+    if parent is None:
+        return []
+    return [
+        e
+        for e in names.entities
+        if e.epithet and e.gender == parent and e.name.lower().split()[-1] in _PARENT_HEADS
+    ]
+
+
+def _called(quote: str, names: _Names) -> list[_Entity]:
+    """People a quote calls by name or as their child ("mamma")."""
+    called = _vocatives(quote, names)
+    return called + [e for e in _parent_called(quote, names) if e not in called]
+
+
 def _claimed_names(quote: str, names: _Names) -> list[_Entity]:
     """ "Say, 'What do you want, Master Reed?'": the one who tells the listener what to
     say wants to be called by the name in it."""
@@ -5382,6 +5413,13 @@ class _Turn:
     # a later quote's line -> the person who acts in a sentence of its own between it and
     # the quote before ('"…," said Ann. Tom shrugged. "…"'): Tom, see _acting_between
     acted: dict[int, _Entity] = field(default_factory=dict)
+    # '"…," observed Fergus. "Nonsense, Fergus! Isn't it odd, mamma?"': its last quote,
+    # untagged, calls its tagged speaker by name, so someone else says it; not any of
+    # these (the tagged speaker and whoever it calls). Who does (``answerer``) is the
+    # last person heard in the talk who is none of them, and the floor is theirs after it
+    # (see _decide_sequence).
+    not_last: list[_Entity] = field(default_factory=list)
+    answerer: _Entity | None = None
     lead_weak: bool = False  # ... with a sentence about no one after it
     named: _Entity | None = None  # else the one person named there
     lead_sex: Gender | None = None  # else the sex of the "he" or "she" acting last there
@@ -5458,8 +5496,9 @@ def _last_speakers(conversation: list[_Turn]) -> list[_Entity]:
     """The two people who spoke last in a conversation, the latest first."""
     speakers: list[_Entity] = []
     for turn in reversed(conversation):
-        if turn.speaker is not None and turn.speaker not in speakers:
-            speakers.append(turn.speaker)
+        for speaker in (turn.answerer, turn.speaker):
+            if speaker is not None and speaker not in speakers:
+                speakers.append(speaker)
     return speakers[:2]
 
 
@@ -5515,6 +5554,7 @@ SAME_UNANSWERED = -4.0  # ... after their own question, which nothing after it a
 SAME_AFTER_QUESTION = -1.5  # ... after their own question, which the next paragraph answers
 CONTINUES = 2.0  # "he added", "she went on" after the same person's quote
 GOES_ON = 1.0  # the same person again after narration saying nobody answered
+FOLLOW_UP = 3.0  # the one who asked someone by name speaks again after their answer
 THIRD_VOICE = -2.0  # someone other than the last two speaks
 THIRD_AFTER_NARRATION = -0.5
 THIRD_ASKED = -0.5  # ... who was just asked a question by name
@@ -5623,6 +5663,21 @@ def _decide_sequence(
     # whose last quote someone else takes (see _acting_between) hands the floor on from
     # her, not from its tagged speaker: the next untagged quote answers her
     hands_on = [turn.acted.get(turn.lines[-1]) for turn in conversation]
+    for k, turn in enumerate(conversation):
+        if turn.not_last and turn.anchor:
+            # '"…," observed Fergus. "Nonsense, Fergus!"': the retort is by the last
+            # person heard in this talk who is neither him nor anyone it calls by name
+            # (most often the one he was answering), and the floor is theirs after it
+            heard = [
+                e
+                for j in range(k - 1, -1, -1)
+                for e in (hands_on[j], conversation[j].speaker if conversation[j].anchor else None)
+                if e is not None
+            ]
+            turn.answerer = next(
+                (e for e in [*heard, *carried] if e not in turn.not_last and not e.group), None
+            )
+            hands_on[k] = turn.answerer
     for actor in hands_on:
         add(actor)
     for entity in participants:
@@ -5736,6 +5791,19 @@ def _decide_sequence(
             told = turn.told_on and turn.gender is not None
             after = gap > 0 or not turn.opens or told
             return SAME_AFTER_NARRATION if after else SAME_AGAIN
+        if (
+            k >= 2
+            and c == a
+            and gap == 0
+            and conversation[k - 1].gap == 0
+            and conversation[k - 2].asks
+            and states[b] in conversation[k - 2].addressed
+            and states[b] not in conversation[k - 2].bystanders
+        ):
+            # '"Did you see him, Nell?" ¶ "Only once." ¶ "Where?"': a question put to
+            # someone by name, their answer, then the asker again, however many others
+            # are in the room (the third voice waits for its own tag)
+            return FOLLOW_UP
         if a < 0 or c == a or states[a].group:
             # after "they all said", anyone may answer: a crowd is no third voice
             return 0.0

@@ -5264,3 +5264,44 @@ def test_someone_brought_in_after_the_verb_is_on_stage() -> None:
         '"You find me in poor quarters," said he to Harriet, "but they are dry."\n'
     )
     assert by_text(result, "You find me").speaker == "an elderly man"
+
+
+def test_the_one_who_retorts_to_a_tagged_speaker_by_name_holds_the_floor() -> None:
+    # Tom's tagged quote and Jenny's retort, "Hush, Tom! … mamma?", share a paragraph:
+    # the mother answers Jenny, and the untagged line after that is Jenny again, not an
+    # alternation from Tom
+    result = run(
+        "We were at breakfast when my sister burst in from the lane, her bonnet askew.\n\n"
+        '"There is news from the mill," said Jenny. "The old wheel has been sold at last."\n\n'
+        '"Sold!" cried my mother.\n\n'
+        '"Rubbish!" said Tom.\n\n'
+        '"It is quite true, and to a stranger from the coast!"\n\n'
+        '"Well, I hope he turns out to be a smuggler," said Tom, reaching for the jam. '
+        '"Hush, Tom! But is it not odd, mamma?"\n\n'
+        '"Very odd. I can hardly credit it."\n\n'
+        '"But you must credit it, for the miller told me so himself."\n\n'
+        '"Then we shall hear the rest on Sunday," said Tom.\n'
+    )
+    assert by_text(result, "Hush, Tom").speaker == "Jenny"
+    assert by_text(result, "Very odd").speaker == "my mother"
+    assert by_text(result, "you must credit it").speaker == "Jenny"
+
+
+def test_the_one_who_asked_by_name_speaks_again_after_the_answer() -> None:
+    # Clara asks her uncle; he answers; "How strange!" is her reply to the answer, and
+    # Rupert, who talked most, comes back only with his own tag
+    result = run(
+        "Uncle Walter sat by the fire with his nephew Rupert and his niece Clara.\n\n"
+        '"The ship was lost ten years ago," said Rupert. "Nobody came home from her."\n\n'
+        '"I will not believe it," said Uncle Walter.\n\n'
+        '"It is very unlikely, uncle," said Rupert.\n\n'
+        '"How can you talk so, Rupert?" said Clara. "Let him keep his hope."\n\n'
+        '"You believe it too, Clara?" said Uncle Walter.\n\n'
+        '"Yes, uncle. How old would Ned be now?"\n\n'
+        '"Twenty, or nearly."\n\n'
+        '"How strange! I always think of him as a little boy in a sailor suit."\n\n'
+        '"And so do I, my dear."\n\n'
+        '"Yet if he lives," said Rupert, "he may be a deckhand on some other ship."\n'
+    )
+    assert by_text(result, "How strange").speaker == "Clara"
+    assert by_text(result, "And so do I").speaker == "Uncle Walter"
