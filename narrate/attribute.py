@@ -2849,7 +2849,6 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         # "isn't it odd, mamma?": said to the one the narrator calls "my mother"
         addressed += [e for e in _parent_called(quote_text, names) if e not in addressed]
         hearers: list[_Entity] = []
-
         # only a quote that opens its paragraph answers the one told of just before
         told = answered_teller if lines[dialogue[0]].start == p_start else None
         answered_teller = None
@@ -4173,8 +4172,8 @@ def _named_antecedents(
     return named
 
 
-# "…," said he, and turned to go; "…," he said; but …": the narration after a quote goes
-# on past its tag
+# '"…," said he, and turned to go', '"…," he said; but …': the narration after a quote
+# goes on past its tag
 _MORE_CLAUSES = re.compile(
     r";\s*\w|,\s+(?:and|but|then|while|when)\s+(?:[a-z]+\s+){0,2}?[a-z]+ed\b"
 )
