@@ -2370,11 +2370,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # "Cameron … kept pace with the prospector. ¶ 'Dig here,' said the
             # prospector": a sentence that names someone beside the description as
             # another participant says the description is not them
-            apart = [
-                e
-                for e in fitting
-                if _set_apart(text, names, scene_start, para_start, name, e, quoted)
-            ]
+            apart = _set_apart(text, names, scene_start, para_start, name, fitting, quoted)
             fitting = [e for e in fitting if e not in apart]
             if apart and not fitting:
                 # then the one described stranger who has spoken in this scene
@@ -3884,12 +3880,17 @@ def _set_apart(
     start: int,
     end: int,
     description: str,
-    entity: _Entity,
+    people: list[_Entity],
     quoted: Callable[[int], bool],
-) -> bool:
-    """Whether a sentence of the narration in text[start:end] names the entity and uses
-    the description for someone else: "Cameron kept pace with the prospector" (not
-    "Cameron, the prospector," or "the prospector Cameron", which join them)."""
+) -> list[_Entity]:
+    """Those of the people whom a sentence of the narration in text[start:end] names
+    while it uses the description for someone else: "Cameron kept pace with the
+    prospector" (not "Cameron, the prospector," or "the prospector Cameron", which join
+    them). The description's mentions are found once for all of them: a long scene has
+    many."""
+    found: list[_Entity] = []
+    if not people:
+        return found
     for m in _description_pattern(description).finditer(text, start, end):
         if quoted(m.start()):
             continue
@@ -3900,12 +3901,14 @@ def _set_apart(
         stop = _SENTENCE_STOP.search(text, m.end(), end if hi < 0 else hi)
         hi = stop.start() if stop else (end if hi < 0 else hi)
         for at, to, who in names.in_range(lo, hi):
-            if who is not entity or quoted(at) or (at < m.end() and to > m.start()):
+            if who not in people or who in found or quoted(at):
+                continue
+            if at < m.end() and to > m.start():
                 continue
             between = text[to : m.start()] if to <= m.start() else text[m.end() : at]
             if _SET_APART.search(between):
-                return True
-    return False
+                found.append(who)
+    return found
 
 
 # Between a name and a description, what makes them two people: "Cameron and the
