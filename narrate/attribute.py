@@ -1487,6 +1487,16 @@ _REPORTED_SPEECH = re.compile(
 )
 
 
+# "Tom shrugged.", "Ann sat up and shook her head.": a paragraph that ends with an
+# answer given without words; after a question put to them it is their turn
+_GESTURE_ANSWER = re.compile(
+    rf"(?:(?P<pron>He|She)|(?P<name>{_NAME_RE}))"
+    r"(?:(?:(?!\b(?:he|she|they|who|as|while|when|that|but)\b)[^.!?\"“”,;])*?\s+and)?"
+    r"\s+(?:[a-z]+ly\s+)?(?:shrugged|nodded|shook\s+(?:his|her)\s+head)"
+    r"(?:\s+(?:[a-z]+ly|again|once|in\s+(?:reply|answer|response|agreement)))*\s*[.!]\s*$"
+)
+
+
 # "the words left Sakura before she could think", "the words tumbled from his lips":
 # whose words the next quote is
 _WORDS_LEFT = re.compile(
@@ -2084,6 +2094,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     carried_objects: dict[Gender, _Entity] = {}
     # who the paragraph before said, in the narrator's words, had spoken ("Lucy said that …")
     answered_teller: _Entity | None = None
+    # this exchange has had an action paragraph leading into its actor's own quote
+    # ("Tom chuckled. ¶ '…'"), a writer's habit that a nod or shrug then follows too
+    lead_in_beats = False
     carried_lead: _Entity | None = None  # the last person acting in the narration before
     acting_before: _Entity | None = None  # the same, kept for the paragraph of the quote
     # the one acting before, when a sentence about no one came after it
@@ -2610,6 +2623,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             weak = set()
             open_quote_speaker = None
             gap = CONVERSATION_GAP
+            lead_in_beats = False
             carried_lead = None
             introduced_by = None
             unanswered = False
@@ -2805,6 +2819,28 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     teller = names.lookup(reported.group("name"))
                 if teller is not None and teller.person and not teller.group:
                     carried_lead, answered_teller = None, teller
+            gesture = _GESTURE_ANSWER.match(text[last_sentence:p_end].strip())
+            if (
+                gesture is not None
+                and gap == 0
+                and not lead_in_beats
+                and last_said.rstrip(" \"”’'").endswith("?")
+            ):
+                # '"Is it far?" ¶ Tom shrugged. ¶ "Then we walk."': the shrug answers
+                # the question, so the quote after it is the asker's again; had Tom gone
+                # on to speak, his words would sit in the shrug's own paragraph
+                pron = gesture.group("pron")
+                if pron is not None:
+                    answerer = resolve_pronoun(pron.lower())
+                else:
+                    answerer = names.lookup(gesture.group("name"))
+                if (
+                    answerer is not None
+                    and answerer.person
+                    and not answerer.group
+                    and answerer is not (history[-1] if history else None)
+                ):
+                    carried_lead, answered_teller = None, answerer
             gap += 1
             if _TIME_SKIP.match(text, p_start):
                 gap = max(gap, CONVERSATION_GAP)  # "Half an hour later found them …"
@@ -2834,6 +2870,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     overhearing = names.lookup(who)
             open_quote_speaker = None
             continue
+        if gap >= CONVERSATION_GAP:
+            lead_in_beats = False  # a new exchange; its writer's habits are read afresh
         prev_speaker = history[-1] if history else None
 
         # Whoever a quote addresses by name is not its speaker.
@@ -3149,6 +3187,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 # or "sir" could be said to anyone of that sex on stage)
                 turn.speaker, turn.anchor = carried, True
                 turn.confidence, turn.rule = 0.6, "beat-before"
+                lead_in_beats = True
         if (
             turn.gender is not None
             and not turn.anchor

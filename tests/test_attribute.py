@@ -5305,3 +5305,44 @@ def test_the_one_who_asked_by_name_speaks_again_after_the_answer() -> None:
     )
     assert by_text(result, "How strange").speaker == "Clara"
     assert by_text(result, "And so do I").speaker == "Uncle Walter"
+
+
+def test_a_shrug_after_a_question_is_the_answer_and_the_asker_goes_on() -> None:
+    # A paragraph that is only a shrug or a head-shake, right after a question put to
+    # that person, is their (wordless) turn: the untagged quote after it is the asker's.
+    result = run(
+        textwrap.dedent(
+            """\
+            The ferry was late again, and the quay was emptying. Wendell checked his watch while Odile counted the crates.
+
+            "Did the harbourmaster say when it would come?" Odile asked.
+
+            Wendell leaned on the railing and shrugged wearily.
+
+            "Then we should stop waiting and find a room for the night."
+
+            "The inn on the hill may still have one," Wendell said.
+            """
+        )
+    )
+    assert by_text(result, "stop waiting").speaker == "Odile"
+    # A writer who has just put an action paragraph before its actor's own words
+    # ("Odile sighed. ¶ '…'") is read the same way when a nod follows: his answer.
+    result = run(
+        textwrap.dedent(
+            """\
+            The ferry was late again, and the quay was emptying. Wendell checked his watch while Odile counted the crates.
+
+            "It is the third time this week," Wendell said.
+
+            Odile sighed.
+
+            "They never say why. Were you waiting long?"
+
+            Wendell nodded.
+
+            "Since before noon."
+            """
+        )
+    )
+    assert by_text(result, "Since before noon").speaker == "Wendell"
