@@ -1298,12 +1298,24 @@ _SUBJECT_FIRST = re.compile(
     + _HABITUAL_VERB
     + r")\b(?!\s+of\b)"  # "the delighted screams of two toddlers": a noun, not a tag
 )
+# A phrase set off by commas after a subject, opening with a word that makes it an
+# adverbial or a relative clause (", after a pause,", ", with a sigh,", ", turning to
+# me,", ", who had been listening,"); a finite verb must follow, since in "handed the cup
+# to her mother, with a smile, saying," the mother is an object and the one saying is she
+_ASIDE = (
+    r"(?:,\s+(?:after|before|when|while|as|though|with|without|in|on|at|for|having|who"
+    r"|[a-z]+ing|[a-z]+ly)\b[^,.!?;:\"“”]{0,60},(?!\s+(?:[a-z]+ly\s+)?[a-z]+ing\b))?"
+)
 # Narration that introduces a quote: Mrs. Bennet said to her husband, "…" / He answered:
 _TAG_BEFORE_RE = re.compile(
     r"(?:^|(?<=[\s,;(]))(?:(?:and|then)\s+)?(?:"
     + _SUBJECT_RE
+    + r")"
+    # "and the old man, after a long pause, said to her,": a phrase set off by commas
+    # between the subject and its verb says when or how, and the subject still speaks
+    + _ASIDE
     # "she bowed and said,": the subject of a first verb carries over "and" to "said"
-    + r")\s+(?:(?:[\w'’]+,?\s+){1,6}?and\s+)?(?:[a-z]+ly\s+)?(?:"
+    + r"\s+(?:(?:[\w'’]+,?\s+){1,6}?and\s+)?(?:[a-z]+ly\s+)?(?:"
     + _VERB
     # "she turned to go" is no tag, but "I said to him," is
     + r")\b(?!\s+to\b(?!\s+(?:him|her|them|me|us|the|[A-Z])))[^.!?\"“”]{0,60}?[,:—–-]?\s*$"
@@ -1498,10 +1510,14 @@ _GESTURE_ANSWER = re.compile(
 
 
 # "the words left Sakura before she could think", "the words tumbled from his lips":
-# whose words the next quote is
+# whose words the next quote is; and so is an oath or a cry that escapes someone ("a
+# smothered curse, learnt in the stables, escaped his lips"), whatever the aside in it
 _WORDS_LEFT = re.compile(
-    r"\b[Tt]he\s+words\s+(?:had\s+)?(?:left|escaped|slipped\s+(?:out\s+of|from)|tumbled"
-    r"\s+(?:out\s+of|from)|fell\s+from|came\s+out\s+of|spilled\s+from)\s+"
+    r"\b(?:[Tt]he\s+words|(?:[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:oath|curse|exclamation|cry|question|retort))(?:,[^,.!?;\"“”]{1,80},)?"
+    r"\s+(?:had\s+)?(?:left|escaped|slipped\s+(?:out\s+of|from)|tumbled"
+    r"\s+(?:out\s+of|from)|fell\s+from|came\s+out\s+of|spilled\s+from|broke\s+from"
+    r"|burst\s+from)\s+"
     rf"(?:(?P<pron>her|him|his)\b|(?P<name>{_NAME_RE}(?:['’]s)?))"
 )
 # Someone who hears a voice or words in the paragraph of the quote: a listener

@@ -5346,3 +5346,30 @@ def test_a_shrug_after_a_question_is_the_answer_and_the_asker_goes_on() -> None:
         )
     )
     assert by_text(result, "Since before noon").speaker == "Wendell"
+
+
+def test_a_phrase_set_off_between_subject_and_speech_verb_keeps_the_subject_speaking() -> None:
+    # "my uncle, after weeks of brooding, told the vicar, with a shrug, '…'": the asides
+    # say when and how; the uncle still speaks, not the narrator telling the story
+    result = run(
+        "My mother wept for a month when I first spoke of the sea. I heard later from "
+        "the vicar that my uncle, after weeks of brooding over it, told him, with a "
+        "shrug, “Let the lad go, then; salt water will teach him what we could not.”\n\n"
+        "I did not go that year, nor the next.\n"
+    )
+    assert by_text(result, "Let the lad go").speaker == "my uncle"
+
+
+def test_an_oath_that_escapes_someone_is_theirs_in_the_next_quote() -> None:
+    # "a curse … escaped his lips. ¶ '…'": the quote is the curse, so his, not the
+    # secretary's, who was the last one named
+    result = run(
+        "Professor Hallam had lost the catalogue again. He searched the east wing and "
+        "then the west, and Miss Grey, his secretary, followed him with a lamp. Miss Grey "
+        "said nothing. The galleries were silent, and the lamps burned low. There was a "
+        "frown on his mild face, and a savage little curse, learnt long ago among "
+        "sailors, escaped his lips.\n\n"
+        '"Blast the thing!"\n\n'
+        "Nobody heard him. The galleries were empty at that hour.\n"
+    )
+    assert by_text(result, "Blast the thing").speaker == "Professor Hallam"
