@@ -2701,6 +2701,21 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                             s = lines[i].start + m.start()
                             if _EPITHET_ACTS.match(text, lines[i].start + m.end()):
                                 epithet_actor = (s, candidate)
+                for m in _OWN_RELATION.finditer(lines[i].text):
+                    # "My aunt turned to the vicar. ¶ '…'": the narrator's aunt, known by
+                    # that description since a tag ("said my aunt"), acts as a name would
+                    known_as = epithets.get(_epithet_key(m.group(0)))
+                    s = lines[i].start + m.start()
+                    if (
+                        known_as is not None
+                        and known_as.person
+                        and not known_as.group
+                        and _subject_position(text, s)
+                        and _EPITHET_ACTS.match(text, lines[i].start + m.end())
+                    ):
+                        touch(known_as)
+                        if epithet_actor is None or epithet_actor[0] < s:
+                            epithet_actor = (s, known_as)
         if not dialogue:
             carried_lead, lead_at = None, -1  # only the paragraph just before a quote counts
             answered_teller = None
@@ -3632,6 +3647,8 @@ PERSON_NOUNS = (
     driver porter landlord landlady keeper waiter stranger traveller traveler visitor"""
     )
 )
+# "my uncle", "our landlady": a first-person narrator's word for someone close
+_OWN_RELATION = re.compile(r"\b(?:[Mm]y|[Oo]ur)\s+[a-z]+(?:-in-law)?\b")
 # "Thomas Johnson, the Armstrongs' colored butler,": a name with a word for a person
 # set beside it
 _APPOSITIVE_PERSON = re.compile(
@@ -4099,7 +4116,12 @@ def _pronoun_chain(
         return False
     if any(s > start and e is not entity for s, e in mentions):
         return False
-    if nouns.person_np.search(rest) or re.search(r"\b(?:I|we|they|We|They)\b", rest):
+    if nouns.person_np.search(rest) or re.search(r"\b(?:we|they|We|They)\b", rest):
+        return False
+    last = rest[_last_sentence_start(rest, 0, len(rest)) :]
+    if re.search(r"\bI\b", rest) and not _SUBJECT_PRONOUN[gender].match(last.lstrip()):
+        # "Mr. Hobbs eyed me. I looked at my plate. He stood up.": the narrator's "I"
+        # between is no one else taking the floor, so long as "he" acts last
         return False
     pronouns = {p.lower() for p in re.findall(GENDER_PRONOUNS, rest, re.IGNORECASE)}
     own = _GENDER_WORDS[gender]
@@ -5067,7 +5089,12 @@ def _nested_quotes(quote: str) -> list[tuple[int, int]]:
     return [m.span() for m in inner.finditer(quote, 1)]
 
 
-_NESTED_IN_DOUBLE = re.compile(r"(?<![\w])['‘][^'‘’\"“”]+?[’'](?![\w])")
+# the words quoted may hold an apostrophe ("'We don't sell it to boys, Mrs. Alder.'"), but
+# then they end on a stop before the closing mark, so that a dialect's dropped letters
+# ("'tain't one thing an' 'tain't another") are no quotation
+_NESTED_IN_DOUBLE = re.compile(
+    r"(?<![\w])['‘](?:[^'‘’\"“”]+?|(?:[^'‘’\"“”]|[’'](?=\w))+?[.,!?;:—-])[’'](?![\w])"
+)
 _NESTED_IN_SINGLE = re.compile(r"[\"“][^\"“”]+?[\"”]")
 
 

@@ -5373,3 +5373,43 @@ def test_an_oath_that_escapes_someone_is_theirs_in_the_next_quote() -> None:
         "Nobody heard him. The galleries were empty at that hour.\n"
     )
     assert by_text(result, "Blast the thing").speaker == "Professor Hallam"
+
+
+def test_a_name_inside_words_a_speaker_quotes_is_not_the_one_spoken_to() -> None:
+    # Mrs. Alder repeats what the grocer told her; the name at the end of his words,
+    # which hold a "don't", is hers as he spoke it, not someone she is talking to
+    result = run(
+        "Mrs. Alder poured the tea while her son Piet sulked by the window.\n\n"
+        '"Will you have sugar, Piet?" asked Mrs. Alder.\n\n'
+        '"No, thank you."\n\n'
+        "\"The grocer said to me this morning, 'We don't keep sugar for boys who won't "
+        "eat their bread, Mrs. Alder.' Such a rude man!\"\n\n"
+        '"He is always rude," said Piet.\n'
+    )
+    assert by_text(result, "The grocer said").speaker == "Mrs. Alder"
+
+
+def test_the_narrators_relative_acting_before_an_untagged_quote_speaks_it() -> None:
+    # "my grandfather" is who a tag called him; acting just before the untagged quote, he
+    # speaks it, not the carrier the alternation would give it to. Later the carrier eyes
+    # the narrator, the narrator looks away, and the carrier acts again: the "he said"
+    # after that is the carrier's, not the grandfather's, who spoke two turns before
+    result = run(
+        "Mr. Hobbs the carrier had come in out of the rain, and sat drying his boots at "
+        "our hearth.\n\n"
+        '"The bridge is down at Wickley," said Mr. Hobbs.\n\n'
+        '"Then the mail will be late," said my grandfather.\n\n'
+        '"Late by a week, I should think."\n\n'
+        '"And the doctor?" I asked.\n\n'
+        '"He went round by the ford."\n\n'
+        "I went on with my supper as if it did not concern me. My grandfather turned "
+        "to Mr. Hobbs.\n\n"
+        '"He is a brave man, that doctor. He was out in the great flood too."\n\n'
+        "My grandmother brought in the pie and set it down.\n\n"
+        '"Now eat, both of you, before it is cold," said my grandmother.\n\n'
+        "Mr. Hobbs looked across at me for a while. I felt his eyes on me but I kept "
+        "mine on my plate. He knocked out his pipe and stood.\n\n"
+        '"Well, I must be off before the river rises," he said.\n'
+    )
+    assert by_text(result, "He is a brave man").speaker == "my grandfather"
+    assert by_text(result, "I must be off").speaker == "Mr. Hobbs"
