@@ -1528,6 +1528,25 @@ _HEARER = re.compile(
 )
 
 
+# '"And I too, uncle." ¶ There was a sharp edge in the voice of Roland Pike as he came in',
+# '"You look half drowned." ¶ The colour left his face when he saw the stranger by the
+# gate.': the narration just after a quote that stands alone names whose voice it was, or
+# shows its hearer catching sight of the one who spoke. Not the one answering ("Tom's
+# voice answered from the loft" is the next speaker), and not anyone found by one who
+# calls out ('"I'm home!" ¶ She found her mother in the kitchen.').
+_VOICE_REVEALED = re.compile(
+    rf"\b(?:the\s+voice\s+of\s+(?P<name>{_NAME_RE})|(?P<name2>{_NAME_RE})['’]s\s+voice"
+    r"|(?P<np>(?:the|a|an)\s+(?:[a-z][\w'’-]*\s+){0,2}?[a-z][\w'’-]*)['’]s\s+voice"
+    rf"|voice\s+(?:belonged|belongs)\s+to\s+(?P<name3>{_NAME_RE}))\b"
+    r"(?![^.!?\"“”]*\b(?:answer|repl|respond|call(?:ed|s)?\s+back))"
+)
+_SPEAKER_SEEN = re.compile(
+    rf"\b(?P<who>[Hh]e|[Ss]he|I|{_NAME_RE})\s+(?:[a-z]+ly\s+)?"
+    r"(?:(?:turned|turns|spun|whirled|wheeled|looked|looks|glanced|glances)"
+    r"(?:\s+(?:round|around|up|back))?\s+(?:and\s+(?:saw|sees|noticed|notices|spotted|spots)"
+    r"|to\s+(?:see|find))|saw|sees|noticed|notices|spotted|spots)\s+"
+    rf"(?P<seen>(?:the|a|an)\s+(?:[a-z][\w'’-]*\s+){{0,3}}[a-z][\w'’-]*|{_NAME_RE})\b(?!['’])"
+)
 # '"Never," was Tom's reply.' / 'was the old man's answer': the owner of the reply.
 _REPLY_OF = re.compile(
     # and '"… she won't pay any more." These were the waggoner's words.'
@@ -2603,6 +2622,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     # descriptions in tags, same-paragraph beats by a named person and speech run
     # on from an open quote are anchors; pronoun tags and beats only give a gender.
     turns: list[_Turn] = []
+    bare_turn: _Turn | None = None  # the last turn, when its quote stands alone untold
     narrated = {
         e
         for line in lines
@@ -2640,6 +2660,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             open_quote_speaker = None
             gap = CONVERSATION_GAP
             lead_in_beats = False
+            bare_turn = None
             carried_lead = None
             introduced_by = None
             unanswered = False
@@ -2717,6 +2738,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         if epithet_actor is None or epithet_actor[0] < s:
                             epithet_actor = (s, known_as)
         if not dialogue:
+            if bare_turn is not None and gap == 0 and bare_turn.scene == context:
+                revealed = _revealed_speaker(text, p_start, p_end, resolve, names)
+                if revealed is not None and revealed not in bare_turn.addressed:
+                    bare_turn.speaker, bare_turn.anchor = revealed, True
+                    bare_turn.confidence, bare_turn.rule = 0.7, "beat"
+                    bare_turn.gender = None
+            bare_turn = None
             carried_lead, lead_at = None, -1  # only the paragraph just before a quote counts
             answered_teller = None
             weak_lead_of = None
@@ -3200,6 +3228,18 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             )
             if beat_after:
                 turn.reacting = beat
+            lead_in = [lines[i].text for i in para if i < dialogue[0]]
+            sensed = _SENTENCE.findall(lead_in[-1]) if lead_in else []
+            if (
+                beat is None
+                and beat_gender is None
+                and sensed
+                and _senses_while_another_acts(sensed[-1].strip(), resolve, names.nouns)
+            ):
+                # "She felt her cheeks burn as he laughed. 'Stop it!'" is hers, "She felt
+                # the bed dip as he sat down. 'Can't sleep?'" his: the one acting there has
+                # the floor no more than the one feeling; the turn-taking decides
+                turn.lead = None
             if beat_gender is not None:
                 turn.gender, turn.speaker = beat_gender, beat
                 turn.confidence, turn.rule = 0.65, "beat"
@@ -3258,6 +3298,15 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         else:
             provisional = turn.speaker
         turns.append(turn)
+        # a quote standing alone, nobody told of: the narration after it may say whose
+        bare_turn = (
+            turn
+            if all(lines[i].kind == "dialogue" for i in para)
+            and not turn.own
+            and not turn.pronoun
+            and turn.rule in (None, "beat-before")
+            else None
+        )
         introduced_by = None
         if lines[para[-1]].kind == "narration" and lines[para[-1]].text.rstrip().endswith(
             (":", "--", "—")
@@ -3572,6 +3621,62 @@ _ADDRESSED_LETTER = re.compile(
     r"(?P<to2>[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)?)"
 )
 HEADING_CHARS = 100  # a paragraph longer than this is prose, not a heading
+
+
+def _revealed_speaker(
+    text: str,
+    start: int,
+    end: int,
+    resolve: Callable[[_Subject, bool], _Entity | None],
+    names: _Names,
+) -> _Entity | None:
+    """Whose voice the first sentence of a narration paragraph says the quote just before
+    it was, or whom its hearer sees there (see _VOICE_REVEALED)."""
+    sentences = _SENTENCE.findall(text, start, end)
+    if not sentences:
+        return None
+    first = sentences[0]
+    voice = _VOICE_REVEALED.search(first)
+    if voice is not None:
+        name = voice.group("name") or voice.group("name2") or voice.group("name3")
+        if name is not None:
+            if name.split()[0] in NOT_NAMES:
+                return None  # "Her voice", "His voice": only a sex
+            owner = resolve(_Subject("name", _POSSESSIVE.sub("", name)), False)
+            return owner if owner is not None and owner.person and not owner.group else None
+        np = " ".join(voice.group("np").split())
+        if not names.nouns.person_np.fullmatch(np):
+            return None  # "the wind's voice"
+        return resolve(_Subject("np", np), False)
+    seen = _SPEAKER_SEEN.search(first)
+    if seen is None:
+        return None
+    who, what = seen.group("who"), seen.group("seen")
+    if what.split()[0] in ("the", "a", "an"):
+        # "saw the stranger leaning on the gate": the longest run of words naming a
+        # person; none in "saw the lamp still burning"
+        words = what.split()
+        phrase = next(
+            (
+                " ".join(words[:k])
+                for k in range(len(words), 1, -1)
+                if names.nouns.person_np.fullmatch(" ".join(words[:k]))
+            ),
+            None,
+        )
+        if phrase is None:
+            return None
+        found = resolve(_Subject("np", phrase), False)
+    elif what.split()[0] in NOT_NAMES:
+        return None
+    else:
+        found = resolve(_Subject("name", what), False)
+        if found is None or not found.person:
+            return None
+    if found is None or found.group:
+        return None
+    hearer = resolve(_Subject("pron" if who.lower() in ("he", "she", "i") else "name", who), False)
+    return None if found is hearer else found
 
 
 def _heading_writer(heading: str, names: _Names) -> _Entity | None:
@@ -5152,6 +5257,32 @@ def _gender_of(entity: _Entity | None) -> Gender | None:
     return entity.gender if entity is not None and entity.gender != "unknown" else None
 
 
+def _senses_while_another_acts(
+    sentence: str, resolve: Callable[[_Subject, bool], _Entity | None], nouns: _Nouns
+) -> bool:
+    """ "She felt the deck tilt as the old sailor swung the wheel.": one person senses
+    while someone else acts (see _SENSES_AS_OTHER_ACTS)."""
+    senses = _SENSES_AS_OTHER_ACTS.match(sentence)
+    if senses is None:
+        return False
+    who, other = senses.group("who"), senses.group("other")
+    senser = resolve(_Subject("pron" if who.lower() in ("he", "she", "i") else "name", who), False)
+    if other in ("he", "she"):
+        # "She felt the bed dip as he sat down": the other sex
+        return who.lower() != other and (senser is None or senser.gender != PRONOUN_GENDER[other])
+    if other[:1].isupper():
+        doer = resolve(_Subject("name", other), False)
+        return doer is not None and doer.person and doer is not senser
+    doer = resolve(_Subject("np", other), False)
+    # "as the door creaked": no one; "as the old sailor swung", "as the Colonel turned" (a
+    # title standing for a name): someone
+    return (
+        bool(nouns.person_np.fullmatch(other))
+        or other.split()[-1][:1].isupper()
+        or (doer is not None and doer.person and doer is not senser)
+    )
+
+
 def _beat_subject(
     lines: Sequence[Line],
     para: list[int],
@@ -5278,6 +5409,8 @@ def _beat_subject(
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
             continue  # "Kakashi being too sick to come in was unprecedented."
+        if _senses_while_another_acts(s, resolve, nouns):
+            return None, feature_sex, False
         reply = _THEN_OTHER_SEX_ACTS.search(s, m.end())
         if reply is not None:
             # "He raised a brow in question, to which she batted her lashes and smiled
@@ -5378,6 +5511,19 @@ _THEN_ANOTHER_ACTS = re.compile(
 _THING_AS_ONE_ACTS = re.compile(
     r"(?:The|A|An|Its|This|That)\s+[a-z]+\s+(?:[a-z]+ly\s+)?[a-z]+ed\b[^,;:.!?\"“”]{0,40}?"
     r"\b(?:as|when|while)\s+(?P<pron>he|she)\s+(?:[a-z]+ly\s+)?" + _PAST_ACT
+)
+# "She felt the deck tilt as the old sailor swung the wheel.", "He heard the gate creak
+# when Nell came back.": one person senses while another acts; either may speak next
+# ("… as he sat down beside her. 'Can't sleep?'", "… as he laughed. 'Stop it!'"), so the
+# sentence gives neither the sex nor the person of the speaker
+_SENSES_AS_OTHER_ACTS = re.compile(
+    rf"(?:[A-Z][^,.;:!?\"“”]{{0,60}},\s+)?(?P<who>He|She|I|(?<=,\s)he|(?<=,\s)she|{_NAME_RE})\s+"
+    r"(?:[a-z]+ly\s+)?(?:could\s+|can\s+)?"
+    r"(?:felt|feels?|heard|hears?|sensed|senses?|saw|sees?|noticed|notices?)\b"
+    r"[^,;:.!?\"“”]{0,60}?\b(?:as|when|while)\s+"
+    rf"(?P<other>(?:the|a|an)\s+(?:[a-z][\w'’-]*\s+){{0,2}}?[\w'’-]+|he|she|{_NAME_RE})\s+"
+    r"(?:[a-z]+ly\s+)?(?:(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b|"
+    r"[a-z]+[^s\W]s\b)"
 )
 _COMPANION_BEAT = re.compile(
     rf"(?P<np>(?:His|Her|{_NAME_RE}['’]s)\s+(?:[a-z]+\s+)?(?:{'|'.join(sorted(_COMPANIONS))}))"

@@ -5413,3 +5413,52 @@ def test_the_narrators_relative_acting_before_an_untagged_quote_speaks_it() -> N
     )
     assert by_text(result, "He is a brave man").speaker == "my grandfather"
     assert by_text(result, "I must be off").speaker == "Mr. Hobbs"
+
+
+def test_one_who_senses_while_another_acts_does_not_claim_the_quote() -> None:
+    # "She felt the deck tilt as the old sailor swung the wheel": she only feels what he
+    # does, so the sentence says nothing of who speaks; the turn-taking around it does
+    # (she has the next line, tagged)
+    result = run(
+        "Ellen Marsh stood at the rail of the ferry with Captain Rourke, watching the "
+        "harbour lights go by.\n\n"
+        '"Cold?" Rourke asked. He lit his pipe and squinted at her.\n\n'
+        '"A little," Ellen said. She pulled her shawl tighter.\n\n'
+        "Spray rose over the bow. Ellen shivered and pressed closer to the warm funnel.\n\n"
+        "She felt the deck tilt as the old sailor swung the wheel hard over. "
+        '"You should have worn a coat."\n\n'
+        '"It would only have got wet," Ellen murmured, and laughed.\n'
+    )
+    assert by_text(result, "worn a coat").speaker == "Captain Rourke"
+    assert by_text(result, "only have got wet").speaker == "Ellen"
+    # and the one who feels may be the one who answers, as the turn-taking says
+    result = run(
+        "Ellen Marsh stood at the rail of the ferry with Captain Rourke.\n\n"
+        '"Is the crossing always this rough?" Ellen asked.\n\n'
+        '"You look like a drowned cat," Rourke said. He lit his pipe and squinted at her.\n\n'
+        'She felt her cheeks burn as the old sailor laughed. "Stop it!"\n\n'
+        '"I meant it kindly," Rourke said.\n'
+    )
+    assert by_text(result, "Stop it").speaker == "Ellen Marsh"
+
+
+def test_narration_after_a_lone_quote_says_whose_voice_it_was() -> None:
+    # an untagged quote on its own, then narration naming the voice's owner as he comes
+    # in, or the hearer catching sight of someone new: theirs, not the talk's turn-taking
+    result = run(
+        "Mrs. Ashdown sat by the fire with her niece Clara.\n\n"
+        '"I shall leave the farm to you, Clara," said Mrs. Ashdown. "You have been '
+        'good to me."\n\n'
+        '"Don\'t speak of it, aunt," Clara said. "You will live for years."\n\n'
+        '"And so shall I, aunt."\n\n'
+        "There was a hard edge in the voice of Roland Pike as he came in from the yard "
+        "and kissed his aunt's cheek.\n\n"
+        '"You are late," said Mrs. Ashdown.\n\n'
+        "Later Clara walked down the lane alone, kicking at the stones. The light was "
+        "going, and the wind had turned cold.\n\n"
+        '"You look half frozen, miss."\n\n'
+        "Her heart jumped when she noticed a tall stranger leaning on the gate.\n\n"
+        '"Who are you?" Clara asked.\n'
+    )
+    assert by_text(result, "so shall I").speaker == "Roland Pike"
+    assert by_text(result, "half frozen").speaker == "a tall stranger"
