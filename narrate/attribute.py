@@ -3364,114 +3364,129 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if on_stage is not None and (on_stage.first < 0 or on_stage.first > turn.start):
                 on_stage.first = turn.start
     # Pass 2: conversations, decided from their anchors outwards.
+    saved = [_saved_state(turn) for turn in turns]
     _decide_conversations(turns, first_person, get_narrator if first_person else None, unnamed)
-    for turn in turns:
-        for i in turn.lines:
-            own = turn.own.get(i)
-            if own is not None:
-                decisions[i] = _Decision(own, 0.9, turn.kind[i])
+
+    def decide_lines(only: set[int] | None = None) -> None:
+        """Each dialogue line's decision from its turn: its own tag, else the turn's.
+        With ``only``, again for just the turns starting there."""
+        for k, turn in enumerate(turns):
+            if only is not None and turn.start not in only:
                 continue
-            if (
-                i in turn.pronoun
-                and turn.own
-                and all(
-                    o.narrator or o.gender == _OPPOSITE[turn.pronoun[i]] for o in turn.own.values()
-                )
-            ) or (
-                # '"Let me know when dinner is ready," he said … "Them men would eat …,"
-                # said the indignant cook': the only tag comes later and is not a man's
-                i in turn.pronoun
-                and turn.own
-                and all(j > i for j in turn.own)
-                and (guess := turn.guess.get(i)) is not None
-                and guess.gender == turn.pronoun[i]
-                and all(o.gender != turn.pronoun[i] for o in turn.own.values())
-            ):
-                # 'she bowed and said, "The Herr Englishman?" "Yes," I said': two
-                # speakers in one paragraph; her "she" is not the narrator's "I"
-                guess = turn.guess.get(i) or unnamed(turn.pronoun[i], turn.scene, lines[i].start)
-                decisions[i] = _Decision(guess, 0.75, "tag-pronoun")
-                continue
-            if turn.own:
-                # an untagged quote in a tagged paragraph: the nearest tag before it, else after
-                before = [turn.own[j] for j in turn.lines if j < i and j in turn.own]
-                after = [turn.own[j] for j in turn.lines if j > i and j in turn.own]
-                who = before[-1] if before else after[0]
-                prior = max((j for j in turn.lines if j < i and j in turn.pronoun), default=-1)
-                said = decisions.get(prior)
+            for i in turn.lines:
+                own = turn.own.get(i)
+                if own is not None:
+                    decisions[i] = _Decision(own, 0.9, turn.kind[i])
+                    continue
                 if (
-                    said is not None
-                    and said.speaker is not None
-                    and prior > max((j for j in turn.own if j < i), default=-1)
+                    i in turn.pronoun
+                    and turn.own
+                    and all(
+                        o.narrator or o.gender == _OPPOSITE[turn.pronoun[i]]
+                        for o in turn.own.values()
+                    )
+                ) or (
+                    # '"Let me know when dinner is ready," he said … "Them men would eat …,"
+                    # said the indignant cook': the only tag comes later and is not a man's
+                    i in turn.pronoun
+                    and turn.own
+                    and all(j > i for j in turn.own)
+                    and (guess := turn.guess.get(i)) is not None
+                    and guess.gender == turn.pronoun[i]
+                    and all(o.gender != turn.pronoun[i] for o in turn.own.values())
                 ):
-                    # '"To-morrow?" he said. "There is no speedier delivery?" and seemed
-                    # quite disappointed when she answered, "No."': his, as the "he" before
-                    # it, not hers, whose tag comes after
-                    who = said.speaker
+                    # 'she bowed and said, "The Herr Englishman?" "Yes," I said': two
+                    # speakers in one paragraph; her "she" is not the narrator's "I"
+                    guess = turn.guess.get(i) or unnamed(
+                        turn.pronoun[i], turn.scene, lines[i].start
+                    )
+                    decisions[i] = _Decision(guess, 0.75, "tag-pronoun")
+                    continue
+                if turn.own:
+                    # an untagged quote in a tagged paragraph: the nearest tag before it, else after
+                    before = [turn.own[j] for j in turn.lines if j < i and j in turn.own]
+                    after = [turn.own[j] for j in turn.lines if j > i and j in turn.own]
+                    who = before[-1] if before else after[0]
+                    prior = max((j for j in turn.lines if j < i and j in turn.pronoun), default=-1)
+                    said = decisions.get(prior)
+                    if (
+                        said is not None
+                        and said.speaker is not None
+                        and prior > max((j for j in turn.own if j < i), default=-1)
+                    ):
+                        # '"To-morrow?" he said. "There is no speedier delivery?" and seemed
+                        # quite disappointed when she answered, "No."': his, as the "he" before
+                        # it, not hers, whose tag comes after
+                        who = said.speaker
+                    acting = turn.acted.get(i)
+                    if acting is not None and acting is not who:
+                        # '"Let us go," said Ann. Tom, however, wanted to know more. "Go
+                        # where?"': someone else acting after the tag takes the quote, as a
+                        # beat does in a paragraph with no tag
+                        decisions[i] = _Decision(acting, 0.7, "beat")
+                        continue
+                    if (
+                        not before
+                        and i + 1 in turn.own
+                        and _CUT_OFF.search(lines[i].text)
+                        and turn.lead is not None
+                        and turn.lead is not who
+                        and turn.lead not in turn.addressed
+                    ):
+                        # 'Lucy felt that she had been selfish. "… The first vacant room
+                        # in the front--" "You must have it," said Miss Bartlett': cut off
+                        # by the tagged speaker, the one acting before it was talking
+                        decisions[i] = _Decision(turn.lead, 0.6, "beat")
+                        continue
+                    called = _called(lines[i].text, names)
+                    if who in called and turn.answerer is not None and i == turn.lines[-1]:
+                        # the paragraph's last quote, which the turn-taking has given to
+                        # whoever answers the tagged speaker (see _Turn.not_last)
+                        decisions[i] = _Decision(turn.answerer, 0.5, "vocative")
+                        continue
+                    if who in called:
+                        # '"…," observed Fergus. "Nonsense, Fergus!"': a second speaker in
+                        # the paragraph, the last one talking who is not called here
+                        answerer = next(
+                            (
+                                p
+                                for p, _ in reversed(spoken[:k])
+                                if p is not None and p is not who and p not in called
+                            ),
+                            None,
+                        )
+                        if answerer is not None:
+                            decisions[i] = _Decision(answerer, 0.5, "vocative")
+                            continue
+                    decisions[i] = _Decision(who, 0.8, "tag")
+                    continue
+                if i in turn.pronoun and turn.speaker is not None:
+                    decisions[i] = _Decision(turn.speaker, turn.confidence, "tag-pronoun")
+                    continue
                 acting = turn.acted.get(i)
-                if acting is not None and acting is not who:
-                    # '"Let us go," said Ann. Tom, however, wanted to know more. "Go
-                    # where?"': someone else acting after the tag takes the quote, as a
-                    # beat does in a paragraph with no tag
+                if acting is not None and acting is not turn.speaker:
+                    # '"I must be off." He went up to bed, whereupon Mrs. Dale spoke.
+                    # "Well!"': no tag, and the second quote is hers, not his
                     decisions[i] = _Decision(acting, 0.7, "beat")
                     continue
-                if (
-                    not before
-                    and i + 1 in turn.own
-                    and _CUT_OFF.search(lines[i].text)
-                    and turn.lead is not None
-                    and turn.lead is not who
-                    and turn.lead not in turn.addressed
-                ):
-                    # 'Lucy felt that she had been selfish. "… The first vacant room
-                    # in the front--" "You must have it," said Miss Bartlett': cut off
-                    # by the tagged speaker, the one acting before it was talking
-                    decisions[i] = _Decision(turn.lead, 0.6, "beat")
-                    continue
-                called = _called(lines[i].text, names)
-                if who in called and turn.answerer is not None and i == turn.lines[-1]:
-                    # the paragraph's last quote, which the turn-taking has given to
-                    # whoever answers the tagged speaker (see _Turn.not_last)
-                    decisions[i] = _Decision(turn.answerer, 0.5, "vocative")
-                    continue
-                if who in called:
-                    # '"…," observed Fergus. "Nonsense, Fergus!"': a second speaker in
-                    # the paragraph, the last one talking who is not called here
-                    answerer = next(
-                        (
-                            p
-                            for p, _ in reversed(spoken)
-                            if p is not None and p is not who and p not in called
-                        ),
-                        None,
-                    )
-                    if answerer is not None:
-                        decisions[i] = _Decision(answerer, 0.5, "vocative")
-                        continue
-                decisions[i] = _Decision(who, 0.8, "tag")
+                decisions[i] = _Decision(
+                    turn.speaker,
+                    turn.confidence if turn.speaker else 0.0,
+                    turn.rule if turn.speaker else None,
+                )
+            last = decisions[turn.lines[-1]].speaker
+            if only is not None:
+                spoken[k] = (last, turn.addressed)
                 continue
-            if i in turn.pronoun and turn.speaker is not None:
-                decisions[i] = _Decision(turn.speaker, turn.confidence, "tag-pronoun")
-                continue
-            acting = turn.acted.get(i)
-            if acting is not None and acting is not turn.speaker:
-                # '"I must be off." He went up to bed, whereupon Mrs. Dale spoke.
-                # "Well!"': no tag, and the second quote is hers, not his
-                decisions[i] = _Decision(acting, 0.7, "beat")
-                continue
-            decisions[i] = _Decision(
-                turn.speaker,
-                turn.confidence if turn.speaker else 0.0,
-                turn.rule if turn.speaker else None,
-            )
-        last = decisions[turn.lines[-1]].speaker
-        if any(
-            i + 1 < len(lines) and _THOUGHT_TAG.match(lines[i + 1].text)
-            for i in turn.lines
-            if lines[i].kind == "dialogue"
-        ):
-            unheard.add(len(spoken))  # '"It is well I drew the curtain," thought I'
-        spoken.append((last, turn.addressed))
+            if any(
+                i + 1 < len(lines) and _THOUGHT_TAG.match(lines[i + 1].text)
+                for i in turn.lines
+                if lines[i].kind == "dialogue"
+            ):
+                unheard.add(len(spoken))  # '"It is well I drew the curtain," thought I'
+            spoken.append((last, turn.addressed))
+
+    decide_lines()
     renames = _self_introductions(lines, decisions, names)
     for old_entity, new_entity in _described_as(lines, decisions, names).items():
         renames.setdefault(old_entity, new_entity)
@@ -3486,6 +3501,51 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     for old_entity, new_entity in _answered_by_name(lines, decisions, names).items():
         if new_entity not in renames.values():  # "Pip" is the narrator's name
             renames.setdefault(old_entity, new_entity)
+    # "a grey-bearded man … ¶ '… when I am only Amos Pettigrew?'": while the talk was
+    # decided they were two people, and when the girl later answered Pettigrew her lines
+    # went to the grey-bearded man, the other person there. A talk that had both of them
+    # in it is decided again with the two as one; who is whom stays as first found.
+    merged = {
+        old: new
+        for old, new in renames.items()
+        if old is not new and not old.narrator and not new.narrator
+    }
+    again = {
+        turn.start
+        for conversation in (_conversations(turns) if merged else [])
+        if _split_in(conversation, merged)
+        for turn in conversation
+    }
+    if again:
+        for old, new in merged.items():
+            # on stage from the first time either was: "the old lady" from her first
+            # line, though the narration names Aunt Polly only later
+            since = [lines[i].start for i, d in decisions.items() if d.speaker is old]
+            since += [f for f in (old.first, new.first) if f >= 0]
+            new.first = min(since, default=-1)
+            if new.gender == "unknown" and old.fixed_gender in ("male", "female") and not new.known:
+                new.fixed_gender = old.fixed_gender
+        for turn, state in zip(turns, saved, strict=True):
+            if turn.start in again:
+                _merge_into(turn, state, merged)
+            else:
+                # as decided: who spoke last in the talk before is carried into the next
+                turn.speaker = turn.speaker and merged.get(turn.speaker, turn.speaker)
+                turn.answerer = turn.answerer and merged.get(turn.answerer, turn.answerer)
+
+        def unnamed_merged(gender: Gender, scene: tuple[int, int] | None, at: int) -> _Entity:
+            found = unnamed(gender, scene, at)
+            return merged.get(found, found)
+
+        _decide_conversations(
+            turns,
+            first_person,
+            get_narrator if first_person else None,
+            unnamed_merged,
+            only=again,
+        )
+        spoken[:] = [(p and merged.get(p, p), a) for p, a in spoken]
+        decide_lines(again)
     for old, new in renames.items():
         if old.narrator:
             new.narrator = True
@@ -5677,13 +5737,15 @@ def _decide_conversations(
     first_person: bool,
     narrator: Callable[[], _Entity] | None,
     unnamed: Callable[[Gender, tuple[int, int] | None, int], _Entity],
+    only: set[int] | None = None,
 ) -> None:
     """Decide every turn that has no anchor, conversation by conversation.
 
     Anchors keep their speaker. A pronoun tag or beat takes the one participant of
     its gender, or, when several share it, whoever the turn-taking around it
     predicts. The remaining turns alternate between the two people talking,
-    propagated forwards and backwards from the nearest anchors.
+    propagated forwards and backwards from the nearest anchors. With ``only``, just
+    the conversations that hold a turn starting there are decided (again).
     """
     previous: list[_Entity] = []  # the last speakers of the previous conversation
     previous_scene: tuple[int, int] | None = None
@@ -5693,6 +5755,9 @@ def _decide_conversations(
         scene = conversation[0].scene
         carried = previous if scene == previous_scene else []
         following = conversations[index + 1] if index + 1 < len(conversations) else None
+        if only is not None and not any(turn.start in only for turn in conversation):
+            previous, previous_scene = _last_speakers(conversation), scene
+            continue  # as it was decided
         if (
             not carried
             and len(conversation) > 1  # one quote alone may be a voice off: a call, a radio
@@ -5720,6 +5785,81 @@ def _decide_conversations(
 def _copy_turn(turn: _Turn) -> _Turn:
     """A turn as it stands, with its own copies of what deciding it changes."""
     return replace(turn, addressed=list(turn.addressed), own=dict(turn.own), kind=dict(turn.kind))
+
+
+# What deciding a turn changes, as pass 1 left it: speaker, rule, confidence, addressed,
+# own tags and their rules (see _decide_sequence)
+_Saved = tuple[_Entity | None, str | None, float, list[_Entity], dict[int, _Entity], dict[int, str]]
+
+
+def _saved_state(turn: _Turn) -> _Saved:
+    return (
+        turn.speaker,
+        turn.rule,
+        turn.confidence,
+        list(turn.addressed),
+        dict(turn.own),
+        dict(turn.kind),
+    )
+
+
+def _split_in(conversation: list[_Turn], merged: dict[_Entity, _Entity]) -> bool:
+    """Whether a decided conversation took someone in ``merged`` for two people: both
+    the description and the name speak or take part in it."""
+    involved = {
+        e
+        for turn in conversation
+        for e in (
+            turn.speaker,
+            turn.answerer,
+            turn.lead,
+            turn.named,
+            *turn.own.values(),
+            *turn.guess.values(),
+            *turn.acted.values(),
+            *turn.present,
+            *turn.addressed,
+            *turn.mentioned,
+        )
+        if e is not None
+    }
+    return any(old in involved and new in involved for old, new in merged.items())
+
+
+def _merge_into(turn: _Turn, saved: _Saved, merged: dict[_Entity, _Entity]) -> None:
+    """Put a decided turn back as pass 1 left it, with each person in ``merged`` replaced
+    by who they turned out to be."""
+    decided = turn.speaker
+    speaker, rule, confidence, addressed, own, kind = saved
+
+    def one(entity: _Entity | None) -> _Entity | None:
+        return None if entity is None else merged.get(entity, entity)
+
+    # '"… when I am only Amos Pettigrew?"', said by "a grey-bearded man" who is Amos:
+    # the name he says is his own, not someone he talks to or about
+    own_name = merged.get(decided) if decided is not None else None
+
+    def many(entities: list[_Entity], drop: _Entity | None = None) -> list[_Entity]:
+        return [e for e in dict.fromkeys(merged.get(e, e) for e in entities) if e is not drop]
+
+    turn.speaker, turn.rule, turn.confidence = one(speaker), rule, confidence
+    turn.addressed = many(addressed, own_name)
+    turn.mentioned = many(turn.mentioned, own_name)
+    turn.own = {i: merged.get(e, e) for i, e in own.items()}
+    turn.kind = dict(kind)
+    turn.answerer = None
+    turn.bystanders = many(turn.bystanders)
+    turn.sleeping = many(turn.sleeping)
+    turn.claimed = many(turn.claimed)
+    turn.guess = {i: one(e) for i, e in turn.guess.items()}
+    turn.acted = {i: merged.get(e, e) for i, e in turn.acted.items()}
+    turn.present = many(turn.present)
+    turn.passing = many(turn.passing)
+    turn.salient = many(turn.salient)
+    turn.recent = many(turn.recent)
+    turn.not_last = many(turn.not_last)
+    turn.lead = one(turn.lead)
+    turn.named = one(turn.named)
 
 
 def _last_speakers(conversation: list[_Turn]) -> list[_Entity]:

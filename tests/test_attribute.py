@@ -5462,3 +5462,49 @@ def test_narration_after_a_lone_quote_says_whose_voice_it_was() -> None:
     )
     assert by_text(result, "so shall I").speaker == "Roland Pike"
     assert by_text(result, "half frozen").speaker == "a tall stranger"
+
+
+def test_a_description_found_to_be_a_name_is_one_person_in_the_talk() -> None:
+    # "a grey-bearded man" says who he is only in an untagged line; later the narration
+    # and a tag call him Pettigrew. Taken for two men, the girl's untagged replies went
+    # to the grey-bearded one, the other man there; decided again as one person, the talk
+    # alternates between him and the girl
+    result = run(
+        "Towards dusk a grey-bearded man with a coil of rope over his shoulder was climbing "
+        "the cliff path from the harbour. At the top he met a lady in a green cloak, who was "
+        "sketching the bay.\n\n"
+        '"Fine light for it," said the man with the rope.\n\n'
+        '"It is, Captain," said the lady.\n\n'
+        "The climber stopped, and scratched his beard.\n\n"
+        '"Begging your pardon, ma\'am, you called me that on Tuesday too."\n\n'
+        '"I believe I did," said the lady.\n\n'
+        '"And the week before."\n\n'
+        '"Perhaps."\n\n'
+        '"Then why Captain, when I am only Amos Pettigrew, that mends the nets?"\n\n'
+        "The lady closed her sketch-book.\n\n"
+        '"Because your grandfather commanded a ship of the line," she said. "Good evening."\n\n'
+        "Then the lady walked away along the cliff, and Pettigrew sat down heavily on a rock. "
+        "After a while a barefoot girl came up the path with a pail of mussels.\n\n"
+        '"Girl, fetch my pipe from the cottage."\n\n'
+        'The girl put down her pail. "And who are you to send me on errands?"\n\n'
+        '"I will tell you, Nell. My grandfather was a captain of the fleet." And with that, '
+        "Pettigrew lay back against the rock and shut his eyes.\n\n"
+        "Nell stared at him.\n\n"
+        '"A captain with a gold sword," went on Pettigrew. "Have you seen the great ships at '
+        'Portcullis, child?"\n\n'
+        '"Once. My uncle took me in his boat."\n\n'
+        '"His ship was bigger than all of them."\n\n'
+        '"They were very big ships."\n\n'
+        '"Bigger, I say, child."\n\n'
+        '"Really?"\n\n'
+        '"Now go and fetch that pipe."\n\n'
+        '"Is it in the cottage?"\n\n'
+        '"On the shelf by the door."\n\n'
+        '"The high shelf?"\n\n'
+        '"The low one. Off with you."\n'
+    )
+    assert by_text(result, "Then why Captain").speaker == "Pettigrew"
+    for girl in ("My uncle took me", "very big ships", "Really?", "in the cottage", "high shelf"):
+        assert by_text(result, girl).speaker == "Nell"
+    for man in ("bigger than all", "Bigger, I say", "fetch that pipe", "by the door", "low one"):
+        assert by_text(result, man).speaker == "Pettigrew"
