@@ -2257,6 +2257,19 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             None,
         )
 
+    def described_between(actor: re.Match[str] | None, gender: Gender) -> _Entity | None:
+        """The relative of someone a beat between two quotes of one paragraph starts
+        with, read as a tag giving that description would be: '"I'm off to the fair,"
+        said Tom. His father frowned. "You are not," he said.' is the father's, not Tom's
+        again. A kinsman is never the one whose kinsman he is; "The young man frowned"
+        after "said Tom" may well be Tom, so only a relative counts."""
+        if actor is None or not actor.group("poss") or actor.group("kin") not in PERSON_NOUNS:
+            return None
+        phrase = f"{actor.group('poss').lower()} {actor.group('kin')}"  # "His father's brow"
+        if _head_gender(actor.group("kin"), phrase) not in (gender, None):
+            return None
+        return resolve(_Subject("np", phrase))
+
     def epithet(name: str) -> _Entity | None:
         name = " ".join(name.split())  # "a pauper old\nwoman": a line break in wrapped text
         words = name.split()
@@ -2415,6 +2428,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 and (gender is None or e.gender == gender)
                 and e not in weak  # named in passing: absent
             ]
+            owner_sex = {"his": "male", "her": "female"}.get(words[0].lower())
+            if owner_sex is not None and owner_sex == gender and len(fitting) == 1:
+                # "His father frowned" with Tom the one man here: Tom is the "his", and
+                # a man is never his own father; the father is someone not named yet
+                fitting = []
             # "Cameron … kept pace with the prospector. ¶ 'Dig here,' said the
             # prospector": a sentence that names someone beside the description as
             # another participant says the description is not them
@@ -3126,6 +3144,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     else None
                 )
                 if (
+                    named is None
+                    and between
+                    and any(lines[j].kind == "dialogue" for j in para[: pos - 1])
+                ):
+                    named = described_between(actor, gender)
+                if (
                     named is not None
                     and named not in turn.addressed
                     and (named.gender == gender or _may_be(named, gender))
@@ -3134,6 +3158,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         named.gender_votes[gender] += 1  # and says the name's sex
                         named.pronouns += 1
                     who, gender = named, None  # rule: still "tag-pronoun"
+                    if any(lines[j].kind == "dialogue" for j in para[: pos - 1]):
+                        turn.taken_over.add(i)
             if gender is not None:
                 turn.pronoun[i] = gender
                 turn.guess[i] = who
@@ -3170,6 +3196,16 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 floor = None
             if floor is not None:
                 turn.acted[i] = floor
+        if turn.taken_over:
+            # '"…," said Will. His father frowned. "…," he said.': the father has the
+            # floor at the end, and the next untagged quote answers him, not Will
+            taker = max(turn.taken_over)
+            who = turn.own[taker]
+            if not any(
+                j > taker and (j in turn.own or turn.pronoun.get(j, who.gender) != who.gender)
+                for j in dialogue
+            ):
+                turn.acted.setdefault(dialogue[-1], who)
         last_quote_line = dialogue[-1]
         tagged_before = [j for j in dialogue if j < last_quote_line and j in turn.own]
         if (
@@ -3393,7 +3429,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     and all(j > i for j in turn.own)
                     and (guess := turn.guess.get(i)) is not None
                     and guess.gender == turn.pronoun[i]
-                    and all(o.gender != turn.pronoun[i] for o in turn.own.values())
+                    and (
+                        all(o.gender != turn.pronoun[i] for o in turn.own.values())
+                        # or every later tag is someone taking over from the talk before
+                        or (set(turn.own) <= turn.taken_over and guess not in turn.own.values())
+                    )
                 ):
                     # 'she bowed and said, "The Herr Englishman?" "Yes," I said': two
                     # speakers in one paragraph; her "she" is not the narrator's "I"
@@ -5695,6 +5735,10 @@ class _Turn:
     kind: dict[int, str] = field(default_factory=dict)  # their rule
     pronoun: dict[int, Gender] = field(default_factory=dict)  # lines with a "he/she said" tag
     guess: dict[int, _Entity | None] = field(default_factory=dict)  # pass-1 referent
+    # lines whose "he said" means someone acting between them and an earlier quote of
+    # the paragraph ('"…," he said. His father frowned. "…," he said'): that person
+    # takes over there, and the quotes before are not theirs
+    taken_over: set[int] = field(default_factory=set)
     present: list[_Entity] = field(default_factory=list)  # people acting in its narration
     passing: list[_Entity] = field(default_factory=list)  # named in the scene, never acting
     salient: list[_Entity] = field(default_factory=list)  # people active before it, latest first

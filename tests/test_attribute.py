@@ -5508,3 +5508,22 @@ def test_a_description_found_to_be_a_name_is_one_person_in_the_talk() -> None:
         assert by_text(result, girl).speaker == "Nell"
     for man in ("bigger than all", "Bigger, I say", "fetch that pipe", "by the door", "low one"):
         assert by_text(result, man).speaker == "Pettigrew"
+
+
+def test_a_relative_acting_between_two_quotes_takes_the_pronoun_tag_after_it() -> None:
+    # Kit's tagged quote, then a beat of "his uncle", then "he said": the uncle's words,
+    # not Kit's again (a man is never his own uncle), and the floor is the uncle's after
+    result = run(
+        "Kit Penrose had come up from the boatyard to the farm, where his uncle sat mending "
+        "a net on the porch.\n\n"
+        '"The brig from Salcombe is in," said Kit. "She lost a mast off the Start." His '
+        'uncle\'s hands went still on the net. "Then Jory was aboard her," he said, "and '
+        'his mother does not know yet."\n\n'
+        '"Shall I go down and tell her?"\n\n'
+        '"No. I will go myself."\n'
+    )
+    assert by_text(result, "She lost a mast").speaker == "Kit Penrose"
+    assert by_text(result, "Then Jory was aboard").speaker == "his uncle"
+    assert by_text(result, "his mother does not know").speaker == "his uncle"
+    assert by_text(result, "Shall I go down").speaker == "Kit Penrose"
+    assert by_text(result, "I will go myself").speaker == "his uncle"
