@@ -1994,6 +1994,8 @@ _MALE_WORDS = _words("male masculine man man's man’s boy's boy’s")
 
 # "his companion", "Kakashi's old friend": whoever is with the one named, not that one
 _COMPANIONS = _words("companion friend interlocutor visitor guest host partner comrade")
+# words for someone the scene has only just met: "our visitor", "the stranger"
+_NEWCOMER_WORDS = _words("visitor guest stranger newcomer caller")
 
 
 def _plural_description(name: str) -> bool:
@@ -2138,6 +2140,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     weak_lead_of: _Entity | None = None
     broken_off = False  # the last paragraph's speech broke off for a gesture
     told_on = False  # the last paragraph went on narrating after its last quote
+    # the narration paragraph just before, where a description may have come in
+    carried_center: tuple[int, int, list[tuple[int, _Entity]]] | None = None
     carried_sex: Gender | None = None  # else the sex of the "he"/"she" acting last there
     unanswered = False  # narration since the last quote said nobody answered it
     sleeping: list[_Entity] = []  # people the narration since the last quote put to sleep
@@ -2524,6 +2528,49 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         entity.forms[name] += 1
         return entity
 
+    def described_center(
+        span: tuple[int, int, list[tuple[int, _Entity]]], sex: Gender
+    ) -> tuple[str, bool] | None:
+        """For a "he" (or "she"): the description the narration in a span ends on,
+        and whether a pronoun went on with it (see _description_center)."""
+        start, end, mentions = span
+        subjects = [s for s, e in mentions if e.person and _is_subject(text, s)]
+        center = _description_center(text, start, end, sex, subjects, names.nouns)
+        if center is None or _plural_description(center[1]):
+            return None
+        return center[1], center[2]
+
+    def described_person(center: tuple[str, bool], sex: Gender) -> _Entity | None:
+        """The person a description found by described_center is, if they may be a
+        "he" (or "she"): "the doctor" only when a "he" went on with him."""
+        phrase = center[0]
+        head = phrase.split()[-1].lower()
+        entity: _Entity | None
+        named_here = any(
+            not e.epithet and not e.narrator and e.person and e.gender == sex and e not in weak
+            for e in salient
+        )
+        if phrase.startswith(("a ", "an ")) or head in _NEWCOMER_WORDS or not named_here:
+            # "a shabby little man", "our visitor", or "the nurse" where no woman is
+            # named: someone new, or the description the scene knows them by
+            entity = epithet(phrase)
+        else:
+            # "the clergyman" where a parson is named is someone already there, by that
+            # description or by the "a …" that brought them in, or else the named man
+            # it stands for: not a new person made of the description
+            entity = epithets.get(_epithet_key(phrase)) or described_on_stage(head)
+            intro = _introduction(text, scene_start, para_start, head) if entity is None else None
+            if intro is not None:
+                entity = epithet(intro)
+        if (
+            entity is None
+            or entity.group
+            or entity.narrator
+            or not (entity.gender == sex or (center[1] and _may_be(entity, sex)))
+        ):
+            return None
+        return entity
+
     def introduction_of(line: Line) -> tuple[_Subject | None, list[_Entity]]:
         """Who a paragraph's last narration line hands the next quote to, and the
         people it names after a pronoun subject (listeners, not the speaker)."""
@@ -2680,6 +2727,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             lead_in_beats = False
             bare_turn = None
             carried_lead = None
+            carried_center = None
             introduced_by = None
             unanswered = False
             sleeping = []
@@ -2807,6 +2855,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if epithet_actor is not None and _still_acting(text, epithet_actor[0], p_end):
                 # "She shook her head. The doctor bent down. ¶ 'Let me take him.'"
                 carried_lead, lead_at = epithet_actor[1], epithet_actor[0]
+            # "A stout little man stopped at the gate. He lifted his hat. ¶ '…,' he
+            # said": the stranger the last sentences are about, not a man named before
+            carried_center = (p_start, p_end, narration_mentions)
             if carried_lead is None and p_end - p_start <= SHORT_BEAT:
                 pronoun_beat = _PRONOUN_BEAT.match(text, p_start, p_end)
                 if pronoun_beat is not None:
@@ -3017,6 +3068,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     lead_subject = entity
                 if entity not in present:
                     present.append(entity)
+        # "Tom held the gate. A stout little man came up the lane. He lifted his hat.
+        # '…,' he said": the newcomer the sentences before the quote are about
+        center_span = (
+            (p_start, first_quote, narration_mentions) if first_quote > p_start else carried_center
+        )
+        carried_center = None
         carried = None
         lead_sex = None
         weak_lead = False
@@ -3221,6 +3278,20 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if tag_speaker in called:
                 turn.not_last = [tag_speaker, *(e for e in called if e is not tag_speaker)]
 
+        center = None
+        if turn.pronoun:
+            sex = turn.pronoun[next(i for i in dialogue if i in turn.pronoun)]
+            described = described_center(center_span, sex) if center_span is not None else None
+            center = described_person(described, sex) if described is not None else None
+            if center is not None and center in addressed:
+                center = None
+            if center is not None:
+                first_guess = turn.guess[next(i for i in dialogue if i in turn.pronoun)]
+                for i in turn.pronoun:
+                    if turn.guess[i] is first_guess and turn.pronoun[i] == sex:
+                        turn.guess[i] = center
+                lead_subject = turn.lead = center
+                touch(center)
         if (
             turn.pronoun
             and lead_subject is not None
@@ -3312,6 +3383,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # person of that sex named in the paragraph before the quote is its "he",
             # however much someone else has talked in this conversation.
             turn.speaker, turn.anchor = lead_subject, True
+        if center is not None and not turn.anchor and turn.speaker is center:
+            # the stranger the sentences before are about is as good as named in the tag
+            turn.anchor = True
         if turn.speaker is not None and turn.speaker not in present:
             present.append(turn.speaker)
         provisional: _Entity | None
@@ -4097,6 +4171,11 @@ def _latest_introduction(text: str, start: int, end: int) -> str | None:
     return found[1] if found else None
 
 
+def _indefinite_article(name: str) -> bool:
+    """ "a shabby little man": a description that brings someone in."""
+    return name.lower().startswith(("a ", "an "))
+
+
 def _indefinite(name: str) -> bool:
     """ "somebody", "one of the women", "another": a one-off voice, not someone to refer back to."""
     return (
@@ -4335,6 +4414,98 @@ def _pronoun_chain(
 
 _GENDER_WORDS = {g: {p for p, pg in PRONOUN_GENDER.items() if pg == g} for g in ("male", "female")}
 
+# A subject pronoun: "he" and "she" go on with someone; "I", "we", "they" are others.
+_CENTER_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|I|[Ww]e|[Tt]hey)\b")
+# "When she looked up, …", "As the door opened, …": a clause in front of the main one,
+# whose subject is not the sentence's
+_FRONTED_CLAUSE = re.compile(
+    r"\s*(?:When|As|While|After|Before|Though|Although|If|Since|Until|Whenever)\b"
+    r"[^,.;:!?\"“”]{0,80},\s+"
+)
+# "Once a certain tall soldier went …", "Then the old woman rose": one opening word
+_OPENING_WORD = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?$")
+
+
+@cache
+def _center_np(extra: frozenset[str]) -> re.Pattern[str]:
+    """A description of someone that may open a sentence: "a shabby little traveling
+    man", "our visitor", "the coffin-maker" (more modifiers than a tag's description)."""
+    nouns = "|".join(sorted(PERSON_NOUNS | _COMPANIONS | extra))
+    stops = "|".join(sorted(_NP_STOP))
+    return re.compile(
+        rf"\b(?:[Aa]n?|[Tt]he|[Oo]ur)\s+(?:(?!(?:{stops})\b)[a-z][\w'’-]*,?\s+){{0,3}}?"
+        rf"(?:{nouns}|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman|[a-z]+-maker)\b(?!['’-])"
+        rf"(?!\s+(?:{nouns}|[a-z]+m[ae]n)\b)"
+    )
+
+
+def _description_center(
+    text: str, start: int, end: int, gender: Gender, name_subjects: Sequence[int], nouns: _Nouns
+) -> tuple[int, str, bool] | None:
+    """The description of a person that the last sentences of text[start:end] are about,
+    for a "he" (or "she") that follows: the subject of the latest sentence that opens
+    with a description, when every sentence after it goes on with "he" (or "she") alone.
+    "A stout little man in a grey coat stopped at the gate. He lifted his hat." is about
+    the stout little man, though the scene has named other men: his "he said" is the
+    stranger's. Sentences about no one ("The rain had stopped.") neither end the run
+    nor start it; a name, "I", "they" or the other sex as a sentence's subject ends it
+    with nobody. Gives where the description is, its words, and whether a pronoun went
+    on with it (which tells the sex of "the doctor")."""
+    bounds: list[tuple[int, int]] = []
+    at = start
+    for stop in _SENTENCE_STOP.finditer(text, start, end):
+        bounds.append((at, stop.end()))
+        at = stop.end()
+    if text[at:end].strip():
+        bounds.append((at, end))
+    chained = False
+    for s, e in reversed(bounds):
+        fronted = _FRONTED_CLAUSE.match(text, s, e)
+        main = fronted.end() if fronted is not None else s
+        first: tuple[int, str, str] | None = None
+        m = _CENTER_PRONOUN.search(text, main, e)
+        if m is not None:
+            first = (m.start(), "pron", m.group(0).lower())
+        named = [p for p in name_subjects if main <= p < e]
+        if named and (first is None or named[0] < first[0]):
+            first = (named[0], "name", "")
+        for d in _center_np(nouns.words).finditer(text, main, e):
+            if first is not None and d.start() > first[0]:
+                break
+            if d.group(0)[:2].lower() in ("a ", "an") and (
+                _GENERIC_MODAL.match(text, d.end()) or _generic(text, d.start(), d.end())
+            ):
+                continue  # "A woman should never tell a stranger …": anyone, not someone
+            if (
+                _OPENING_WORD.match(text[main : d.start()])
+                or _subject_position(text, d.start())
+                # "In a moment the nurse came back", "a man, who …, stopped"
+                or _CENTER_ACTS.match(text, d.end()) is not None
+            ):
+                first = (d.start(), "np", " ".join(d.group(0).split()))
+                break
+        if first is None:
+            continue  # "The rain had stopped."
+        pos, kind, word = first
+        if kind == "pron" and PRONOUN_GENDER.get(word) == gender:
+            chained = True
+            continue
+        if kind != "np":
+            return None
+        head_gender = _head_gender(word.split()[-1], word)
+        own = _GENDER_WORD.search(text, pos + len(word), e)
+        if head_gender == _OPPOSITE[gender] or (
+            # "The stranger stood with his back to her. She set the tray down.": a
+            # description of no sex whose own sentence gives it the other one
+            head_gender is None
+            and own is not None
+            and PRONOUN_GENDER.get(own.group(0).lower()) == _OPPOSITE[gender]
+        ):
+            return None
+        det, rest = word.split(" ", 1)
+        return pos, f"{det.lower()} {rest}", chained  # "The woman" -> "the woman"
+    return None
+
 
 _ACTOR = re.compile(
     r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+(?:-[a-z]+)?)\b"
@@ -4342,6 +4513,10 @@ _ACTOR = re.compile(
 _CLAUSE_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
 # an optional adverb and a verb in the past tense: "bent down", "slowly turned"
 _PAST_ACT = r"(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
+# after a description, its verb: "came back", "was", or after a clause set off by commas
+_CENTER_ACTS = re.compile(
+    r"(?:,[^,.;:!?\"“”]{3,90},)?\s+(?:(?:was|had|did|could|would)\b|" + _PAST_ACT + ")"
+)
 # the same in the present tense: "appears", "slowly turns", "is"
 _PRESENT_VERB = r"(?:[a-z]+ly\s+)?(?:[a-z]+[^s\W]s|is)\b"
 
@@ -6055,7 +6230,13 @@ def _decide_sequence(
             add(turn.speaker)  # where the running pronoun resolution pointed
         # only people already on stage: Wenlo, named a paragraph later, cannot be the
         # "he" of the toll-keeper's tag
-        pool = [e for e in [*states, *participants] if e.epithet or e.first <= turn.end]
+        # (nor a stranger brought in later as "a shabby little man": "a" says where he
+        # first comes in)
+        pool = [
+            e
+            for e in [*states, *participants]
+            if e.first <= turn.end or (e.epithet and not _indefinite_article(e.name))
+        ]
         if any(e.gender == g and e not in turn.addressed for e in pool) or any(
             _may_be(e, g) and e not in turn.addressed for e in pool
         ):

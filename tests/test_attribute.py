@@ -5527,3 +5527,27 @@ def test_a_relative_acting_between_two_quotes_takes_the_pronoun_tag_after_it() -
     assert by_text(result, "his mother does not know").speaker == "his uncle"
     assert by_text(result, "Shall I go down").speaker == "Kit Penrose"
     assert by_text(result, "I will go myself").speaker == "his uncle"
+
+
+def test_a_he_after_sentences_about_a_newcomer_is_the_newcomer() -> None:
+    # Josiah talks with his wife at the gate; a stranger comes along the towpath, and
+    # the sentences after him go on with "he": his "he said", in the same paragraph or
+    # the next, is the stranger's, not the named man's. A description with "the" where
+    # a man is named is no new person ("the ferryman" is Josiah).
+    result = run(
+        "Josiah Brand leaned on the gate of the ferry house while his wife Nell shelled "
+        "peas on the step.\n\n"
+        '"The river is high," said Josiah.\n\n'
+        '"Higher than last spring," said Nell.\n\n'
+        "She set the bowl down. A lean grey man in a sailor's cap, who had come along "
+        "the towpath from the lock, stopped by the gate and looked at the water. He "
+        'rubbed his chin. "Will you take me over tonight?" he asked.\n\n'
+        '"Not tonight," said Josiah.\n\n'
+        "The stranger shrugged. He sat down on the bank and lit his pipe.\n\n"
+        '"Then I shall wait for the morning," he said.\n\n'
+        "The ferryman went in. He came back with a lantern.\n\n"
+        '"You may sleep in the boathouse," he said.\n'
+    )
+    assert (by_text(result, "Will you take me").speaker or "").lower() == "a lean grey man"
+    assert (by_text(result, "wait for the morning").speaker or "").lower() == "a lean grey man"
+    assert by_text(result, "sleep in the boathouse").speaker == "Josiah"
