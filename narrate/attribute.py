@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import groupby, pairwise
@@ -2079,6 +2079,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     names = _Names(work, known)
     text = work.text
     features = _feature_sexes(text)
+    feature_owners = _feature_owners(text, lines, names)
     for line in lines:
         if line.kind == "dialogue":
             # "Yes, Beatrice.": someone who is spoken to. A quote that is only a name
@@ -3330,8 +3331,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 # she has had her turn; an untagged quote after it answers her ("She
                 # said that she was tired. ¶ 'I'll go up,' she said." is hers again)
                 addressed.append(told)
+            # whose "green eyes" a beat means, if that person is here and acting
+            owners = {key: e for key, e in feature_owners.items() if e in salient and e not in weak}
             beat, beat_gender, beat_after = _beat_subject(
-                lines, para, resolve, features, names.nouns
+                lines, para, resolve, features, owners, names.nouns
             )
             if beat_after:
                 turn.reacting = beat
@@ -5563,6 +5566,7 @@ def _beat_subject(
     para: list[int],
     resolve: Callable[[_Subject, bool], _Entity | None],
     features: dict[str, Gender],
+    owners: Mapping[_FeatureKey, _Entity],
     nouns: _Nouns,
 ) -> tuple[_Entity | None, Gender | None, bool]:
     """The person acting in the narration sentence nearest the first quote, their sex
@@ -5654,6 +5658,11 @@ def _beat_subject(
             if entity is not None and fits(entity):
                 return entity, None, k >= leading
             continue
+        eyes_of = _feature_beat_owner(s, owners, resolve)
+        if eyes_of is not None and fits(eyes_of):
+            # "Green eyes narrowed." with two women on stage: the one the text gives
+            # green eyes, not whichever woman acted last
+            return eyes_of, None, k >= leading
         sex = _feature_beat_sex(s, features, resolve)
         if sex is not None:
             found = just_seen(k, sex)
@@ -5873,6 +5882,123 @@ def _feature_sexes(text: str) -> dict[str, Gender]:
         for sex in ("male", "female")
         if counts[sex] and not counts[_OPPOSITE[sex]]
     }
+
+
+# "Rhona's copper hair", or "her copper hair" where Rhona is the one woman named around
+# it: the person whose features the text gives that colour. Eyes and hair are told
+# apart ("dark eyes" may be one man's and "dark hair" another's).
+_FeatureKey = tuple[str, str]  # (colour, "eyes" or "hair")
+_FEATURE_NOUN = re.compile(rf"\b(?P<part>{_FEATURE_PARTS})\b")
+_BEFORE_FEATURE = re.compile(r"(?:[\w'’-]+,?\s+){1,4}$")
+_EYE_PARTS = frozenset({"eyes", "lashes", "gaze"})
+# votes the one owner of a colour needs, and how many times any rival's
+FEATURE_OWNER_VOTES = 2
+FEATURE_OWNER_MARGIN = 2
+
+
+def _feature_keys(before: str, part: str) -> tuple[str | None, list[_FeatureKey]]:
+    """Whose a feature is said to be by the words before its noun ("Rhona's long copper"
+    -> "Rhona", "her" -> "her", "Wide, green" -> None) and its colours."""
+    tail = _BEFORE_FEATURE.search(before)
+    words = re.findall(r"[\w'’-]+", tail.group(0)) if tail else []
+    owner: str | None = None
+    colours: list[str] = []
+    for word in reversed(words):
+        if word.lower() in ("his", "her"):
+            owner = word.lower()
+            break
+        if word[:1].isupper() and _POSSESSIVE.search(word):
+            owner = _POSSESSIVE.sub("", word)
+            break
+        if word.lower() in _NP_STOP or len(colours) == 3:
+            break
+        colours.extend(c for c in word.lower().split("-") if c in _COLOURS)
+    kind = "eyes" if part in _EYE_PARTS else "hair"
+    return owner, [(colour, kind) for colour in colours]
+
+
+def _feature_owners(text: str, lines: Sequence[Line], names: _Names) -> dict[_FeatureKey, _Entity]:
+    """The one person the text gives each coloured feature: by a name ("Rhona's copper
+    hair"), or by "her copper hair" and "copper hair" in a paragraph that names one woman
+    and no other (the colour being said only of a woman's hair elsewhere). A colour two
+    people share, or that the text gives no one clearly, has no owner."""
+    paragraphs: dict[tuple[int, int, int], list[Line]] = defaultdict(list)
+    for line in lines:
+        if line.kind == "narration":
+            paragraphs[(line.chapter, line.scene, line.paragraph)].append(line)
+    found: list[tuple[str | None, list[_FeatureKey], list[_Entity]]] = []
+    sex_of: dict[_FeatureKey, Counter[Gender]] = defaultdict(Counter)
+    for narration in paragraphs.values():
+        people = list(
+            {
+                e: None
+                for line in narration
+                for _, _, e in names.in_range(line.start, line.end)
+                if e.person and not e.narrator and not e.group
+            }
+        )
+        for line in narration:
+            for m in _FEATURE_NOUN.finditer(line.text):
+                owner, keys = _feature_keys(line.text[: m.start()], m.group("part"))
+                if keys:
+                    found.append((owner, keys, people))
+                if owner in ("his", "her"):
+                    for key in keys:
+                        sex_of[key]["male" if owner == "his" else "female"] += 1
+    votes: dict[_FeatureKey, Counter[_Entity]] = defaultdict(Counter)
+    for owner, keys, people in found:
+        for key in keys:
+            if owner is not None and owner not in ("his", "her"):
+                who = names.lookup(owner)
+                fitting = [who] if who is not None and who.person else []
+            else:
+                sexes = sex_of[key]
+                sex: Gender | None = (
+                    ("male" if owner == "his" else "female")
+                    if owner is not None
+                    else next((g for g in sexes if not sexes[_OPPOSITE[g]]), None)
+                )
+                fitting = [e for e in people if sex is not None and e.gender == sex]
+            if len(fitting) == 1:
+                votes[key][fitting[0]] += 1
+    owners: dict[_FeatureKey, _Entity] = {}
+    for key, counts in votes.items():
+        ranked = counts.most_common(2)
+        best, n = ranked[0]
+        rival = ranked[1][1] if len(ranked) > 1 else 0
+        if n >= FEATURE_OWNER_VOTES and n >= FEATURE_OWNER_MARGIN * rival:
+            owners[key] = best
+    return owners
+
+
+def _feature_beat_owner(
+    sentence: str,
+    owners: Mapping[_FeatureKey, _Entity],
+    resolve: Callable[[_Subject, bool], _Entity | None],
+) -> _Entity | None:
+    """Whose eyes "Green eyes narrowed." means, when the text gives green eyes to one
+    person (see _feature_owners) and that person is on stage."""
+    feature = _FEATURE_BEAT.match(sentence)
+    if feature is None:
+        return None
+    part = _FEATURE_NOUN.match(sentence, feature.end("words"))
+    if part is None:
+        return None
+    owner, keys = _feature_keys(feature.group("words"), part.group("part"))
+    if owner is not None:
+        return None  # "Her pale eyes squint": the pronoun says whose
+    found = {owners[key] for key in keys if key in owners}
+    if len(found) != 1:
+        return None
+    who = found.pop()
+    target = _LOOK_AT.search(sentence, feature.end())
+    if (
+        target is not None
+        and target.group("who")[:1].isupper()
+        and resolve(_Subject("name", target.group("who")), False) is who
+    ):
+        return None  # "Green eyes looked at Rhona": not Rhona's, then
+    return who
 
 
 # --- conversations -------------------------------------------------------------------------

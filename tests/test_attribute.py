@@ -3996,6 +3996,35 @@ def test_eyes_of_a_colour_only_he_has() -> None:
     assert [s for s, _ in speakers(result)] == ["Mirei", "Kaito", "Kaito", "Mirei"]
 
 
+def test_eyes_the_text_gives_one_of_two_women() -> None:
+    """ "Grey eyes watched her." between two women: the text gives grey eyes to the
+    archer (her name's, or hers where she is the one woman named), so the beat and the
+    question after it are hers, not the smith's who acted just before. When both women
+    have grey eyes, the colour says nothing and the beat falls back to the last woman
+    acting."""
+    story = (
+        "Marit Vell walked the wall at dusk with her bow. Her grey eyes followed the "
+        "gulls over the harbour.\n\n"
+        "Below, Tove Lund worked the forge, her red hair tied back from the sparks. "
+        "Nobody in the town could shoe a horse faster.\n\n"
+        "Marit's grey eyes found the smoke of the forge, and she climbed down the steps."
+        "\n\n"
+        '"You\'re late," Tove said, not looking up from the anvil.\n\n'
+        '"The road was flooded," Marit said.\n\n'
+        '"It always is."\n\n'
+        "Marit set the broken arrowheads on the bench. Tove picked one up and turned it "
+        'in the light. Grey eyes watched her closely. "Can you mend them?"\n\n'
+        '"By morning," Tove said.\n'
+    )
+    result = run(story)
+    assert by_text(result, "Can you mend them").speaker == "Marit"
+    shared = story.replace(
+        "her red hair tied back from the sparks.",
+        "her grey eyes narrowed against the sparks. Tove's grey eyes missed nothing.",
+    )
+    assert by_text(run(shared), "Can you mend them").speaker == "Tove"
+
+
 def test_a_man_looking_at_a_man() -> None:
     """'Dark eyes shot a look at the Warden': when the one looked at may be a man too,
     a man's dark eyes do not say which man speaks."""
