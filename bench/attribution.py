@@ -10,7 +10,10 @@ speaker or one of its aliases, compared with the dataset's ``name_key``
 normalisation. The lenient score follows the dataset's ``score.py``: it also
 accepts descriptions, "narrator"/"I" for narrator entities, and unambiguous
 partial names. Prints overall accuracy, the macro average over works, accuracy by
-quote style, and how many gold quotes no dialogue line overlaps.
+quote style, and how many gold quotes no dialogue line overlaps. Last, how well the
+confidence tells right from wrong (lenient): accuracy per confidence band, and at
+``--threshold`` (``narrate script``'s default) the share of gold quotes that would be
+marked for checking and the share of the errors among them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import sys
 import time
 import unicodedata
 from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +34,15 @@ sys.path.insert(0, str(ROOT))
 
 from narrate.attribute import attribute  # noqa: E402
 from narrate.lines import split_lines  # noqa: E402
-from narrate.model import Chapter, Line, Metadata, Paragraph, Scene, Work  # noqa: E402
+from narrate.model import (  # noqa: E402
+    REVIEW_THRESHOLD,
+    Chapter,
+    Line,
+    Metadata,
+    Paragraph,
+    Scene,
+    Work,
+)
 
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lady", "lord", "the", "madame", "mme"}
 
@@ -90,6 +102,12 @@ def main() -> int:
     parser.add_argument("--errors", type=int, default=0, help="show N wrong quotes per work")
     parser.add_argument("--work", default=None, help="only works whose name contains this")
     parser.add_argument("--no-ingest", action="store_true", help="split paragraphs at blank lines")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=REVIEW_THRESHOLD,
+        help="confidence below which a line is checked",
+    )
     args = parser.parse_args()
     data: Path = args.dataset
     if not (data / "quotes.jsonl").is_file():
@@ -117,6 +135,8 @@ def main() -> int:
     by_parity: Counter[str] = Counter()
     by_parity_ok: Counter[str] = Counter()
     seconds = 0.0
+    # (confidence, lenient hit) per gold quote; None: no dialogue line, nothing to show
+    judged: list[tuple[float | None, bool]] = []
     for work_name in sorted(quotes):
         if args.work and args.work not in work_name:
             continue
@@ -153,6 +173,10 @@ def main() -> int:
                     f"    {q['id']} gold={gold['name']!r} got={predicted!r} ({rule}) {q['text'][:70]!r}"
                 )
             lenient += loose
+            if line is None:
+                judged.append((None, loose))
+            else:
+                judged.append((line.confidence if line.speaker is not None else 0.0, loose))
         parity = "even" if int(work_name.split("_")[0]) % 2 == 0 else "odd"
         by_parity[parity] += len(quotes[work_name])
         by_parity_ok[parity] += ok_here
@@ -182,7 +206,29 @@ def main() -> int:
     print("by rule (share of gold quotes, accuracy):")
     for rule, n in by_rule.most_common():
         print(f"  {rule:10s} {n:5d}  {by_rule_ok[rule] / n:.3f}")
+    _calibration(judged, args.threshold)
     return 0
+
+
+BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+
+
+def _calibration(judged: list[tuple[float | None, bool]], threshold: float) -> None:
+    """Whether a line's confidence is the chance it is right, and what checking the lines
+    below ``threshold`` would catch. A line with no speaker counts as confidence 0, as
+    `narrate script` marks it too; a gold quote no line overlaps cannot be marked."""
+    print("calibration (lenient): accuracy by confidence band")
+    for lo, hi in pairwise(BANDS):
+        band = [ok for c, ok in judged if c is not None and lo <= c < hi]
+        if band:
+            print(f"  {lo:.1f}-{min(hi, 1.0):.1f}  {len(band):5d}  {sum(band) / len(band):.3f}")
+    errors = sum(1 for _, ok in judged if not ok)
+    marked = [ok for c, ok in judged if c is not None and c < threshold]
+    caught = sum(1 for ok in marked if not ok)
+    print(
+        f"below {threshold:g}: {len(marked) / len(judged):.1%} of gold quotes marked, "
+        f"{caught} of {errors} lenient errors caught ({caught / max(1, errors):.1%})"
+    )
 
 
 def _lenient(

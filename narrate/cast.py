@@ -50,7 +50,7 @@ from types import MappingProxyType
 from typing import Any, cast
 
 from narrate.errors import InputError, OutputError
-from narrate.model import Cast, Character, Gender, Line, VoiceProfile, Work
+from narrate.model import REVIEW_THRESHOLD, Cast, Character, Gender, Line, VoiceProfile, Work
 
 NARRATOR = "narrator"  # the reserved speaker name that means "read by the narrator"
 _GENDERS: tuple[Gender, ...] = ("female", "male", "unknown")
@@ -1256,7 +1256,7 @@ def script_rows(
     *,
     chapter: int | None = None,
     only_uncertain: bool = False,
-    threshold: float = 0.6,
+    threshold: float = REVIEW_THRESHOLD,
 ) -> list[dict[str, Any]]:
     """The attributed script as JSON-ready rows, in order (the evaluation format).
 
@@ -1300,7 +1300,7 @@ def is_uncertain(line: Line, threshold: float) -> bool:
 def format_script(
     rows: Sequence[Mapping[str, Any]],
     *,
-    threshold: float = 0.6,
+    threshold: float = REVIEW_THRESHOLD,
     chapter_titles: Mapping[int, str] = _EMPTY_TITLES,
     width: int = 100,
     only_uncertain: bool = False,

@@ -16,6 +16,7 @@ import click
 
 from narrate import __version__
 from narrate.errors import NarrateError
+from narrate.model import REVIEW_THRESHOLD
 
 
 class _ExitError(click.ClickException):
@@ -120,7 +121,7 @@ def cast_command(
 @click.option(
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
-    default=0.6,
+    default=REVIEW_THRESHOLD,
     show_default=True,
     help="Confidence below which a speaker is marked '?'.",
 )

@@ -127,6 +127,13 @@ class Line:
     rule: str | None = None  # which evidence decided the speaker
 
 
+# Dialogue lines below this confidence are the ones `narrate script --only-uncertain` asks
+# a person to check. Confidence is the chance the speaker is right (see
+# narrate.attribute._line_confidence); on the LitBank quotes, below 0.75 marks about one
+# line in nine and holds about two in five of the errors (bench/attribution.py).
+REVIEW_THRESHOLD = 0.75
+
+
 Gender = Literal["female", "male", "unknown"]
 
 

@@ -5580,3 +5580,61 @@ def test_a_he_after_sentences_about_a_newcomer_is_the_newcomer() -> None:
     assert (by_text(result, "Will you take me").speaker or "").lower() == "a lean grey man"
     assert (by_text(result, "wait for the morning").speaker or "").lower() == "a lean grey man"
     assert by_text(result, "sleep in the boathouse").speaker == "Josiah"
+
+
+# --- confidence: the chance a speaker is right, so that the lines worth checking rank first
+
+
+def test_a_he_said_among_three_men_is_less_sure_than_with_one_man() -> None:
+    # the same "he said" answering Ann: with Tom the only man there it can be no one
+    # else; with Tom, Will and Hal all talking, the "he" had three men to choose from
+    opening = '"Where is the lantern?" Ann asked.\n\n"In the shed," said Tom.\n\n'
+    answer = '"Which one, then?" asked Ann.\n\n"The old one by the gate," he said.\n'
+    alone = run("Ann Pell and Tom Rook walked down to the mill at dusk.\n\n" + opening + answer)
+    crowded = run(
+        "Ann Pell, Tom Rook, Will Dace and Hal Frome walked down to the mill at dusk.\n\n"
+        + opening
+        + '"No, it is in the barn," said Will.\n\n"Somebody moved it," said Hal.\n\n'
+        + answer
+    )
+    sure, unsure = by_text(alone, "by the gate"), by_text(crowded, "by the gate")
+    assert sure.rule == unsure.rule == "tag-pronoun"
+    assert unsure.confidence < sure.confidence
+
+
+def test_turns_in_a_long_exchange_of_two_are_surer_than_a_reply_after_a_third_voice() -> None:
+    # Deep in a long back-and-forth of two people the alternation holds on both sides;
+    # the untagged line right after a third person's tagged one could be either of the
+    # other two, and is the line to check.
+    replies = "Tea then?|Yes, tea.|With honey?|There is no honey left.|Sugar?|A little.|"
+    replies += "Is it good?|It is good.|And bread?|The bread is stale.|Toast it?|I shall.|"
+    replies += "More tea?|Not yet.|Later, then?|Later.|Now?|Now is fine.|Shall I pour?|Yes."
+    long_talk = run(
+        "Ann Pell and Tom Rook sat by the stove in the mill house.\n\n"
+        '"Is the kettle on?" asked Ann.\n\n"It is," said Tom.\n\n'
+        + "\n\n".join(f'"{r}"' for r in replies.split("|"))
+        + "\n"
+    )
+    three = run(
+        "Ann Pell, Tom Rook and Kit Vane sat by the stove in the mill house.\n\n"
+        '"Is the kettle on?" asked Ann.\n\n"Not yet," said Tom.\n\n'
+        '"Then who will fetch the water?"\n\n"I went this morning."\n\n'
+        '"Kit did not."\n\n"I will go," said Kit.\n\n"Take the blue pail."\n'
+    )
+    deep = by_text(long_talk, "The bread is stale")
+    after_third = by_text(three, "blue pail")
+    assert deep.rule == after_third.rule == "turns"
+    assert deep.confidence >= 0.9 > 0.7 > after_third.confidence
+
+
+def test_a_speaker_known_only_by_a_description_is_less_sure_than_a_named_one() -> None:
+    # "the carter" may turn out to be someone named elsewhere, or another carter
+    result = run(
+        "Ann Pell waited at the crossroads with her basket. A carter came up the lane "
+        "with a load of turnips.\n\n"
+        '"Going to Lessing?" said the carter, pulling up his horse.\n\n'
+        '"As far as the bridge," said Ann.\n'
+    )
+    carter, ann = by_text(result, "Going to Lessing"), by_text(result, "As far as")
+    assert (carter.speaker or "").lower() == "a carter" and ann.speaker == "Ann Pell"
+    assert carter.confidence < ann.confidence
