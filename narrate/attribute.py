@@ -68,6 +68,11 @@ SURNAME_TITLES = _words(
 )
 HONORIFICS = ("sensei", "sama", "san", "kun", "chan", "senpai", "sempai", "dono", "hime", "shishou")
 
+# A people's name for one of them ("the dying Indian sank to his knees"), but as often
+# a word for a thing of theirs ("the German army"): a person only when a verb follows.
+_PEOPLE_NOUNS = _words(
+    "Indian Italian German Russian Spaniard Turk Arab Greek Mexican Swede Dane Portuguese"
+)
 # Capitalised words that are never names, even mid-sentence.
 NOT_NAMES = _words(
     """I I'm I'll I've I'd I’m I’ll I’ve I’d A An The He She It We They You His Her Its Our Their
@@ -89,6 +94,8 @@ NOT_NAMES = _words(
         "\n", " "
     )
 )
+# a people's name ("the dying Spaniard") is a word for one of them, never a name
+NOT_NAMES |= _PEOPLE_NOUNS
 
 # Words in NOT_NAMES that are also family names ("Captain John Good", "Brigham Young").
 _WORD_SURNAMES = _words("Good Young Little Long Dear Poor Great English French")
@@ -503,6 +510,9 @@ class _Entity:
     # times set beside a word for a person: "Thomas Johnson, the Armstrongs' butler,"
     described: int = 0
     titled: bool = False  # called by a title: "Dr. Varley"
+    # picked out by what they did just now ("the first man who came in"): someone new,
+    # never a named person under a description
+    picked_out: bool = False
 
     @property
     def person(self) -> bool:
@@ -1631,6 +1641,13 @@ _TO_WHOM = re.compile(
     + _VERB
     + rf")\b[^.!?\"“”]{{0,30}}?\bto\s+(?P<name>{_NAME_RE})"
 )
+# '"…?" he asked Nell', '"…," Tom told Ada': a speech verb whose object is the one spoken
+# to (only after a subject: in '"Why?" asked Nell' Nell is the speaker)
+_ASKS_WHOM = re.compile(
+    r"[\s,;—–-]*(?:he|she|I|we|they|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:[a-z]+ly\s+)?"
+    r"(?:asked|told|reminded|warned|assured|urged|begged|informed|promised|thanked|ordered"
+    rf"|bade|questioned|teased|pressed|coaxed|chided|scolded)\s+(?P<name>{_NAME_RE})"
+)
 _ADDRESSING = re.compile(
     r"[\s,;—–-]*[^.!?\"“”]{0,40}?\b(?:addressing|turning to|to)\s+"
     r"(?P<np>the\s+(?:[a-z]+\s+){0,2}?(?:man|woman|lady|gentleman|boy|girl|fellow|stranger))\b"
@@ -1650,14 +1667,33 @@ _ANY_VERB_TAG = re.compile(
 )
 
 
+# "turned to Nell", "turning back to the old man", "addressed Mrs. Dunn"
+_TURNS_TO = re.compile(
+    r"\b(?:turn(?:ed|s|ing)(?:\s+(?:back|round|around|again|now))?\s+(?:to|towards?)"
+    r"|spoke\s+to|address(?:ed|es|ing))\s+"
+    r"(?P<who>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+    r"|(?:the|his|her|their|my)\s+(?:[a-z]+\s+){0,2}[a-z]+\b)"
+)
+# A preposition just before a name makes it an object: "turned to Ada Lenz and said:"
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|at|towards?|upon|with|from|for|of|on|into|about|beside|behind|near)\s+$"
+)
+
+
 def _tag_before(text: str) -> _Subject | None:
     tail = text[-160:]
     # The last clause's subject: "Nobody spoke for a minute; then Meg said," is Meg's.
     m = None
     found = _TAG_BEFORE_RE.search(tail)
     while found is not None:
-        subject_end = max(found.end(g) for g in ("pron", "np", "name") if found.group(g))
-        if not re.search(r"['’]s?$", tail[:subject_end]):
+        groups = [g for g in ("pron", "np", "name") if found.group(g)]
+        subject_end = max(found.end(g) for g in groups)
+        subject_start = min(found.start(g) for g in groups)
+        if _OBJECT_BEFORE.search(tail, 0, subject_start):
+            # "The clerk turned to Ada Lenz and said:": the one turned to listens; the
+            # clause reading (see _introduces_quote) finds who speaks
+            m = None
+        elif not re.search(r"['’]s?$", tail[:subject_end]):
             m = found  # "felt Tom's shirt, and said": a possessive is not the subject
         # search on after this subject, so "Mrs. Bennet said" never yields "Bennet said"
         found = _TAG_BEFORE_RE.search(tail, subject_end + 1)
@@ -2135,6 +2171,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     # ("Tom chuckled. ¶ '…'"), a writer's habit that a nod or shrug then follows too
     lead_in_beats = False
     carried_lead: _Entity | None = None  # the last person acting in the narration before
+    carried_to: _Entity | None = None  # whom the narration before says someone turned to
     acting_before: _Entity | None = None  # the same, kept for the paragraph of the quote
     # the one acting before, when a sentence about no one came after it
     weak_lead_of: _Entity | None = None
@@ -2260,6 +2297,32 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             (e for e in reversed(salient) if e.epithet and e.name.lower().split()[-1] == head),
             None,
         )
+
+    def turned_to(start: int, end: int) -> _Entity | None:
+        """The person a sentence says someone turned to or addressed: in "Tom set down
+        his cup and turned to Nell. ¶ '…?'" the question is put to Nell, who answers it."""
+        found = list(_TURNS_TO.finditer(text, start, end))
+        if not found:
+            return None
+        m = found[-1]  # the last: "Tom turned to Nell, then turned to Ann." is to Ann
+        who = m.group("who")
+        entity: _Entity | None
+        if who[0].isupper():
+            entity = next(
+                (
+                    e
+                    for s, _, e in names.in_range(m.start("who"), m.end("who"))
+                    if s == m.start("who")
+                ),
+                None,
+            )
+        else:
+            # "the little boy again": the last word for a person on stage
+            words = who.split()[1:]
+            entity = next(
+                (e for w in reversed(words) if (e := described_on_stage(w)) is not None), None
+            )
+        return entity if entity is not None and entity.person and not entity.group else None
 
     def described_between(actor: re.Match[str] | None, gender: Gender) -> _Entity | None:
         """The relative of someone a beat between two quotes of one paragraph starts
@@ -2530,17 +2593,22 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
 
     def described_center(
         span: tuple[int, int, list[tuple[int, _Entity]]], sex: Gender
-    ) -> tuple[str, bool] | None:
+    ) -> tuple[str, bool, bool] | None:
         """For a "he" (or "she"): the description the narration in a span ends on,
-        and whether a pronoun went on with it (see _description_center)."""
+        whether a pronoun went on with it (see _description_center), and whether a
+        clause picks them out ("the first man who came in")."""
         start, end, mentions = span
         subjects = [s for s, e in mentions if e.person and _is_subject(text, s)]
         center = _description_center(text, start, end, sex, subjects, names.nouns)
         if center is None or _plural_description(center[1]):
             return None
-        return center[1], center[2]
+        words = re.compile(r"\s+".join(map(re.escape, center[1].split())), re.IGNORECASE).match(
+            text, center[0]
+        )
+        picked = words is not None and _PICKED_OUT.match(text, words.end()) is not None
+        return center[1], center[2], picked
 
-    def described_person(center: tuple[str, bool], sex: Gender) -> _Entity | None:
+    def described_person(center: tuple[str, bool, bool], sex: Gender) -> _Entity | None:
         """The person a description found by described_center is, if they may be a
         "he" (or "she"): "the doctor" only when a "he" went on with him."""
         phrase = center[0]
@@ -2550,7 +2618,17 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             not e.epithet and not e.narrator and e.person and e.gender == sex and e not in weak
             for e in salient
         )
-        if phrase.startswith(("a ", "an ")) or head in _NEWCOMER_WORDS or not named_here:
+        if center[2] and phrase.startswith("the ") and _epithet_key(phrase) not in epithets:
+            # "The first man who came in was a large officer. He looked tired.": the
+            # clause picks out someone of this moment, not the man the scene had before
+            entity = _Entity(name=phrase, epithet=True, first=para_start, picked_out=True)
+            entity.forms[phrase] += 1
+            gender = _head_gender(head, phrase)
+            if gender:
+                entity.fixed_gender = gender
+            names.entities.append(entity)
+            epithets[_epithet_key(phrase)] = entity
+        elif phrase.startswith(("a ", "an ")) or head in _NEWCOMER_WORDS or not named_here:
             # "a shabby little man", "our visitor", or "the nurse" where no woman is
             # named: someone new, or the description the scene knows them by
             entity = epithet(phrase)
@@ -2559,7 +2637,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # description or by the "a …" that brought them in, or else the named man
             # it stands for: not a new person made of the description
             entity = epithets.get(_epithet_key(phrase)) or described_on_stage(head)
-            intro = _introduction(text, scene_start, para_start, head) if entity is None else None
+            # "the dying Sentinel" looks back for "a … Sentinel", capital and all
+            intro = (
+                _introduction(text, scene_start, para_start, phrase.split()[-1])
+                if entity is None
+                else None
+            )
             if intro is not None:
                 entity = epithet(intro)
         if (
@@ -2915,6 +2998,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         # "… such a ring in his voice that I glanced up. ¶ 'How can you…?'"
                         carried_lead, lead_at = get_narrator(), m.start()
             carried_objects = _only_objects(text, last_sentence, p_end, names)
+            carried_to = turned_to(last_sentence, p_end)
             heard = _HEARD_SPEAK.search(text, last_sentence, p_end)
             if heard is not None:
                 # "He heard her speak. ¶ '…'", "He heard Henrietta Watkin's voice. ¶ '…'":
@@ -3091,7 +3175,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         # tag; not when a "he" comes first ("He passed Wenlo the salt": he is not Wenlo)
         named_lead = _named_antecedents(text, p_start, first_quote, narration_mentions)
         acting_before = carried_lead
-        carried_lead, carried_sex, carried_objects = None, None, {}
+        if first_quote == p_start:
+            narrated_to = carried_to
+        else:
+            narrated_to = turned_to(_last_sentence_start(text, p_start, first_quote), first_quote)
+        carried_lead, carried_sex, carried_objects, carried_to = None, None, {}, None
 
         turn = _Turn(lines=dialogue, start=p_start, scene=context, gap=gap, addressed=addressed)
         turn.told_on = told_on and gap == 0
@@ -3167,7 +3255,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 continue
             if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":
                 # '"Eat your dinner," she said to Lucy': Lucy is spoken to, not speaking
-                to_whom = _TO_WHOM.match(lines[para[pos + 1]].text)
+                to_whom = _TO_WHOM.match(lines[para[pos + 1]].text) or _ASKS_WHOM.match(
+                    lines[para[pos + 1]].text
+                )
                 listener = names.lookup(to_whom.group("name")) if to_whom else None
                 to_one = _ADDRESSING.match(lines[para[pos + 1]].text)
                 if listener is None and to_one is not None:
@@ -3187,6 +3277,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         if other.person and other not in turn.addressed:
                             turn.addressed.append(other)
                             turn.bystanders.append(other)
+                        elif other is listener and other in turn.bystanders:
+                            turn.bystanders.remove(other)
             gender = PRONOUN_GENDER.get(found.text.lower()) if found.kind == "pron" else None
             who = resolve(found)
             if gender is not None and pos >= 2 and lines[para[pos - 1]].kind == "narration":
@@ -3278,6 +3370,14 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if tag_speaker in called:
                 turn.not_last = [tag_speaker, *(e for e in called if e is not tag_speaker)]
 
+        if (
+            narrated_to is not None
+            and narrated_to not in addressed
+            and narrated_to not in turn.own.values()
+            # '… turned to Nell. "…?" she asked.': the "she" may be Nell answering the look
+            and narrated_to.gender not in turn.pronoun.values()
+        ):
+            addressed.append(narrated_to)
         center = None
         if turn.pronoun:
             sex = turn.pronoun[next(i for i in dialogue if i in turn.pronoun)]
@@ -3429,6 +3529,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             introduced_by, introduced_objects = introduction_of(lines[para[-1]])
         last_quote = lines[dialogue[-1]].end
         told_on = _told_on(text, last_quote, p_end)
+        closing = _last_sentence_start(text, last_quote, p_end)
+        if closing > last_quote:
+            # '"…," he said. … Then Ann turned to the boy. ¶ "…"'; not the quote's own
+            # tag: after '"…?" said Tom, turning to Nell. ¶ "…"' Nell answers
+            carried_to = turned_to(closing, p_end)
         for s, entity in narration_mentions:
             if s >= first_quote and entity.person and _is_subject(text, s):
                 touch(entity)
@@ -4069,7 +4174,13 @@ PERSON_NOUNS = (
     | ROLE_NOUNS
     | _words(
         """child stranger person figure servant soldier officer clerk nurse doctor urchin
-    driver porter landlord landlady keeper waiter stranger traveller traveler visitor"""
+    driver porter landlord landlady keeper waiter stranger traveller traveler visitor
+    guide messenger beggar peddler pedlar hunter trapper scout sentry sentinel pilgrim
+    prisoner convict jailer gaoler gardener valet attendant steward conductor shepherd
+    miner blacksmith carpenter tailor baker butcher grocer merchant trader pilot skipper
+    warrior peasant labourer laborer undertaker physician apothecary barber attorney
+    solicitor magistrate sheriff warder turnkey passenger neighbour neighbor villager
+    innkeeper shopkeeper"""
     )
 )
 # "my uncle", "our landlady": a first-person narrator's word for someone close
@@ -4129,7 +4240,7 @@ def _person_np(extra: frozenset[str]) -> re.Pattern[str]:
     nouns = "|".join(sorted(PERSON_NOUNS | extra))
     return re.compile(
         rf"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){{0,2}}?(?:{nouns}"
-        r"|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman)\b(?!['’-])"
+        r"|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman|" + _PEOPLE_ACTING + r")\b(?!['’-])"
         # "a fellow countryman", "a fellow passenger": the first noun only describes the second
         rf"(?!\s+(?:{nouns}|[a-z]+m[ae]n|passengers?|creatures?|students?|citizens?|lodgers?)\b)"
     )
@@ -4580,7 +4691,8 @@ def _center_np(extra: frozenset[str]) -> re.Pattern[str]:
     stops = "|".join(sorted(_NP_STOP))
     return re.compile(
         rf"\b(?:[Aa]n?|[Tt]he|[Oo]ur)\s+(?:(?!(?:{stops})\b)[a-z][\w'’-]*,?\s+){{0,3}}?"
-        rf"(?:{nouns}|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman|[a-z]+-maker)\b(?!['’-])"
+        rf"(?:{nouns}|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman|[a-z]+-maker"
+        rf"|{_PEOPLE_ACTING})\b(?!['’-])"
         rf"(?!\s+(?:{nouns}|[a-z]+m[ae]n)\b)"
     )
 
@@ -4648,6 +4760,15 @@ def _description_center(
             and PRONOUN_GENDER.get(own.group(0).lower()) == _OPPOSITE[gender]
         ):
             return None
+        if (
+            head_gender is None
+            and own is not None
+            and own.group(0).lower() in _OWN_SEX_WORDS
+            and PRONOUN_GENDER.get(own.group(0).lower()) == gender
+        ):
+            # "The dying sentry sank to his knees": his own "his" gives the sex, as a
+            # "he" going on with him would
+            chained = True
         det, rest = word.split(" ", 1)
         return pos, f"{det.lower()} {rest}", chained  # "The woman" -> "the woman"
     return None
@@ -4659,6 +4780,14 @@ _ACTOR = re.compile(
 _CLAUSE_LEAD = re.compile(r"(?:^|\W)(?:and|but|then|when|as|while|so|until)$", re.IGNORECASE)
 # an optional adverb and a verb in the past tense: "bent down", "slowly turned"
 _PAST_ACT = r"(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b"
+# "the Indian" as one of them: set off by a comma, or doing something
+_PEOPLE_ACTING = (
+    r"(?:" + "|".join(sorted(_PEOPLE_NOUNS)) + r")(?=,|\s+(?:[a-z]+ly\s+)?"
+    r"(?:[a-z]+ed|was|had|did|could|would|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b)"
+)
+# a clause right after a description that says which one it is: "the first man who
+# came in" (but not "the man who had spoken", someone the scene already has)
+_PICKED_OUT = re.compile(r"\s+(?:who|that)\s+(?!had\b|['’]d\b)(?:[a-z]+ly\s+)?" + _PAST_ACT)
 # after a description, its verb: "came back", "was", or after a clause set off by commas
 _CENTER_ACTS = re.compile(
     r"(?:,[^,.;:!?\"“”]{3,90},)?\s+(?:(?:was|had|did|could|would)\b|" + _PAST_ACT + ")"
@@ -4681,6 +4810,9 @@ def _np_beat(extra: frozenset[str]) -> re.Pattern[str]:
 SHORT_BEAT = 160  # characters: a paragraph of one short beat between quotes
 _PRONOUN_BEAT = re.compile(r"\s*(?:(?:Now|Then|At last|Again)\s+)?(?P<pron>[Hh]e|[Ss]he)\s+[a-z]")
 _GENDER_WORD = re.compile(GENDER_PRONOUNS, re.IGNORECASE)
+# the first gendered word after a subject that is its own: "sank to his knees", "rose
+# herself" (not "him" or "her" as an object, which is someone else)
+_OWN_SEX_WORDS = _words("his himself herself")
 _I_ACTS = re.compile(r"\bI\s+" + _PAST_ACT)
 _FEATURE_ACTS = re.compile(
     r"['’]s\s+(?:[a-z]+\s+)?(?:face|eyes|voice|lips|mouth|brows?|expression|smile|cheeks?)\s+"
@@ -5023,7 +5155,7 @@ def _described_as(
     out: dict[_Entity, _Entity] = {}
     for who, said in by_speaker.items():
         name = who.name.lower()
-        if not who.epithet or not name.startswith("the "):
+        if not who.epithet or not name.startswith("the ") or who.picked_out:
             continue
         scenes = {(lines[i].chapter, lines[i].scene) for i in said}
         if len(scenes) != 1:
@@ -5064,6 +5196,17 @@ def _described_as(
                 and not e.group
                 and e not in speaking
                 and e is not viewpoint
+            }
+            # "old Taylor, the gardener": someone the narration calls by another word
+            # for a person is not "the captain"
+            head = name.split()[-1]
+            named -= {
+                e
+                for k in range(lo, first)
+                if lines[k].kind == "narration"
+                for s, end, e in names.in_range(lines[k].start, lines[k].end)
+                if (role := _APPOSITIVE_PERSON.match(names.text, end)) is not None
+                and role.group(0).split()[-1].lower() != head
             }
         if len(named) != 1:
             continue

@@ -5638,3 +5638,78 @@ def test_a_speaker_known_only_by_a_description_is_less_sure_than_a_named_one() -
     carter, ann = by_text(result, "Going to Lessing"), by_text(result, "As far as")
     assert (carter.speaker or "").lower() == "a carter" and ann.speaker == "Ann Pell"
     assert carter.confidence < ann.confidence
+
+
+def test_one_of_a_people_is_a_person_whose_he_it_is() -> None:
+    # "the wounded Spaniard" is a person ("Spaniard" is a people's name used for one of
+    # them, and "his elbow" gives his sex): the "he" after his own words is his, not the
+    # named man's
+    result = run(
+        "Captain Rufus Crane held the lantern high in the cellar. A second Spaniard, badly "
+        "hurt, was lying by the wine racks. The wounded Spaniard rose on his elbow, stared "
+        'at the lantern, and said, in a hoarse whisper--"You will pay for this night." He '
+        "said no more, and lay back.\n\n"
+        '"Bring him water," said Crane.\n'
+    )
+    assert (by_text(result, "You will pay").speaker or "").lower() == "a second spaniard"
+    assert by_text(result, "Bring him water").speaker == "Captain Rufus Crane"
+
+
+def test_a_description_a_clause_picks_out_is_someone_new() -> None:
+    # "The first man who climbed in" is picked out by what he did just now: someone new,
+    # not the young man who talked earlier, nor the one man the scene named
+    result = run(
+        "Captain Rufus Crane had gone down to the cellar with a lantern.\n\n"
+        "Hours later Dora sat alone in the kitchen with a young man in a grey coat.\n\n"
+        '"They are coming," said the young man.\n\n'
+        '"Let them," said Dora.\n\n'
+        "The young man left by the garden door. Then the shutters broke. The first man "
+        "who climbed in was a stout sergeant with a red beard. He stood still when he saw "
+        "her.\n\n"
+        '"Hallo!" he cried. "A girl, all alone in here!"\n\n'
+        '"I live here," said Dora.\n\n'
+        '"She lives here!" exclaimed the man, turning round.\n'
+    )
+    assert (by_text(result, "A girl, all alone").speaker or "").lower() == "the first man"
+    assert (by_text(result, "She lives here").speaker or "").lower() == "the first man"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a speech verb with its object after a subject: the object is spoken to
+        '"Have you fed the geese?" Anselm asked Martha.',
+        '"Have you fed the geese?" he asked Martha.',
+        # the narration before the question says whom its speaker turned to, in the
+        # same paragraph or in the paragraph before
+        'Anselm turned to Martha. "Have you fed the geese?"',
+        'Anselm wiped his knife and turned to Martha.\n\n"Have you fed the geese?"',
+        # the one a character speaks to is never read as the one speaking
+        'Anselm turned to Martha Brask and said:\n\n"Have you fed the geese?"',
+    ],
+)
+def test_a_question_put_to_someone_the_narration_names_is_theirs_to_answer(
+    question: str,
+) -> None:
+    # Anselm and his cousin Dorrit argue; then the narration has Anselm put a question
+    # to Martha, who has not spoken yet: she answers, he follows up, she answers again.
+    # Dorrit, the other half of the argument, waits for a tag of his own.
+    result = run(
+        "Anselm Kray and his cousin Dorrit sat at the table in the farm kitchen, and "
+        "Martha Brask, who kept house for them, was stirring the soup. She tasted it and "
+        "added salt.\n\n"
+        '"The mill will close by winter," said Dorrit.\n\n'
+        '"It has stood for a hundred years," said Anselm.\n\n'
+        '"That is no reason to stand another."\n\n'
+        '"It is reason enough for me."\n\n'
+        '"You always say so."\n\n'
+        f"{question}\n\n"
+        '"Before noon."\n\n'
+        '"And the goat in the far field?"\n\n'
+        '"Her too."\n'
+    )
+    # (he is "Anselm" or "Anselm Kray", as the text names him more often one way)
+    assert (by_text(result, "fed the geese").speaker or "").startswith("Anselm")
+    assert by_text(result, "Before noon").speaker == "Martha Brask"
+    assert (by_text(result, "goat in the far field").speaker or "").startswith("Anselm")
+    assert by_text(result, "Her too").speaker == "Martha Brask"
