@@ -33,6 +33,8 @@ from narrate import given_names
 from narrate.lines import SPEECH_VERBS
 from narrate.model import Character, Gender, Line, Work
 
+Span = tuple[int, int]  # [start, end) in the work's text
+
 
 @dataclass(frozen=True)
 class Attribution:
@@ -413,11 +415,21 @@ _PARENT_HEADS = _words("mother father mamma mama papa pa ma")
 
 def _address_gender(quote: str, parents_only: bool = False) -> Gender | None:
     """The sex of whoever a quote addresses by a kinship or courtesy word, if one."""
-    words = {" ".join(m.group("word").lower().split()) for m in _ADDRESS.finditer(quote)}
-    if parents_only:
-        words &= _PARENT_WORDS
+    found = _address_gender_at(quote, parents_only)
+    return found[0] if found is not None else None
+
+
+def _address_gender_at(quote: str, parents_only: bool = False) -> tuple[Gender, Span] | None:
+    """The same, with where the quote first says such a word ("sir" in "Yes, sir.")."""
+    words: dict[str, Span] = {}
+    for m in _ADDRESS.finditer(quote):
+        word = " ".join(m.group("word").lower().split())
+        if not parents_only or word in _PARENT_WORDS:
+            words.setdefault(word, m.span("word"))
     found = {ADDRESS_GENDER[word] for word in words}
-    return found.pop() if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    return found.pop(), min(words.values())
 
 
 _IRREGULAR_PAST = _words(
@@ -1220,6 +1232,7 @@ class _Names:
 class _Decision:
     speaker: _Entity | None
     rule: str | None  # its confidence is worked out once all are decided: _line_confidence
+    evidence: Span | None = None  # the words that decided it, see Line.evidence
 
 
 def _first_person(work: Work, lines: Sequence[Line]) -> bool:
@@ -1366,6 +1379,34 @@ _NAME_AND_ROLE = re.compile(
 class _Subject:
     kind: Literal["pron", "np", "name"]
     text: str
+    # Where the subject's words lie in the string the parser read ("Kakashi" of ', said
+    # Kakashi.', "his" of 'his voice rang out'), so the line can show the words that
+    # decided it; callers shift it into the work's text. None when not known.
+    span: tuple[int, int] | None = field(default=None, compare=False)
+
+    def shifted(self, by: int) -> _Subject:
+        if self.span is None or by == 0:
+            return self
+        return replace(self, span=(self.span[0] + by, self.span[1] + by))
+
+
+# words of a phrase rebuilt from the source ("the man" of "the\nman with the basket",
+# "more--I"): whitespace or a dash between them
+_WORD_GAP = r"(?:\s|--|—)+"
+
+
+def _phrase_span(source: str, start: int, phrase: str) -> tuple[int, int] | None:
+    """Where a phrase rebuilt from the source's own words, in order, lies when it starts
+    at ``start``: "the man" in "the  man with the basket"."""
+    words = [re.escape(w) for w in re.split(_WORD_GAP, phrase) if w]
+    if start < 0 or not words:
+        return None
+    m = re.compile(_WORD_GAP.join(words)).match(source, start)
+    return m.span() if m is not None else None
+
+
+def _group_span(m: re.Match[str], group: str | int, by: int = 0) -> tuple[int, int]:
+    return m.start(group) + by, m.end(group) + by
 
 
 def _np_name(text: str) -> str | None:
@@ -1427,30 +1468,35 @@ _OWN_PARTS = _words(
 )
 
 
-def _np_subject(name: str | None) -> _Subject | None:
+def _np_subject(name: str | None, source: str = "", start: int = -1) -> _Subject | None:
+    """A description as a subject; ``source[start:]`` opens with its words, when known."""
     if not name:
         return None
     words = name.split()
     if len(words) == 2 and words[0].lower() in {"his", "her"} and words[1].lower() in _OWN_PARTS:
-        return _Subject("pron", "he" if words[0].lower() == "his" else "she")
+        # "his voice": the "his" is who speaks
+        span = (start, start + len(words[0])) if start >= 0 else None
+        return _Subject("pron", "he" if words[0].lower() == "his" else "she", span)
     if len(words) > 2 and words[-1].lower() in _OWN_PARTS and _POSSESSIVE.search(words[-2]):
         # "his mother's voice interrupted": his mother speaks
-        return _Subject("np", " ".join([*words[:-2], _POSSESSIVE.sub("", words[-2])]))
-    return _Subject("np", name)
+        owner = " ".join([*words[:-2], _POSSESSIVE.sub("", words[-2])])
+        return _Subject("np", owner, _phrase_span(source, start, owner))
+    return _Subject("np", name, _phrase_span(source, start, name))
 
 
 def _subject(m: re.Match[str]) -> _Subject | None:
+    """The subject a tag pattern matched; its span indexes the string it matched in."""
     if m.group("pron"):
-        return _Subject("pron", m.group("pron"))
+        return _Subject("pron", m.group("pron"), m.span("pron"))
     if m.group("np"):
-        return _np_subject(_np_name(m.group("np")))
+        return _np_subject(_np_name(m.group("np")), m.string, m.start("np"))
     name = m.group("name")
     if name and name.split()[0] in _NAME_ADJECTIVES and len(name.split()) > 1:
-        name = name.split(None, 1)[1]
+        name = name.split(None, 1)[1]  # "old Cotter": the name is the end of it
     if (name and name.split()[0] not in (NOT_NAMES - _WORD_SURNAMES) | _PRONOUN_SUBJECTS) or (
         name and len(name.split()) > 1 and re.match(_TITLE_WORD + r"\s", name)
     ):
-        return _Subject("name", name)
+        return _Subject("name", name, (m.end("name") - len(name), m.end("name")))
     return None
 
 
@@ -1461,9 +1507,10 @@ def _parse_subject(rest: str) -> _Subject | None:
         return None
     voice_of = re.match(rf"(?:the|a)\s+(?:[a-z]+\s+)?voice\s+of\s+(?P<name>{_NAME_RE})", rest)
     if voice_of is not None and voice_of.group("name").split()[0] not in NOT_NAMES:
-        return _Subject("name", voice_of.group("name"))  # "cried the voice of John Reed"
+        # "cried the voice of John Reed"
+        return _Subject("name", voice_of.group("name"), voice_of.span("name"))
     if m.group("np"):
-        return _np_subject(_np_name(rest[m.start() :]))
+        return _np_subject(_np_name(rest[m.start() :]), rest, m.start())
     return _subject(m)
 
 
@@ -1572,7 +1619,7 @@ def _tag_after(text: str, quote: str = "", people: frozenset[str] = frozenset())
         return None
     heard = _HEARD.match(text)
     if heard is not None and heard.group("pron"):
-        return _Subject("pron", "he" if heard.group("pron") == "him" else "she")
+        return _Subject("pron", "he" if heard.group("pron") == "him" else "she", heard.span("pron"))
     # '"What desolation!" she heard one voice say.', but not 'She heard a voice say that
     # sounded a lot like hers': that voice is more than a speaker's
     if (
@@ -1580,27 +1627,29 @@ def _tag_after(text: str, quote: str = "", people: frozenset[str] = frozenset())
         and heard.group("voice")
         and re.match(r"\s*(?:[.,;:!?—–-]|$)", text[heard.end() :])
     ):
-        return _Subject("np", heard.group("voice"))
+        return _Subject("np", heard.group("voice"), heard.span("voice"))
     if (
         heard is not None
         and heard.group("name")
         and heard.group("name").split()[0] not in NOT_NAMES
     ):
-        return _Subject("name", heard.group("name"))
+        return _Subject("name", heard.group("name"), heard.span("name"))
     if heard is not None and heard.group("np"):
-        found = _np_subject(heard.group("np"))
+        found = _np_subject(heard.group("np"), text, heard.start("np"))
         if found is not None:
             return found
     reply = _REPLY_OF.match(text)
     if reply is not None:
         name = _POSSESSIVE.sub("", reply.group("name") or "")
         if name and (name.split()[0] not in NOT_NAMES or re.match(_TITLE_WORD + r"\s", name)):
-            return _Subject("name", name)
+            return _Subject("name", name, (reply.start("name"), reply.start("name") + len(name)))
         if reply.group("np"):
-            return _np_subject(reply.group("np"))
+            return _np_subject(reply.group("np"), text, reply.start("np"))
         if reply.group("pron"):
             return _Subject(
-                "pron", {"his": "he", "her": "she", "my": "I"}.get(reply.group("pron"), "they")
+                "pron",
+                {"his": "he", "her": "she", "my": "I"}.get(reply.group("pron"), "they"),
+                reply.span("pron"),
             )
     m = _VERB_FIRST.match(text)
     if m is None and _COMMA_CLOSE.search(quote):
@@ -1610,7 +1659,7 @@ def _tag_after(text: str, quote: str = "", people: frozenset[str] = frozenset())
     if m is not None:
         found = _parse_subject(m.group("rest"))
         if found is not None:
-            return found
+            return found.shifted(m.start("rest"))
     m = _SUBJECT_FIRST.match(text)
     if m is None and (
         _COMMA_CLOSE.search(quote)
@@ -1697,7 +1746,8 @@ def _tag_before(text: str) -> _Subject | None:
             m = found  # "felt Tom's shirt, and said": a possessive is not the subject
         # search on after this subject, so "Mrs. Bennet said" never yields "Bennet said"
         found = _TAG_BEFORE_RE.search(tail, subject_end + 1)
-    return _subject(m) if m is not None else None
+    found_subject = _subject(m) if m is not None else None
+    return found_subject.shifted(len(text) - len(tail)) if found_subject is not None else None
 
 
 _INTRO_END = re.compile(r"(?:[:,]|[,:]?\s*(?:--|[—–-]))\s*$")
@@ -1737,11 +1787,17 @@ def _without_adverbs(subject: _Subject | None) -> _Subject | None:
     rest = " ".join(words)
     if rest == subject.text:
         return subject
+    span = None
+    if subject.span is not None:
+        # the words left are the end of the subject, as written
+        kept = re.search(_WORD_GAP.join(re.escape(w) for w in words) + "$", subject.text)
+        if kept is not None:
+            span = (subject.span[1] - (len(subject.text) - kept.start()), subject.span[1])
     if rest in _PRONOUN_SUBJECTS:
-        return _Subject("pron", rest)
+        return _Subject("pron", rest, span)
     if subject.kind == "np":
         return None
-    return _Subject("name", rest)
+    return _Subject("name", rest, span)
 
 
 # "All he said was:", "The first words she said to him … was,": the quote is what
@@ -1768,19 +1824,82 @@ _SPEAKING_WHEN = re.compile(
 )
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _squeezed_offsets(source: str, start: int, end: int, squeezed: str) -> list[int] | None:
+    """For each character of ``squeezed``, source[start:end] with its whitespace runs
+    made single spaces (" ".join(part.split())), the offset it came from in ``source``;
+    None if that is not what ``squeezed`` is."""
+    at: list[int] = []
+    for m in _NON_SPACE.finditer(source, start, end):
+        if at:
+            at.append(m.start() - 1)  # the space stands for the run before the word
+        at.extend(range(m.start(), m.end()))
+    return at if len(at) == len(squeezed) else None
+
+
+def _substituted_offsets(
+    pattern: re.Pattern[str], repl: str, before: str, at: list[int] | None, after: str
+) -> list[int] | None:
+    """The offsets of ``after`` = pattern.sub(repl, before), from those of ``before``: a
+    replacement's characters take those of the words it replaces, in order ("said, as
+    we entered" -> "said," keeps "said" where it was)."""
+    if at is None:
+        return None
+    out: list[int] = []
+    done = 0
+    for m in pattern.finditer(before):
+        out.extend(at[done : m.start()])
+        last = max(m.start(), m.end() - 1)
+        out.extend(at[min(m.start() + j, last)] for j in range(len(m.expand(repl))))
+        done = m.end()
+    out.extend(at[done:])
+    return out if len(out) == len(after) else None
+
+
+def _placed(subject: _Subject | None, at: list[int] | None) -> _Subject | None:
+    """A subject found in a rewritten copy of the text, its span put back in the text
+    the copy was made from (``at``: each copied character's offset there)."""
+    if subject is None or subject.span is None:
+        return subject
+    s, e = subject.span
+    if at is None or not 0 <= s < e <= len(at):
+        return replace(subject, span=None)
+    return replace(subject, span=(at[s], at[e - 1] + 1))
+
+
+_HAD_ONCE = re.compile(r"\s(?:had|has)\s+(?=(?:once|often|always|just|already)\s)")
+_HAD_SAID = re.compile(
+    rf"\s(?:had|has|then|once|often|always|just|already)\s+(?=(?:[a-z]+ly\s+)?{_VERB}\b)"
+)
+
+
 def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None:
     """Who a narration paragraph ending in a colon (or a comma or dash after a speech
     verb) hands the floor to: "He came over to the gunrest and, thrusting a hand into
-    his pocket, said:" introduces the next paragraph's quote as its tag would."""
+    his pocket, said:" introduces the next paragraph's quote as its tag would. The
+    subject's span indexes ``text``."""
     stripped = text.rstrip()
     if not _INTRO_END.search(stripped):
         return None
-    sentences = _SENTENCE.findall(stripped)
-    sentence = " ".join((sentences[-1] if sentences else stripped).split())
+    sentences = list(_SENTENCE.finditer(stripped))
+    last_sentence = sentences[-1] if sentences else None
+    sentence = " ".join((last_sentence.group(0) if last_sentence else stripped).split())
+    # where each character of the sentence as read here is in ``text``
+    at = _squeezed_offsets(
+        stripped,
+        last_sentence.start() if last_sentence else 0,
+        last_sentence.end() if last_sentence else len(stripped),
+        sentence,
+    )
     colon = bool(re.search(r":\s*(?:--|—)?$", stripped))
     # "preceded me up the causeway, calling, as we entered the court,--": the clause
     # after the speech verb says when, and its "we" is not who calls
+    said_when = sentence
     sentence = _SPEAKING_WHEN.sub(r"\g<verb>,", sentence)
+    if sentence != said_when:
+        at = _substituted_offsets(_SPEAKING_WHEN, r"\g<verb>,", said_when, at, sentence)
     handing_on = re.search(
         r"\b(?:before|after|while|then)\s+[a-z]+ing\s*[,:—–-]*\s*$", sentence
     ) or _SAYS_THINGS_LIKE.search(sentence)
@@ -1790,29 +1909,37 @@ def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None
     if inverted is not None and not re.search(r"[;:]\s*\S", sentence[inverted.end() :]):
         # "Said she:"; but '"…," thought I; and … but Eliza … said at once--' hands the
         # floor to the clause after the semicolon
-        return _Subject("pron", inverted.group("pron"))
+        return _placed(_Subject("pron", inverted.group("pron"), inverted.span("pron")), at)
     words_were = _WORDS_WERE.search(sentence)
     if words_were is not None:
         # "The first words she said to him as she handed the dog back were,"
         if words_were.group("pron"):
-            return _Subject("pron", words_were.group("pron"))
+            pron = _Subject("pron", words_were.group("pron"), words_were.span("pron"))
+            return _placed(pron, at)
         named = [w for w in words_were.group("name").split() if w not in NOT_NAMES]
         if named:
-            return _Subject("name", " ".join(named))  # "All Tom said was:"
+            # "All Tom said was:": Tom
+            where = re.compile(_WORD_GAP.join(map(re.escape, named))).search(
+                sentence, words_were.start("name"), words_were.end("name")
+            )
+            span = where.span() if where is not None else None
+            return _placed(_Subject("name", " ".join(named), span), at)
     # "Nasty Roche had asked:" is as good as "Nasty Roche asked:"
     # and "As a young admirer had once said of him:" as "… admirer said of him:"
-    plain = re.sub(
-        rf"\s(?:had|has|then|once|often|always|just|already)\s+(?=(?:[a-z]+ly\s+)?{_VERB}\b)",
-        " ",
-        re.sub(r"\s(?:had|has)\s+(?=(?:once|often|always|just|already)\s)", " ", sentence),
-    )
+    once = _HAD_ONCE.sub(" ", sentence)
+    plain = _HAD_SAID.sub(" ", once)
+    plain_at = at
+    if once != sentence:
+        plain_at = _substituted_offsets(_HAD_ONCE, " ", sentence, plain_at, once)
+    if plain != once:
+        plain_at = _substituted_offsets(_HAD_SAID, " ", once, plain_at, plain)
     found = _without_adverbs(_tag_before(plain))
     if found is not None and not re.search(
         rf"\b{_SUBORDINATOR}\s+{re.escape(found.text)}\s[^:;]*,\s+and\s+(?:then\s+)?"
         r"(?:[a-z]+ly\s+)?[a-z]+\s*:?\s*$",
         sentence,
     ):
-        return found
+        return _placed(found, plain_at)
     if (
         not colon
         and not _SAYS_THINGS_LIKE.search(sentence)
@@ -1844,23 +1971,31 @@ def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None
         m = (nouns or _nouns(frozenset())).clause_subject.match(rest)
         if m is None:
             continue
+        rest_at = len(sentence) - len(rest)  # the rest of the sentence, from here
         bare_end = False
         found_here: _Subject | None = None
         if m.group("pron"):
-            found_here = _Subject("pron", m.group("pron"))
+            found_here = _Subject("pron", m.group("pron"), _group_span(m, "pron", rest_at))
         elif m.group("np"):
-            found_here = _np_subject(" ".join(m.group("np").split()))
+            found_here = _np_subject(
+                " ".join(m.group("np").split()), sentence, m.start("np") + rest_at
+            )
         elif (
             next((w for w in m.group("name").split() if w not in TITLES), "")
             not in NOT_NAMES - _WORD_SURNAMES
         ):
             # "Mrs. Hilbery", not "Then"; but "Good beamed at me … and murmured," is
             # Captain Good if the book has him (see resolve)
-            found_here = _Subject("name", m.group("name"))
+            found_here = _Subject("name", m.group("name"), _group_span(m, "name", rest_at))
             if _POSSESSIVE.search(m.group("name")):
                 # "Tom's voice rang out:" is Tom speaking, but in "Cameron's companion,
                 # when …" the companion is the subject, and Cameron only whose he is
                 found_here = _owner_speaking(rest[m.end("name") :], m.group("name"))
+                if found_here is not None:
+                    owner_at = m.start("name") + rest_at
+                    found_here = replace(
+                        found_here, span=(owner_at, owner_at + len(found_here.text))
+                    )
         if found_here is not None:
             last = found_here
             subordinate = re.search(rf"\b{_SUBORDINATOR}\s*$", sentence[: start.end()]) is not None
@@ -1869,7 +2004,7 @@ def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None
     if bare_end and subordinate and main is not None:
         # "So she assumed a dazed expression when he spoke to her, and then said:":
         # the comma's "and" joins the main clause, whose subject is she
-        return main
+        return _placed(main, at)
     if last is None or (subordinate and main is None):
         # "Kakashi, sensing her hesitation, called out to her,", "But the old clerk,
         # when he had read it, said:": a subject set off by commas opens the sentence,
@@ -1879,17 +2014,22 @@ def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None
             (words := opening.split(None, 1)) and len(words) == 2 and words[0] in _SENTENCE_ADVERBS
         ):
             opening = words[1]
+        opening_at = len(sentence) - len(opening)  # the sentence from its subject on
         described = (nouns or _nouns(frozenset())).set_off.match(opening)
         m = re.match(rf"(?:{_TITLE_WORD}\s+)?[A-Z][\w'’-]*(?=,)", opening)
         owner = re.match(rf"{_NAME_RE}(?=\s)", opening)
         if described is not None:
-            last = _Subject("np", " ".join(described.group("np").split()))
+            phrase = " ".join(described.group("np").split())
+            np_at = opening_at + described.start("np")
+            last = _Subject("np", phrase, _phrase_span(sentence, np_at, phrase))
         elif owner is not None and _POSSESSIVE.search(owner.group(0)):
             # "Tom's voice, low and cold, said:"
-            last = _owner_speaking(opening[owner.end() :], owner.group(0)) or last
+            speaking = _owner_speaking(opening[owner.end() :], owner.group(0))
+            if speaking is not None:
+                last = replace(speaking, span=(opening_at, opening_at + len(speaking.text)))
         elif m is not None and m.group(0).split()[0] not in NOT_NAMES | _SENTENCE_ADVERBS:
-            last = _Subject("name", m.group(0))
-    return last
+            last = _Subject("name", m.group(0), (opening_at, opening_at + len(m.group(0))))
+    return _placed(last, at)
 
 
 TAG_RULES = {"name": "tag", "pron": "tag-pronoun", "np": "tag-epithet"}
@@ -2069,13 +2209,54 @@ def attribute(work: Work, lines: Sequence[Line], *, known: Sequence[Character] =
     found = _attribute(
         read, [replace(line, text=read.text[line.start : line.end]) for line in lines], known
     )
+    moves = _hyphen_moves(work)
     return Attribution(
         lines=tuple(
-            replace(line, speaker=said.speaker, confidence=said.confidence, rule=said.rule)
+            replace(
+                line,
+                speaker=said.speaker,
+                confidence=said.confidence,
+                rule=said.rule,
+                evidence=_unmoved(said.evidence, moves),
+            )
             for line, said in zip(lines, found.lines, strict=True)
         ),
         characters=found.characters,
     )
+
+
+def _hyphen_moves(work: Work) -> list[tuple[int, int, int]]:
+    """Where _as_read moved a word hyphenated across a line break: (where, length of
+    the word's first part, length of the break), in order."""
+    moves: list[tuple[int, int, int]] = []
+    for _, _, paragraph in work.paragraphs():
+        body = work.text[paragraph.start : paragraph.end]
+        if "-" not in body:
+            continue
+        for m in _WRAPPED_HYPHEN.finditer(body):
+            moves.append((paragraph.start + m.start(), len(m.group(1)), len(m.group(2))))
+    return moves
+
+
+def _unmoved(span: Span | None, moves: list[tuple[int, int, int]]) -> Span | None:
+    """A span of the text as read, in the text as written: "grey-bearded" read where the
+    break's whitespace was is "grey-\nbearded" there."""
+    if span is None or not moves:
+        return span
+
+    def source(at: int) -> int:
+        k = bisect_right(moves, (at, 1 << 62, 1 << 62)) - 1  # the last move at or before it
+        if k < 0:
+            return at
+        where, first, gap = moves[k]
+        if at < where + gap:  # the break's whitespace, now before the word
+            return at + first
+        if at < where + gap + first:  # the word's first part, now after the break
+            return at - gap
+        return at
+
+    start, end = source(span[0]), source(span[1] - 1) + 1
+    return (start, end) if start < end else span
 
 
 # "grey-\nbearded": a hyphen between letters at the end of a wrapped line. A dash
@@ -2167,11 +2348,14 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     carried_objects: dict[Gender, _Entity] = {}
     # who the paragraph before said, in the narrator's words, had spoken ("Lucy said that …")
     answered_teller: _Entity | None = None
+    told_at: Span | None = None  # the words for them
     # this exchange has had an action paragraph leading into its actor's own quote
     # ("Tom chuckled. ¶ '…'"), a writer's habit that a nod or shrug then follows too
     lead_in_beats = False
     carried_lead: _Entity | None = None  # the last person acting in the narration before
-    carried_to: _Entity | None = None  # whom the narration before says someone turned to
+    carried_at: Span | None = None  # the words for them there
+    # whom the narration before says someone turned to, and the words for them there
+    carried_to: tuple[_Entity, Span] | None = None
     acting_before: _Entity | None = None  # the same, kept for the paragraph of the quote
     # the one acting before, when a sentence about no one came after it
     weak_lead_of: _Entity | None = None
@@ -2186,7 +2370,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     overhearing: _Entity | None = None  # woke to the sound of voices: listening, not talking
     calls_narrator: Counter[_Entity] = Counter()  # names only ever called out to the narrator
     introduced_by: _Subject | None = None  # a narration paragraph ending "… said:"
-    introduced_objects: list[_Entity] = []  # and the people named after its pronoun
+    # and the people named after its pronoun, with where
+    introduced_objects: dict[_Entity, Span] = {}
     last_said = ""  # the previous dialogue paragraph's last quote
     said_before = ""  # while a paragraph's tags are read: the quotes of the one before
     previous_quotes = ""  # and all its quotes
@@ -2205,6 +2390,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         return group
 
     touched_at: dict[_Entity, int] = {}  # paragraph number each person last acted in
+    mention_end: dict[int, int] = {}  # in the paragraph at hand: where each mention ends
+
+    def mentioned_at(s: int) -> Span:
+        """The words of the paragraph's mention that starts at s ("Tom", "her former
+        sensei")."""
+        return s, mention_end.get(s, s)
+
     para_no = 0
 
     def touch(entity: _Entity) -> None:
@@ -2298,31 +2490,40 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             None,
         )
 
-    def turned_to(start: int, end: int) -> _Entity | None:
+    def turned_to(start: int, end: int) -> tuple[_Entity, Span] | None:
         """The person a sentence says someone turned to or addressed: in "Tom set down
-        his cup and turned to Nell. ¶ '…?'" the question is put to Nell, who answers it."""
+        his cup and turned to Nell. ¶ '…?'" the question is put to Nell, who answers it;
+        and where the words for them are ("Nell", "the little boy")."""
         found = list(_TURNS_TO.finditer(text, start, end))
         if not found:
             return None
         m = found[-1]  # the last: "Tom turned to Nell, then turned to Ann." is to Ann
         who = m.group("who")
         entity: _Entity | None
+        at: Span | None
         if who[0].isupper():
-            entity = next(
+            entity, at = next(
                 (
-                    e
-                    for s, _, e in names.in_range(m.start("who"), m.end("who"))
+                    (e, (s, e_end))
+                    for s, e_end, e in names.in_range(m.start("who"), m.end("who"))
                     if s == m.start("who")
                 ),
-                None,
+                (None, None),
             )
         else:
             # "the little boy again": the last word for a person on stage
-            words = who.split()[1:]
-            entity = next(
-                (e for w in reversed(words) if (e := described_on_stage(w)) is not None), None
+            words = list(re.finditer(r"\S+", who))[1:]
+            entity, at = next(
+                (
+                    (e, (m.start("who"), m.start("who") + w.end()))
+                    for w in reversed(words)
+                    if (e := described_on_stage(w.group(0))) is not None
+                ),
+                (None, None),
             )
-        return entity if entity is not None and entity.person and not entity.group else None
+        if entity is None or at is None or not entity.person or entity.group:
+            return None
+        return entity, at
 
     def described_between(actor: re.Match[str] | None, gender: Gender) -> _Entity | None:
         """The relative of someone a beat between two quotes of one paragraph starts
@@ -2593,22 +2794,31 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
 
     def described_center(
         span: tuple[int, int, list[tuple[int, _Entity]]], sex: Gender
-    ) -> tuple[str, bool, bool] | None:
+    ) -> tuple[str, bool, bool, Span | None] | None:
         """For a "he" (or "she"): the description the narration in a span ends on,
-        whether a pronoun went on with it (see _description_center), and whether a
-        clause picks them out ("the first man who came in")."""
+        whether a pronoun went on with it (see _description_center), whether a clause
+        picks them out ("the first man who came in"), and where it is."""
         start, end, mentions = span
         subjects = [s for s, e in mentions if e.person and _is_subject(text, s)]
         center = _description_center(text, start, end, sex, subjects, names.nouns)
         if center is None or _plural_description(center[1]):
             return None
-        words = re.compile(r"\s+".join(map(re.escape, center[1].split())), re.IGNORECASE).match(
-            text, center[0]
+        pos, phrase, chained = center
+        words = re.compile(r"\s+".join(map(re.escape, phrase.split())), re.IGNORECASE).match(
+            text, pos
         )
         picked = words is not None and _PICKED_OUT.match(text, words.end()) is not None
-        return center[1], center[2], picked
+        det = phrase.split(" ", 1)[0]  # lower-cased there: "The woman" -> "the woman"
+        return (
+            phrase,
+            chained,
+            picked,
+            _phrase_span(text, pos, text[pos : pos + len(det)] + phrase[len(det) :]),
+        )
 
-    def described_person(center: tuple[str, bool, bool], sex: Gender) -> _Entity | None:
+    def described_person(
+        center: tuple[str, bool, bool, Span | None], sex: Gender
+    ) -> _Entity | None:
         """The person a description found by described_center is, if they may be a
         "he" (or "she"): "the doctor" only when a "he" went on with him."""
         phrase = center[0]
@@ -2654,12 +2864,14 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             return None
         return entity
 
-    def introduction_of(line: Line) -> tuple[_Subject | None, list[_Entity]]:
+    def introduction_of(line: Line) -> tuple[_Subject | None, dict[_Entity, Span]]:
         """Who a paragraph's last narration line hands the next quote to, and the
         people it names after a pronoun subject (listeners, not the speaker)."""
         introduced = _introduces_quote(line.text, names.nouns)
+        if introduced is not None:
+            introduced = introduced.shifted(line.start)
         if introduced is None or introduced.kind != "pron":
-            return introduced, []
+            return introduced, {}
         # "He beckoned Kronborg into the living-room and said sternly:": a name in
         # the pronoun's own sentence is not who the pronoun means
         stops = [m.end() for m in _SENTENCE_STOP.finditer(line.text)]
@@ -2669,7 +2881,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             text, intro_from, line.end
         )
         intro_from = pronoun_at.end() if pronoun_at else line.end
-        return introduced, [e for _, _, e in names.in_range(intro_from, line.end) if e.person]
+        objects: dict[_Entity, Span] = {}
+        for s, end, e in names.in_range(intro_from, line.end):
+            if e.person:
+                objects.setdefault(e, (s, end))
+        return introduced, objects
 
     chapter_starts = {chapter.index: chapter.start for chapter in work.chapters}
     quote_spans = [(line.start, line.end) for line in lines if line.kind == "dialogue"]
@@ -2827,6 +3043,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         )
         mentions = names.in_range(p_start, p_end)
         epithet_actor: tuple[int, _Entity] | None = None  # "The doctor bent down."
+        epithet_end = 0  # where its description ends
         narration_mentions = [
             (s, e)
             for s, _, e in mentions
@@ -2834,6 +3051,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 lines[i].kind == "narration" and lines[i].start <= s < lines[i].end for i in para
             )
         ]
+        mention_end = {s: end for s, end, _ in mentions}  # see mentioned_at
         for i in para:
             if lines[i].kind == "narration":
                 for m in _ROLE_REFERENCE.finditer(text, lines[i].start, lines[i].end):
@@ -2841,6 +3059,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     if holder is not None and holder.person:
                         # "Her former sensei offered …": Kakashi-sensei, acting
                         narration_mentions.append((m.start(), holder))
+                        mention_end.setdefault(m.start(), m.end())
+
         narration_mentions.sort(key=lambda pair: pair[0])
         for i in para:
             if lines[i].kind == "narration":
@@ -2871,6 +3091,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                             s = lines[i].start + m.start()
                             if _EPITHET_ACTS.match(text, lines[i].start + m.end()):
                                 epithet_actor = (s, candidate)
+                                epithet_end = lines[i].start + m.end()
                 for m in _OWN_RELATION.finditer(lines[i].text):
                     # "My aunt turned to the vicar. ¶ '…'": the narrator's aunt, known by
                     # that description since a tag ("said my aunt"), acts as a name would
@@ -2886,12 +3107,14 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         touch(known_as)
                         if epithet_actor is None or epithet_actor[0] < s:
                             epithet_actor = (s, known_as)
+                            epithet_end = lines[i].start + m.end()
         if not dialogue:
             if bare_turn is not None and gap == 0 and bare_turn.scene == context:
                 revealed = _revealed_speaker(text, p_start, p_end, resolve, names)
-                if revealed is not None and revealed not in bare_turn.addressed:
-                    bare_turn.speaker, bare_turn.anchor = revealed, True
+                if revealed is not None and revealed[0] not in bare_turn.addressed:
+                    bare_turn.speaker, bare_turn.anchor = revealed[0], True
                     bare_turn.rule = "beat"
+                    bare_turn.evidence = revealed[1]  # "Roland Pike" of "the voice of Roland Pike"
                     bare_turn.gender = None
             bare_turn = None
             carried_lead, lead_at = None, -1  # only the paragraph just before a quote counts
@@ -2926,7 +3149,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     # The last person acting in narration just before a quote is who a
                     # following "he said" (or an untagged quote) most likely belongs to;
                     # less surely with a sentence about nothing in particular between.
-                    carried_lead, lead_at = entity, s
+                    carried_lead, lead_at, carried_at = entity, s, mentioned_at(s)
                     weak_lead_of = None if _still_acting(text, s, p_end) else entity
             if carried_lead is None:
                 actors = [(s, e) for s, e in narration_mentions if e.person and _acting(text, s)]
@@ -2935,9 +3158,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 ):
                     # "But Tom did not wait. As he went out at the door he said: ¶ '…'"
                     carried_lead, lead_at = actors[-1][1], actors[-1][0]
+                    carried_at = mentioned_at(lead_at)
             if epithet_actor is not None and _still_acting(text, epithet_actor[0], p_end):
                 # "She shook her head. The doctor bent down. ¶ 'Let me take him.'"
                 carried_lead, lead_at = epithet_actor[1], epithet_actor[0]
+                carried_at = (lead_at, epithet_end)
             # "A stout little man stopped at the gate. He lifted his hat. ¶ '…,' he
             # said": the stranger the last sentences are about, not a man named before
             carried_center = (p_start, p_end, narration_mentions)
@@ -2962,6 +3187,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         # "Now she was ready. ¶ 'Your mamma is quite well.'": the one woman
                         # in the scene, readying herself, speaks next
                         carried_lead, lead_at = same[0], pronoun_beat.start("pron")
+                        carried_at = pronoun_beat.span("pron")
             carried_sex = None
             last_sentence = _last_sentence_start(text, p_start, p_end)
             if carried_lead is None:
@@ -2986,10 +3212,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             ):
                 acted_sex = _OPPOSITE[mute]
                 whom = r"\bher\b" if acted_sex == "female" else r"\bhim\b"
-                if re.search(whom, text[last_sentence:p_end]):
+                acted_word = re.search(whom, text[last_sentence:p_end])
+                if acted_word is not None:
                     acted_on = resolve_pronoun("she" if acted_sex == "female" else "he")
                     if acted_on is not None and acted_on.gender == acted_sex:
                         carried_lead, carried_sex, lead_at = acted_on, None, last_sentence
+                        # the "her" he takes by the hand
+                        carried_at = _group_span(acted_word, 0, last_sentence)
                     else:
                         carried_lead, carried_sex = None, acted_sex
             if first_person:
@@ -2997,6 +3226,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     if m.start() > lead_at and _still_acting(text, m.start(), p_end):
                         # "… such a ring in his voice that I glanced up. ¶ 'How can you…?'"
                         carried_lead, lead_at = get_narrator(), m.start()
+                        carried_at = (m.start(), m.start() + 1)  # "I"
             carried_objects = _only_objects(text, last_sentence, p_end, names)
             carried_to = turned_to(last_sentence, p_end)
             heard = _HEARD_SPEAK.search(text, last_sentence, p_end)
@@ -3011,6 +3241,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     voice = resolve_pronoun("she" if pron == "her" else "he")
                 if voice is not None and not voice.group:
                     carried_lead, lead_at = voice, heard.start()
+                    heard_as = next(
+                        g for g in ("name", "name2", "pron", "poss") if heard.group(g) is not None
+                    )
+                    carried_at = heard.span(heard_as)
             blurted = _WORDS_LEFT.search(text, last_sentence, p_end)
             if blurted is not None:
                 # "… the words left Sakura before she could even think. ¶ '…'": hers
@@ -3021,7 +3255,11 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     speaker = names.lookup(_POSSESSIVE.sub("", blurted.group("name")))
                 if speaker is not None and speaker.person and not speaker.group:
                     carried_lead, lead_at = speaker, blurted.start()
-            reported = _REPORTED_SPEECH.match(text[last_sentence:p_end].strip())
+                    carried_at = blurted.span("pron" if pron is not None else "name")
+                    if pron is None and (owner := _POSSESSIVE.search(blurted["name"])):
+                        carried_at = (carried_at[0], carried_at[1] - len(owner[0]))  # "Sakura"
+            told_sentence = text[last_sentence:p_end]
+            reported = _REPORTED_SPEECH.match(told_sentence.strip())
             if reported is not None:
                 # "Lucy mumbled that they seemed odd people.": her turn, told indirectly
                 pron = reported.group("pron")
@@ -3031,7 +3269,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     teller = names.lookup(reported.group("name"))
                 if teller is not None and teller.person and not teller.group:
                     carried_lead, answered_teller = None, teller
-            gesture = _GESTURE_ANSWER.match(text[last_sentence:p_end].strip())
+                    told_from = last_sentence + len(told_sentence) - len(told_sentence.lstrip())
+                    told_at = _group_span(reported, "pron" if pron else "name", told_from)
+            gesture = _GESTURE_ANSWER.match(told_sentence.strip())
             if (
                 gesture is not None
                 and gap == 0
@@ -3053,6 +3293,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     and answerer is not (history[-1] if history else None)
                 ):
                     carried_lead, answered_teller = None, answerer
+                    told_from = last_sentence + len(told_sentence) - len(told_sentence.lstrip())
+                    told_at = _group_span(gesture, "pron" if pron else "name", told_from)
             gap += 1
             if _TIME_SKIP.match(text, p_start):
                 gap = max(gap, CONVERSATION_GAP)  # "Half an hour later found them …"
@@ -3091,9 +3333,19 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         asked_name = last_said.rstrip(" \"”’'").endswith("?") and bool(
             re.search(r"\bname\b|^\W*who\b", last_said, re.IGNORECASE)
         )
-        addressed = _vocatives(quote_text, names, asked_name)
+        called_in_quotes = _vocatives_at(quote_text, names, asked_name)
+        addressed = list(called_in_quotes)
         # "isn't it odd, mamma?": said to the one the narrator calls "my mother"
-        addressed += [e for e in _parent_called(quote_text, names) if e not in addressed]
+        parents = [e for e in _parent_called(quote_text, names) if e not in addressed]
+        addressed += parents
+        quotes = [lines[i] for i in dialogue]
+        # where the words are that put each one there: "Hester" of "Hester, do you …?"
+        called_at = {e: _in_quotes(quotes, span) for e, span in called_in_quotes.items()}
+        if parents:
+            parent_word = _address_gender_at(quote_text, parents_only=True)
+            if parent_word is not None:
+                for e in parents:
+                    called_at[e] = _in_quotes(quotes, parent_word[1])
         hearers: list[_Entity] = []
         # only a quote that opens its paragraph answers the one told of just before
         told = answered_teller if lines[dialogue[0]].start == p_start else None
@@ -3109,6 +3361,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 if hearer is not None and hearer.person and hearer not in addressed:
                     addressed.append(hearer)
                     hearers.append(hearer)
+                    who_heard = "name" if m.group("name") else "name2"
+                    called_at[hearer] = _group_span(m, who_heard, lines[i].start)
         if (
             first_person
             and not asked_name
@@ -3121,6 +3375,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             for entity in addressed:
                 if entity not in narrated and entity.called >= 2:
                     calls_narrator[entity] = entity.called
+                    if entity in called_at:
+                        called_at.setdefault(get_narrator(), called_at[entity])
         said_before, called_before = previous_quotes, previous_called
         # each quote on its own: "“But why?” … saying, “George, persuade them!”"
         previous_called = list(
@@ -3141,6 +3397,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         # who a following "he said" most likely points at.
         first_quote = lines[dialogue[0]].start
         lead_subject = None
+        lead_subject_at: Span | None = None  # the words for them
         present: list[_Entity] = []
         for s, entity in narration_mentions:
             if s < first_quote and not _is_subject(text, s):
@@ -3149,7 +3406,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if entity.person and _is_subject(text, s):
                 if s < first_quote:
                     touch(entity)
-                    lead_subject = entity
+                    lead_subject, lead_subject_at = entity, mentioned_at(s)
                 if entity not in present:
                     present.append(entity)
         # "Tom held the gate. A stout little man came up the lane. He lifted his hat.
@@ -3164,7 +3421,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         if lead_subject is None and first_quote == p_start:
             carried = carried_lead  # "Kakashi interrupted with a sigh. ¶ “Want to …?”"
             weak_lead = carried is not None and carried is weak_lead_of
-            lead_subject = carried
+            lead_subject, lead_subject_at = carried, carried_at if carried is not None else None
             lead_sex = carried_sex if carried is None else None
             object_lead = carried_objects
         else:
@@ -3182,6 +3439,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         carried_lead, carried_sex, carried_objects, carried_to = None, None, {}, None
 
         turn = _Turn(lines=dialogue, start=p_start, scene=context, gap=gap, addressed=addressed)
+        turn.called_at = called_at
+        turn.lead_at = lead_subject_at
         turn.told_on = told_on and gap == 0
         # overheard, not spoken to: Margaret, catching the ladies' talk, is not the one
         # to answer it
@@ -3193,7 +3452,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         unanswered = bool(_NO_ANSWER.search(text, lines[dialogue[-1]].end, p_end))
         turn.sleeping, sleeping = sleeping, []
         turn.sleeping.extend(e for e in gone if e not in turn.sleeping and e not in present)
-        turn.address_gender = _address_gender(quote_text)
+        addressed_as = _address_gender_at(quote_text)
+        if addressed_as is not None:
+            turn.address_gender, turn.address_at = (
+                addressed_as[0],
+                _in_quotes(quotes, addressed_as[1]),
+            )
         turn.mentioned = [e for e in _mentions(quote_text, names) if e not in addressed]
         turn.claimed = _claimed_names(quote_text, names)
         turn.opens = lines[dialogue[0]].start == p_start
@@ -3221,6 +3485,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             found: _Subject | None = None
             if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":
                 found = _tag_after(lines[para[pos + 1]].text, lines[i].text, names.nouns.words)
+                if found is not None:
+                    found = found.shifted(lines[para[pos + 1]].start)
                 if i == dialogue[0] and _CONTINUATION.match(lines[para[pos + 1]].text):
                     turn.continues = True  # '"You are burnt," he added': still the last speaker
             tag_follows = found is not None
@@ -3241,6 +3507,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     found = _introduces_quote(interrupter, names.nouns)
                 if found is None:
                     found = _tag_before(interrupter) or _introduces_quote(interrupter, names.nouns)
+                if found is not None:
+                    found = found.shifted(lines[para[pos - 1]].start)
             if (
                 found is None
                 and pos == 0
@@ -3251,6 +3519,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 for other in introduced_objects:
                     if other not in turn.addressed:
                         turn.addressed.append(other)
+                        turn.called_at.setdefault(other, introduced_objects[other])
             if found is None:
                 continue
             if pos + 1 < len(para) and lines[para[pos + 1]].kind == "narration":
@@ -3259,12 +3528,18 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     lines[para[pos + 1]].text
                 )
                 listener = names.lookup(to_whom.group("name")) if to_whom else None
+                listener_at = (
+                    _group_span(to_whom, "name", lines[para[pos + 1]].start) if to_whom else None
+                )
                 to_one = _ADDRESSING.match(lines[para[pos + 1]].text)
                 if listener is None and to_one is not None:
                     # "said he, addressing the old man": the old man on stage listens
                     listener = described_on_stage(to_one.group("np").split()[-1].lower())
+                    listener_at = _group_span(to_one, "np", lines[para[pos + 1]].start)
                 if listener is not None and listener not in turn.addressed:
                     turn.addressed.append(listener)
+                    if listener_at is not None:
+                        turn.called_at.setdefault(listener, listener_at)
                 if found.kind == "pron" and tag_follows:
                     # '"Salt keeps," he said, when Piet complained': a name later in the
                     # pronoun's own sentence is never the one the pronoun means. Only
@@ -3315,9 +3590,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             elif who is not None:
                 turn.own[i] = who
                 turn.kind[i] = TAG_RULES[found.kind]
+            if (gender is not None or who is not None) and found.span is not None:
+                # "Tom" of "Finally Tom said,": the name without the words before it
+                turn.tag_at[i] = (_without_adverbs(found) or found).span or found.span
         # Someone acting between two quotes of the paragraph holds the floor from there
         # until a tag names someone ('"…," said Ann. Tom frowned. "Why?" "…"': Tom's twice).
         floor: _Entity | None = None
+        floor_at: int | None = None  # where the text names them acting
         for pos, i in enumerate(para):
             if lines[i].kind != "dialogue" or i in turn.own:
                 floor = None if lines[i].kind == "dialogue" else floor
@@ -3327,7 +3606,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 if not turn.own or any(j in turn.own for j in dialogue if j < i):
                     # a quote before the paragraph's first tag still takes that tag
                     previous_line = lines[para[pos - 2]]
-                    floor = _acting_between(
+                    acts_between = _acting_between(
                         text,
                         lines[para[pos - 1]],
                         narration_mentions,
@@ -3337,6 +3616,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         and para[pos - 2] not in turn.own
                         and bool(_ENDS_SENTENCE.search(previous_line.text)),
                     )
+                    floor, floor_at = acts_between if acts_between is not None else (None, None)
             if floor is not None and (
                 floor in _vocatives(lines[i].text, names)
                 # '… Ann pulled it away. "…," he observed': not hers
@@ -3345,6 +3625,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 floor = None
             if floor is not None:
                 turn.acted[i] = floor
+                if floor_at is not None:
+                    turn.acted_at[i] = mentioned_at(floor_at)
         if turn.taken_over:
             # '"…," said Will. His father frowned. "…," he said.': the father has the
             # floor at the end, and the next untagged quote answers him, not Will
@@ -3354,6 +3636,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 j > taker and (j in turn.own or turn.pronoun.get(j, who.gender) != who.gender)
                 for j in dialogue
             ):
+                # (no acted_at: the line is the taker's tagged one or follows it, and that
+                # tag decides it)
                 turn.acted.setdefault(dialogue[-1], who)
         last_quote_line = dialogue[-1]
         tagged_before = [j for j in dialogue if j < last_quote_line and j in turn.own]
@@ -3370,14 +3654,18 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             if tag_speaker in called:
                 turn.not_last = [tag_speaker, *(e for e in called if e is not tag_speaker)]
 
+        looked_to = narrated_to[0] if narrated_to is not None else None
         if (
-            narrated_to is not None
-            and narrated_to not in addressed
-            and narrated_to not in turn.own.values()
+            looked_to is not None
+            and narrated_to is not None
+            and looked_to not in addressed
+            and looked_to not in turn.own.values()
             # '… turned to Nell. "…?" she asked.': the "she" may be Nell answering the look
-            and narrated_to.gender not in turn.pronoun.values()
+            and looked_to.gender not in turn.pronoun.values()
         ):
-            addressed.append(narrated_to)
+            addressed.append(looked_to)
+            # the words that made them the one spoken to: "Nell" of "turned to Nell"
+            turn.called_at.setdefault(looked_to, narrated_to[1])
         center = None
         if turn.pronoun:
             sex = turn.pronoun[next(i for i in dialogue if i in turn.pronoun)]
@@ -3391,6 +3679,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     if turn.guess[i] is first_guess and turn.pronoun[i] == sex:
                         turn.guess[i] = center
                 lead_subject = turn.lead = center
+                turn.lead_at = described[3] if described is not None else None
                 touch(center)
         if (
             turn.pronoun
@@ -3410,6 +3699,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         if turn.own:
             turn.speaker = Counter(turn.own.values()).most_common(1)[0][0]
             turn.anchor, turn.rule = True, "tag"
+            turn.evidence = next(
+                (turn.tag_at.get(j) for j in dialogue if turn.own.get(j) is turn.speaker), None
+            )
         elif open_quote_speaker is not None and lines[dialogue[0]].start == p_start:
             turn.speaker, turn.anchor = open_quote_speaker, True
             turn.rule = "continued"
@@ -3417,6 +3709,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             first_tag = next(i for i in dialogue if i in turn.pronoun)
             turn.gender, turn.speaker = turn.pronoun[first_tag], turn.guess[first_tag]
             turn.rule = "tag-pronoun"
+            turn.evidence = turn.tag_at.get(first_tag)
             if (
                 turn.speaker is not None
                 and turn.gender is not None
@@ -3424,15 +3717,18 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 and (turn.lead is None or turn.lead.gender != turn.gender)
             ):
                 turn.lead = turn.speaker  # as good as acting: the one woman just named
+                turn.lead_at = turn.evidence  # known by the "she" of the tag
         else:
             if told is not None and told not in addressed:
                 # "Lucy mumbled that they seemed odd people. ¶ 'Eat your dinner, dear.'":
                 # she has had her turn; an untagged quote after it answers her ("She
                 # said that she was tired. ¶ 'I'll go up,' she said." is hers again)
                 addressed.append(told)
+                if told_at is not None:
+                    turn.called_at.setdefault(told, told_at)
             # whose "green eyes" a beat means, if that person is here and acting
             owners = {key: e for key, e in feature_owners.items() if e in salient and e not in weak}
-            beat, beat_gender, beat_after = _beat_subject(
+            beat, beat_gender, beat_after, beat_at = _beat_subject(
                 lines, para, resolve, features, owners, names.nouns
             )
             if beat_after:
@@ -3448,13 +3744,15 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 # "She felt her cheeks burn as he laughed. 'Stop it!'" is hers, "She felt
                 # the bed dip as he sat down. 'Can't sleep?'" his: the one acting there has
                 # the floor no more than the one feeling; the turn-taking decides
-                turn.lead = None
+                turn.lead, turn.lead_at = None, None
             if beat_gender is not None:
                 turn.gender, turn.speaker = beat_gender, beat
                 turn.rule = "beat"
+                turn.evidence = beat_at
             elif beat is not None and beat not in addressed:
                 turn.speaker, turn.anchor = beat, True
                 turn.rule = "beat"
+                turn.evidence = beat_at
             elif (
                 carried is not None
                 and carried not in addressed
@@ -3467,6 +3765,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 # or "sir" could be said to anyone of that sex on stage)
                 turn.speaker, turn.anchor = carried, True
                 turn.rule = "beat-before"
+                turn.evidence = carried_at
                 lead_in_beats = True
         if (
             turn.gender is not None
@@ -3544,7 +3843,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 and _acting(text, s)
             ):
                 # '"Go," said Tom. Jack looked up.': Jack is next to act
-                carried_lead = entity
+                carried_lead, carried_at = entity, mentioned_at(s)
         # '"But the way I see it --" He pointed at the woman …': a speech broken off for a
         # gesture, nobody else acting after it, goes on in the next paragraph
         broken_off = (
@@ -3593,7 +3892,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             for i in turn.lines:
                 own = turn.own.get(i)
                 if own is not None:
-                    decisions[i] = _Decision(own, turn.kind[i])
+                    decisions[i] = _Decision(own, turn.kind[i], turn.tag_at.get(i))
                     continue
                 if (
                     i in turn.pronoun
@@ -3621,13 +3920,14 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     guess = turn.guess.get(i) or unnamed(
                         turn.pronoun[i], turn.scene, lines[i].start
                     )
-                    decisions[i] = _Decision(guess, "tag-pronoun")
+                    decisions[i] = _Decision(guess, "tag-pronoun", turn.tag_at.get(i))
                     continue
                 if turn.own:
                     # an untagged quote in a tagged paragraph: the nearest tag before it, else after
-                    before = [turn.own[j] for j in turn.lines if j < i and j in turn.own]
-                    after = [turn.own[j] for j in turn.lines if j > i and j in turn.own]
-                    who = before[-1] if before else after[0]
+                    before = [j for j in turn.lines if j < i and j in turn.own]
+                    after = [j for j in turn.lines if j > i and j in turn.own]
+                    tag_line = before[-1] if before else after[0]
+                    who, who_at = turn.own[tag_line], turn.tag_at.get(tag_line)
                     prior = max((j for j in turn.lines if j < i and j in turn.pronoun), default=-1)
                     said = decisions.get(prior)
                     if (
@@ -3638,13 +3938,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         # '"To-morrow?" he said. "There is no speedier delivery?" and seemed
                         # quite disappointed when she answered, "No."': his, as the "he" before
                         # it, not hers, whose tag comes after
-                        who = said.speaker
+                        who, who_at = said.speaker, said.evidence
                     acting = turn.acted.get(i)
                     if acting is not None and acting is not who:
                         # '"Let us go," said Ann. Tom, however, wanted to know more. "Go
                         # where?"': someone else acting after the tag takes the quote, as a
                         # beat does in a paragraph with no tag
-                        decisions[i] = _Decision(acting, "beat")
+                        decisions[i] = _Decision(acting, "beat", turn.acted_at.get(i))
                         continue
                     if (
                         not before
@@ -3657,13 +3957,15 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         # 'Lucy felt that she had been selfish. "… The first vacant room
                         # in the front--" "You must have it," said Miss Bartlett': cut off
                         # by the tagged speaker, the one acting before it was talking
-                        decisions[i] = _Decision(turn.lead, "beat")
+                        decisions[i] = _Decision(turn.lead, "beat", turn.lead_at)
                         continue
                     called = _called(lines[i].text, names)
                     if who in called and turn.answerer is not None and i == turn.lines[-1]:
                         # the paragraph's last quote, which the turn-taking has given to
                         # whoever answers the tagged speaker (see _Turn.not_last)
-                        decisions[i] = _Decision(turn.answerer, "vocative")
+                        decisions[i] = _Decision(
+                            turn.answerer, "vocative", _call_at(lines[i], who, names)
+                        )
                         continue
                     if who in called:
                         # '"…," observed Fergus. "Nonsense, Fergus!"': a second speaker in
@@ -3677,20 +3979,26 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                             None,
                         )
                         if answerer is not None:
-                            decisions[i] = _Decision(answerer, "vocative")
+                            decisions[i] = _Decision(
+                                answerer, "vocative", _call_at(lines[i], who, names)
+                            )
                             continue
-                    decisions[i] = _Decision(who, "tag")
+                    decisions[i] = _Decision(who, "tag", who_at)
                     continue
                 if i in turn.pronoun and turn.speaker is not None:
-                    decisions[i] = _Decision(turn.speaker, "tag-pronoun")
+                    decisions[i] = _Decision(turn.speaker, "tag-pronoun", turn.tag_at.get(i))
                     continue
                 acting = turn.acted.get(i)
                 if acting is not None and acting is not turn.speaker:
                     # '"I must be off." He went up to bed, whereupon Mrs. Dale spoke.
                     # "Well!"': no tag, and the second quote is hers, not his
-                    decisions[i] = _Decision(acting, "beat")
+                    decisions[i] = _Decision(acting, "beat", turn.acted_at.get(i))
                     continue
-                decisions[i] = _Decision(turn.speaker, turn.rule if turn.speaker else None)
+                decisions[i] = _Decision(
+                    turn.speaker,
+                    turn.rule if turn.speaker else None,
+                    turn.evidence if turn.speaker else None,
+                )
             last = decisions[turn.lines[-1]].speaker
             if only is not None:
                 spoken[k] = (last, turn.addressed)
@@ -3804,6 +4112,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         ):
             entity.fixed_gender = next(iter(sexes))
 
+    _turn_taking_evidence(turns, decisions)
     facts = _line_facts(turns, saved, decisions)
     out: list[Line] = []
     for i, line in enumerate(lines):
@@ -3819,6 +4128,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 speaker=d.speaker.canonical() if d.speaker else None,
                 confidence=_line_confidence(facts.get(i)),
                 rule=d.rule,
+                evidence=d.evidence if d.speaker else None,
             )
         )
     characters = []
@@ -3848,6 +4158,37 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         )
     characters.sort(key=lambda c: -c.lines)
     return Attribution(lines=tuple(out), characters=tuple(characters))
+
+
+TURN_TAKING = frozenset({"turns", "continued", "other"})  # rules that count from an anchor
+# the rules of a line that is an anchor of its own: its tag or beat names its speaker
+ANCHOR_RULES = frozenset({"tag", "tag-pronoun", "tag-epithet", "beat", "beat-before"})
+
+
+def _turn_taking_evidence(turns: list[_Turn], decisions: dict[int, _Decision]) -> None:
+    """A line the turn-taking gives someone (A, B, A, B; or a speech run on from an open
+    quote) shows the evidence of the anchor it counts from: the nearest line of the same
+    conversation whose own tag or beat names the same person ('"…," said Ann. ¶
+    "…" ¶ "Quite."': the last is Ann's by the "Ann" of "said Ann"); none if no line does."""
+    for conversation in _conversations(turns):
+        order = [i for turn in conversation for i in turn.lines]
+        anchored: dict[_Entity, list[int]] = defaultdict(list)  # places in order, by speaker
+        for k, i in enumerate(order):
+            d = decisions[i]
+            if d.speaker is not None and d.evidence is not None and d.rule in ANCHOR_RULES:
+                anchored[d.speaker].append(k)
+        for k, i in enumerate(order):
+            d = decisions[i]
+            if d.rule not in TURN_TAKING:
+                continue
+            places = anchored.get(d.speaker) if d.speaker is not None else None
+            if not places:
+                d.evidence = None
+                continue
+            n = bisect_left(places, k)
+            # the nearer of the anchors either side; on a tie, the one before
+            nearest = min(places[max(0, n - 1) : n + 1], key=lambda j: (abs(j - k), j > k))
+            d.evidence = decisions[order[nearest]].evidence
 
 
 def _reactions(
@@ -4054,25 +4395,32 @@ def _revealed_speaker(
     end: int,
     resolve: Callable[[_Subject, bool], _Entity | None],
     names: _Names,
-) -> _Entity | None:
+) -> tuple[_Entity, Span] | None:
     """Whose voice the first sentence of a narration paragraph says the quote just before
-    it was, or whom its hearer sees there (see _VOICE_REVEALED)."""
-    sentences = _SENTENCE.findall(text, start, end)
-    if not sentences:
+    it was, or whom its hearer sees there (see _VOICE_REVEALED); and where the text names
+    them ("Roland Pike" of "the voice of Roland Pike")."""
+    opening = _SENTENCE.search(text, start, end)
+    if opening is None:
         return None
-    first = sentences[0]
+    first, at = opening.group(0), opening.start()
     voice = _VOICE_REVEALED.search(first)
     if voice is not None:
-        name = voice.group("name") or voice.group("name2") or voice.group("name3")
+        group = next(g for g in ("name", "name2", "name3", "np") if voice.group(g) is not None)
+        name = voice.group(group) if group != "np" else None
         if name is not None:
             if name.split()[0] in NOT_NAMES:
                 return None  # "Her voice", "His voice": only a sex
             owner = resolve(_Subject("name", _POSSESSIVE.sub("", name)), False)
-            return owner if owner is not None and owner.person and not owner.group else None
+            if owner is None or not owner.person or owner.group:
+                return None
+            whose = _POSSESSIVE.search(name)  # "Roland" of "Roland's voice"
+            span = _group_span(voice, group, at)
+            return owner, (span[0], span[1] - (len(whose[0]) if whose else 0))
         np = " ".join(voice.group("np").split())
         if not names.nouns.person_np.fullmatch(np):
             return None  # "the wind's voice"
-        return resolve(_Subject("np", np), False)
+        found_np = resolve(_Subject("np", np), False)
+        return (found_np, _group_span(voice, "np", at)) if found_np is not None else None
     seen = _SPEAKER_SEEN.search(first)
     if seen is None:
         return None
@@ -4092,16 +4440,18 @@ def _revealed_speaker(
         if phrase is None:
             return None
         found = resolve(_Subject("np", phrase), False)
+        span = _phrase_span(text, at + seen.start("seen"), phrase) or _group_span(seen, "seen", at)
     elif what.split()[0] in NOT_NAMES:
         return None
     else:
         found = resolve(_Subject("name", what), False)
         if found is None or not found.person:
             return None
+        span = _group_span(seen, "seen", at)
     if found is None or found.group:
         return None
     hearer = resolve(_Subject("pron" if who.lower() in ("he", "she", "i") else "name", who), False)
-    return None if found is hearer else found
+    return None if found is hearer else (found, span)
 
 
 def _heading_writer(heading: str, names: _Names) -> _Entity | None:
@@ -4852,15 +5202,15 @@ def _only_objects(text: str, start: int, end: int, names: _Names) -> dict[Gender
 
 def _acting_between(
     text: str, between: Line, mentions: list[tuple[int, _Entity]], own_sentence: bool = False
-) -> _Entity | None:
+) -> tuple[_Entity, int] | None:
     """The person named acting in the last sentence of the narration between two quotes
     of one paragraph, when that sentence is one of its own, not the tag of the quote
     before: '"We can go tomorrow," said Ann. Tom shook his head. "…"' is Tom; '"…,"
-    said Ann, and Tom shook his head' is no such sentence."""
+    said Ann, and Tom shook his head' is no such sentence. With where they are named."""
     last = _last_sentence_start(text, between.start, between.end)
     if (last == between.start and not own_sentence) or _SILENT.search(text, last, between.end):
         return None  # "Tom said nothing.": the one to speak next is someone else
-    actor = None
+    actor: tuple[_Entity, int] | None = None
     for s, entity in mentions:
         if not (last <= s < between.end and entity.person and not entity.group):
             continue
@@ -4869,7 +5219,7 @@ def _acting_between(
         named = _ACTOR.match(text, s, s + 80)
         if named is not None and _POSSESSIVE.search(named.group("name")):
             continue  # "Tom's face fell.": a reaction to what was said, as often as not
-        actor = entity
+        actor = entity, s
     return actor
 
 
@@ -5689,7 +6039,13 @@ def _closed(text: str) -> bool:
 def _vocatives(quote: str, names: _Names, answering: bool = False) -> list[_Entity]:
     """People a quote addresses by name. When it answers a question about a name, a
     quote that is only a name ("What is his name?" "Bingley.") is the answer."""
-    found: list[_Entity] = []
+    return list(_vocatives_at(quote, names, answering))
+
+
+def _vocatives_at(quote: str, names: _Names, answering: bool = False) -> dict[_Entity, Span]:
+    """The same, each with where the quote first calls them ("Hester" in "Do you think
+    so, Hester?"), in order."""
+    found: dict[_Entity, Span] = {}
     introduced = _NAME_AND_ROLE.match(quote)
     nested = _nested_quotes(quote)
     for m in _VOCATIVE.finditer(quote):
@@ -5709,13 +6065,33 @@ def _vocatives(quote: str, names: _Names, answering: bool = False) -> list[_Enti
             continue
         entity = names.lookup(m.group("name"))
         if entity is not None and entity not in found:
-            found.append(entity)
+            found[entity] = m.span("name")
     for m in _KIN_VOCATIVE.finditer(quote):
         # "Yes, uncle.": the one person the text calls "Uncle John"
         entity = names.role_holder(m.group("kin").lower())
         if entity is not None and entity not in found:
-            found.append(entity)
+            found[entity] = m.span("kin")
     return found
+
+
+def _in_quotes(quotes: list[Line], span: Span) -> Span:
+    """A span of the quotes' texts joined by a space, in the text."""
+    offset = 0
+    for quote in quotes:
+        if span[0] < offset + len(quote.text):
+            return quote.start + span[0] - offset, quote.start + span[1] - offset
+        offset += len(quote.text) + 1
+    return span  # not reached: a span of the joined text lies in one of the quotes
+
+
+def _call_at(line: Line, who: _Entity, names: _Names) -> Span | None:
+    """Where a quote calls someone by name or as its parent ("Fergus" of "Nonsense,
+    Fergus!"), in the text."""
+    at = _vocatives_at(line.text, names).get(who)
+    if at is None and who in _parent_called(line.text, names):
+        parent = _address_gender_at(line.text, parents_only=True)
+        at = parent[1] if parent is not None else None
+    return (line.start + at[0], line.start + at[1]) if at is not None else None
 
 
 def _parent_called(quote: str, names: _Names) -> list[_Entity]:
@@ -5792,6 +6168,16 @@ def _feature_beat_sex(
 ) -> Gender | None:
     """The sex of whoever "Grey eyes narrowed." is about, in a book where only his eyes
     are grey (see _feature_sexes)."""
+    found = _feature_beat(sentence, features, resolve)
+    return found[0] if found is not None else None
+
+
+def _feature_beat(
+    sentence: str,
+    features: dict[str, Gender],
+    resolve: Callable[[_Subject, bool], _Entity | None],
+) -> tuple[Gender, Span] | None:
+    """The same, with where the feature is in the sentence ("Grey eyes")."""
     feature = _FEATURE_BEAT.match(sentence)
     if feature is None:
         return None
@@ -5814,7 +6200,8 @@ def _feature_beat_sex(
             seen_sex = looked_at.gender if looked_at is not None else None
         if seen_sex != _OPPOSITE[sex]:
             return None
-    return sex
+    # the words and the part: "Grey eyes" of "Grey eyes narrowed"
+    return sex, (feature.start("words"), feature.end("part"))
 
 
 def _gender_of(entity: _Entity | None) -> Gender | None:
@@ -5854,17 +6241,32 @@ def _beat_subject(
     features: dict[str, Gender],
     owners: Mapping[_FeatureKey, _Entity],
     nouns: _Nouns,
-) -> tuple[_Entity | None, Gender | None, bool]:
+) -> tuple[_Entity | None, Gender | None, bool, Span | None]:
     """The person acting in the narration sentence nearest the first quote, their sex
-    where only that is known, and whether that sentence comes after the quote."""
+    where only that is known, whether that sentence comes after the quote, and where
+    the words for them are ("Kakashi" of "Kakashi nodded.", "He" of "He shrugged.")."""
     first_dialogue = next(pos for pos, i in enumerate(para) if lines[i].kind == "dialogue")
     candidates: list[str] = []
+    starts: list[int] = []  # where each is in the text
     if first_dialogue > 0:
-        candidates.extend(reversed(_SENTENCE.findall(lines[para[first_dialogue - 1]].text)))
+        before = lines[para[first_dialogue - 1]]
+        for piece in reversed(list(_SENTENCE.finditer(before.text))):
+            candidates.append(piece.group(0))
+            starts.append(before.start + piece.start())
     leading = len(candidates)  # the sentences before the quote, nearest first
     if first_dialogue + 1 < len(para) and lines[para[first_dialogue + 1]].kind == "narration":
-        candidates.extend(_SENTENCE.findall(lines[para[first_dialogue + 1]].text))
+        after = lines[para[first_dialogue + 1]]
+        for piece in _SENTENCE.finditer(after.text):
+            candidates.append(piece.group(0))
+            starts.append(after.start + piece.start())
     feature_sex: Gender | None = None  # of the one whose eyes or hair act ("Grey eyes narrowed")
+    feature_at: Span | None = None  # and where they are
+
+    def stripped(k: int) -> tuple[str, int]:
+        """Candidate k without the space (and for the nearest, the quote marks and
+        commas) around it, and where that starts in the text."""
+        sentence = candidates[k].strip()
+        return sentence, starts[k] + len(candidates[k]) - len(candidates[k].lstrip())
 
     def fits(entity: _Entity | None, gender: Gender | None = None) -> bool:
         return feature_sex is None or (gender or (entity.gender if entity else None)) in (
@@ -5872,22 +6274,35 @@ def _beat_subject(
             "unknown",
         )
 
-    def just_seen(k: int, gender: Gender | None) -> _Entity | None:
+    def just_seen(k: int, gender: Gender | None) -> tuple[_Entity, Span] | None:
         """ "Sakura turns, surprised to see Hinata there. Her pale eyes squint in a
         smile.": the "her" is the one just seen, who is about to speak."""
-        seen = _SEES_SOMEONE.search(candidates[k + 1].strip()) if k + 1 < leading else None
+        if k + 1 >= leading:
+            return None
+        sentence, at = stripped(k + 1)
+        seen = _SEES_SOMEONE.search(sentence)
         if seen is None or gender is None:
             return None
         found = resolve(_Subject("name", seen.group("name")), False)
-        return found if found is not None and found.gender == gender and fits(found) else None
+        if found is not None and found.gender == gender and fits(found):
+            return found, _group_span(seen, "name", at)
+        return None
 
     for k, sentence in enumerate(candidates[:3]):
         s = sentence.strip().lstrip("\"“”'‘’,.—–- ")
+        # where s starts in the text
+        at = starts[k] + len(sentence) - len(sentence.lstrip()) + len(sentence.strip()) - len(s)
+        after_quote = k >= leading
         puzzled = _PUZZLED_BY.search(s)
         if puzzled is not None:
             # "'You won't ever see her any more.' Philip did not know what she meant.":
             # Philip is listening; the speaker is the "she"
-            return None, PRONOUN_GENDER[puzzled.group("pron").lower()], k >= leading
+            return (
+                None,
+                PRONOUN_GENDER[puzzled.group("pron").lower()],
+                after_quote,
+                _group_span(puzzled, "pron", at),
+            )
         arrival = _ARRIVES_WHEN.search(s)
         if arrival is not None:
             # "Sakura was about to call it a night when three ANBU suddenly appeared in
@@ -5899,7 +6314,10 @@ def _beat_subject(
                 article = "an" if head[:1].lower() in "aeiou" else "a"
                 entity = resolve(_Subject("np", f"{article} {head}"), False)  # someone new
                 if entity is not None and fits(entity):
-                    return entity, None, k >= leading
+                    # "three ANBU" of "when three ANBU suddenly appeared"
+                    who = re.match(r"when\s+", arrival.group(0))
+                    begin = arrival.start() + (who.end() if who is not None else 0)
+                    return entity, None, after_quote, (at + begin, at + arrival.end("head"))
         watched = _WATCHES_OTHER.search(s)
         if watched is not None:
             # "She … is surprised to see a smile … gracing his face.": the one watched,
@@ -5909,21 +6327,22 @@ def _beat_subject(
                 if watched.group("verb") not in _NP_STOP:  # "saw Kakashi at the door"
                     entity = resolve(_Subject("name", watched.group("name")), False)
                     if entity is not None and fits(entity):
-                        return entity, None, k >= leading
+                        return entity, None, after_quote, _group_span(watched, "name", at)
             else:
                 own = watched.group("pron") or watched.group("obj")
                 watched_sex = PRONOUN_GENDER["he" if own in ("his", "him") else "she"]
                 if PRONOUN_GENDER.get(watcher) not in (watched_sex, None) and fits(
                     None, watched_sex
                 ):
-                    return None, watched_sex, k >= leading
+                    whose = "pron" if watched.group("pron") else "obj"
+                    return None, watched_sex, after_quote, _group_span(watched, whose, at)
         seen = _I_SEE.match(s)
         if seen is not None and seen.group("name").split()[0] not in NOT_NAMES:
             # "I can see Douglas there before the fire, … 'Nobody but me …'": the
             # one watched is the one acting
             entity = resolve(_Subject("name", seen.group("name")), False)
             if entity is not None and fits(entity):
-                return entity, None, k >= leading
+                return entity, None, after_quote, _group_span(seen, "name", at)
         owner = _VOICE_OF.search(s)
         if owner is not None:
             # '"Were you injured?" Alarm clear in the guard's tone.': the voice's owner
@@ -5935,26 +6354,28 @@ def _beat_subject(
             else:
                 entity = None
             if entity is not None and fits(entity):
-                return entity, None, k >= leading
+                return entity, None, after_quote, _group_span(owner, "np" if np else "name", at)
         described = nouns.np_beat.match(s)
         if described is not None:
             # "A guard appears beside him": someone new, never a person already there
             article = described.group(0).split()[0].lower()
             entity = resolve(_Subject("np", f"{article} {described.group('np')}"), False)
             if entity is not None and fits(entity):
-                return entity, None, k >= leading
+                return entity, None, after_quote, (at + described.start(), at + described.end("np"))
             continue
         eyes_of = _feature_beat_owner(s, owners, resolve)
-        if eyes_of is not None and fits(eyes_of):
+        if eyes_of is not None and fits(eyes_of[0]):
             # "Green eyes narrowed." with two women on stage: the one the text gives
             # green eyes, not whichever woman acted last
-            return eyes_of, None, k >= leading
-        sex = _feature_beat_sex(s, features, resolve)
-        if sex is not None:
-            found = just_seen(k, sex)
-            if found is not None:
-                return found, None, k >= leading
-            feature_sex = feature_sex or sex
+            return eyes_of[0], None, after_quote, (at + eyes_of[1][0], at + eyes_of[1][1])
+        feature = _feature_beat(s, features, resolve)
+        if feature is not None:
+            sex = feature[0]
+            seen_one = just_seen(k, sex)
+            if seen_one is not None:
+                return seen_one[0], None, after_quote, seen_one[1]
+            if feature_sex is None:
+                feature_sex, feature_at = sex, (at + feature[1][0], at + feature[1][1])
             continue
         companion = _COMPANION_BEAT.match(s) or _COMPANION_FACE.search(s)
         if companion is not None:
@@ -5962,7 +6383,7 @@ def _beat_subject(
             # whoever is with him, not he
             entity = resolve(_Subject("np", " ".join(companion.group("np").split())), False)
             if entity is not None and fits(entity):
-                return entity, None, k >= leading
+                return entity, None, after_quote, _group_span(companion, "np", at)
             continue
         acting = _THING_AS_ONE_ACTS.match(s)
         if acting is not None:
@@ -5973,14 +6394,15 @@ def _beat_subject(
                 return (
                     resolve(_Subject("pron", acting.group("pron")), False),
                     acting_sex,
-                    k >= leading,
+                    after_quote,
+                    _group_span(acting, "pron", at),
                 )
             continue
         m = _BEAT_RE.match(s)
         if m is None or _ABSOLUTE.match(s):
             continue  # "Kakashi being too sick to come in was unprecedented."
         if _senses_while_another_acts(s, resolve, nouns):
-            return None, feature_sex, False
+            return None, feature_sex, False, feature_at if feature_sex is not None else None
         reply = _THEN_OTHER_SEX_ACTS.search(s, m.end())
         if reply is not None:
             # "He raised a brow in question, to which she batted her lashes and smiled
@@ -5994,7 +6416,12 @@ def _beat_subject(
                 else None
             )
             if first_sex == _OPPOSITE[other] and fits(None, other):
-                return resolve(_Subject("pron", reply.group("pron")), False), other, k >= leading
+                return (
+                    resolve(_Subject("pron", reply.group("pron")), False),
+                    other,
+                    after_quote,
+                    _group_span(reply, "pron", at),
+                )
         then = _THEN_ANOTHER_ACTS.search(s, m.end())
         if then is not None:
             # "Sakura stood from the table and her friend gasped, shaking her head.":
@@ -6015,11 +6442,13 @@ def _beat_subject(
             else:
                 entity = resolve(_Subject("name", then.group("name")), False)
             if entity is not None and entity.person and fits(entity):
-                return entity, None, k >= leading
+                whose = "np" if then.group("np") else "name"
+                return entity, None, after_quote, _group_span(then, whose, at)
         if m.group("poss") and m.group("kin").lower() in EPITHET_GENDER:
             # "His mother sobbed.": the one acting is his mother, a person of her own sex
             if fits(None, EPITHET_GENDER[m.group("kin").lower()]):
-                return None, EPITHET_GENDER[m.group("kin").lower()], k >= leading
+                kin = EPITHET_GENDER[m.group("kin").lower()]
+                return None, kin, after_quote, (at + m.start("poss"), at + m.end("kin"))
             continue
         if m.group("poss") and _LOOKS.match(s, m.end("kin")):
             continue  # "His face looks drawn and tired.": how he looks to the one speaking
@@ -6028,7 +6457,8 @@ def _beat_subject(
             pron = {"his": "he", "her": "she", "my": "i"}.get(word, word)
             gender = PRONOUN_GENDER.get(pron)
             entity = resolve(_Subject("pron", pron), False)
-            newcomer = nouns.np_beat.match(candidates[k + 1].strip()) if k + 1 < leading else None
+            word_at = _group_span(m, "pron" if m.group("pron") else "poss", at)
+            newcomer = nouns.np_beat.match(stripped(k + 1)[0]) if k + 1 < leading else None
             if gender is not None and newcomer is not None and newcomer.group(0)[0] == "A":
                 # "A nurse stepped closer to him. She batted her eyes.": the "she" is
                 # the one who has just come in, unless the description says otherwise
@@ -6038,12 +6468,15 @@ def _beat_subject(
                     if found is not None and fits(found, gender):
                         if found.gender == "unknown":
                             found.gender_votes[gender] += 1.0  # the pronoun tells their sex
-                        return found, None, k >= leading
-            found = just_seen(k, gender)
-            if found is not None:
-                return found, None, k >= leading
+                        # "A nurse" of "A nurse stepped closer to him."
+                        came = stripped(k + 1)[1]
+                        return found, None, after_quote, (came, came + newcomer.end("np"))
+            seen_one = just_seen(k, gender)
+            if seen_one is not None:
+                return seen_one[0], None, after_quote, seen_one[1]
             if gender is not None and fits(None, gender):
-                return entity, gender, k >= leading  # "He shrugged.": only the speaker's gender
+                # "He shrugged.": only the speaker's gender
+                return entity, gender, after_quote, word_at
             if gender is not None:
                 continue
         else:
@@ -6051,9 +6484,11 @@ def _beat_subject(
             if name.split()[0] in NOT_NAMES and not re.match(_TITLE_WORD + r"\s", name):
                 continue
             entity = resolve(_Subject("name", name), False)
+            owner = _POSSESSIVE.search(name)  # "Tom" of "Tom's face fell"
+            word_at = (at + m.start("name"), at + m.end("name") - (len(owner[0]) if owner else 0))
         if entity is not None and fits(entity):
-            return entity, None, k >= leading
-    return None, feature_sex, False
+            return entity, None, after_quote, word_at
+    return None, feature_sex, False, feature_at if feature_sex is not None else None
 
 
 _SEES_SOMEONE = re.compile(
@@ -6139,7 +6574,9 @@ _FEATURE_OF = re.compile(
 # a sentence that opens with such a feature acting: "Silver-white brows raised.",
 # "Wide, green eyes looked up at him."
 _FEATURE_BEAT = re.compile(
-    r"(?P<words>(?:[A-Z][a-z-]*,?\s+)(?:[a-z][a-z-]*,?\s+){0,2})" + _FEATURE_PARTS + r"\s+[a-z]+"
+    r"(?P<words>(?:[A-Z][a-z-]*,?\s+)(?:[a-z][a-z-]*,?\s+){0,2})(?P<part>"
+    + _FEATURE_PARTS
+    + r")\s+[a-z]+"
 )
 _LOOK_AT = re.compile(r"\bat\s+(?:the\s+)?(?P<who>him|her|[A-Z][\w'’-]*)\b")
 # colours only: "wide", "soft" or "tired" eyes say nothing about whose they are
@@ -6261,9 +6698,10 @@ def _feature_beat_owner(
     sentence: str,
     owners: Mapping[_FeatureKey, _Entity],
     resolve: Callable[[_Subject, bool], _Entity | None],
-) -> _Entity | None:
+) -> tuple[_Entity, Span] | None:
     """Whose eyes "Green eyes narrowed." means, when the text gives green eyes to one
-    person (see _feature_owners) and that person is on stage."""
+    person (see _feature_owners) and that person is on stage, and where the words for
+    them are in the sentence ("Green eyes")."""
     feature = _FEATURE_BEAT.match(sentence)
     if feature is None:
         return None
@@ -6284,7 +6722,7 @@ def _feature_beat_owner(
         and resolve(_Subject("name", target.group("who")), False) is who
     ):
         return None  # "Green eyes looked at Rhona": not Rhona's, then
-    return who
+    return who, (feature.start("words"), part.end("part"))
 
 
 # --- conversations -------------------------------------------------------------------------
@@ -6353,6 +6791,15 @@ class _Turn:
     margin: float | None = None
     end: int = 0  # where its paragraph ends
     reacting: _Entity | None = None  # its beat, when told after its first quote
+    # Where the words are that give the evidence above (see Line.evidence):
+    tag_at: dict[int, Span] = field(default_factory=dict)  # own/pronoun lines: the tag's subject
+    acted_at: dict[int, Span] = field(default_factory=dict)  # acted lines: the one acting
+    lead_at: Span | None = None  # the lead's mention
+    # the words that put each addressed person there: "Hester" of "Do you think so,
+    # Hester?", "Lucy" of 'she said to Lucy'; and the "sir" or "mamma" of address_gender
+    called_at: dict[_Entity, Span] = field(default_factory=dict)
+    address_at: Span | None = None
+    evidence: Span | None = None  # for the turn's own speaker and rule
 
 
 def _conversations(turns: list[_Turn]) -> list[list[_Turn]]:
@@ -6421,8 +6868,10 @@ def _copy_turn(turn: _Turn) -> _Turn:
 
 
 # What deciding a turn changes, as pass 1 left it: speaker, rule, addressed, own tags and
-# their rules (see _decide_sequence)
-_Saved = tuple[_Entity | None, str | None, list[_Entity], dict[int, _Entity], dict[int, str]]
+# their rules (see _decide_sequence), and the evidence for the speaker
+_Saved = tuple[
+    _Entity | None, str | None, list[_Entity], dict[int, _Entity], dict[int, str], Span | None
+]
 
 
 def _saved_state(turn: _Turn) -> _Saved:
@@ -6432,6 +6881,7 @@ def _saved_state(turn: _Turn) -> _Saved:
         list(turn.addressed),
         dict(turn.own),
         dict(turn.kind),
+        turn.evidence,
     )
 
 
@@ -6462,7 +6912,7 @@ def _merge_into(turn: _Turn, saved: _Saved, merged: dict[_Entity, _Entity]) -> N
     """Put a decided turn back as pass 1 left it, with each person in ``merged`` replaced
     by who they turned out to be."""
     decided = turn.speaker
-    speaker, rule, addressed, own, kind = saved
+    speaker, rule, addressed, own, kind, evidence = saved
 
     def one(entity: _Entity | None) -> _Entity | None:
         return None if entity is None else merged.get(entity, entity)
@@ -6475,7 +6925,13 @@ def _merge_into(turn: _Turn, saved: _Saved, merged: dict[_Entity, _Entity]) -> N
         return [e for e in dict.fromkeys(merged.get(e, e) for e in entities) if e is not drop]
 
     turn.speaker, turn.rule = one(speaker), rule
+    turn.evidence = evidence
     turn.addressed = many(addressed, own_name)
+    # where each was called, now under who they are (the first such words kept)
+    called_at: dict[_Entity, Span] = {}
+    for e, span in turn.called_at.items():
+        called_at.setdefault(merged.get(e, e), span)
+    turn.called_at = called_at
     turn.mentioned = many(turn.mentioned, own_name)
     turn.own = {i: merged.get(e, e) for i, e in own.items()}
     turn.kind = dict(kind)
@@ -6886,8 +7342,12 @@ def _decide_sequence(
                 and choice not in before.bystanders
             ):
                 rule = "vocative"
+                # the words of the turn before that called them ("Hester" of "Do you
+                # think so, Hester?"), or its "sir" when that said who was spoken to
+                turn.evidence = before.called_at.get(choice, before.address_at)
             else:
                 rule = "turns" if anchors else "other"
+                turn.evidence = None  # the anchor it counts from: see _turn_taking_evidence
             turn.speaker, turn.rule = choice, rule
         for i in turn.pronoun:
             if turn.pronoun[i] != turn.gender:

@@ -785,10 +785,16 @@ def _override_line(line: Line, speaker: str, narrator_name: str | None) -> Line:
     if speaker == NARRATOR:
         if narrator_name is not None and line.kind == "dialogue":
             # A first-person narrator speaking: still their line, in the narrator voice.
-            return replace(line, speaker=narrator_name, confidence=1.0, rule="cast-file")
-        return replace(line, kind="narration", speaker=None, confidence=1.0, rule="cast-file")
+            return replace(
+                line, speaker=narrator_name, confidence=1.0, rule="cast-file", evidence=None
+            )
+        return replace(
+            line, kind="narration", speaker=None, confidence=1.0, rule="cast-file", evidence=None
+        )
     # A narration line given a speaker is dialogue the splitter missed.
-    return replace(line, kind="dialogue", speaker=speaker, confidence=1.0, rule="cast-file")
+    return replace(
+        line, kind="dialogue", speaker=speaker, confidence=1.0, rule="cast-file", evidence=None
+    )
 
 
 def _snippet_matches(
@@ -1257,10 +1263,14 @@ def script_rows(
     chapter: int | None = None,
     only_uncertain: bool = False,
     threshold: float = REVIEW_THRESHOLD,
+    source: str | None = None,
 ) -> list[dict[str, Any]]:
     """The attributed script as JSON-ready rows, in order (the evaluation format).
 
     ``start``/``end`` index ``Work.text``; ``voice`` is the profile that reads it.
+    ``evidence`` is where the words are that decided the speaker (see
+    ``Line.evidence``), ``{"start", "end", "text"}`` or None; its ``text`` is
+    ``source[start:end]``, so ``source`` should be ``Work.text`` (None without it).
     """
     rows: list[dict[str, Any]] = []
     for line in lines:
@@ -1269,6 +1279,7 @@ def script_rows(
         if only_uncertain and not is_uncertain(line, threshold):
             continue
         speaker = line.speaker if line.kind == "dialogue" else None
+        evidence = line.evidence if speaker is not None else None
         rows.append(
             {
                 "id": line.id,
@@ -1279,6 +1290,13 @@ def script_rows(
                 "speaker": speaker,
                 "confidence": round(line.confidence, 3),
                 "rule": line.rule,
+                "evidence": None
+                if evidence is None
+                else {
+                    "start": evidence[0],
+                    "end": evidence[1],
+                    "text": source[evidence[0] : evidence[1]] if source is not None else None,
+                },
                 "text": line.text,
                 "start": line.start,
                 "end": line.end,
@@ -1307,8 +1325,9 @@ def format_script(
 ) -> list[tuple[str, bool]]:
     """Readable script lines as ``(text, dim)`` pairs; the CLI styles dim ones.
 
-    Dialogue is shown whole with its speaker; narration is shortened (it is only
-    context); a ``?`` marks a speaker to check, with its confidence and rule;
+    Dialogue is shown whole with its speaker, and after it the rule that decided the
+    speaker and the words that did ("[tag: Kakashi]"); narration is shortened (it is
+    only context); a ``?`` marks a speaker to check, with its confidence too;
     the line id comes first so it can be copied into a ``[[line]]`` override.
     ``only_uncertain`` keeps the lines to check plus their neighbours in the same
     paragraph, since the evidence (a tag, a beat) is usually right beside them.
@@ -1345,7 +1364,24 @@ def format_script(
         mark = "?" if uncertain else " "
         speaker = str(r["speaker"]) if r["speaker"] else "???"
         line = f"{r['id']:<{id_width}}  {mark} {speaker:<{name_width}}  {text}"
+        why = str(r["rule"] or "no evidence")
+        words = _evidence_words(r.get("evidence"))
+        if words and r["speaker"]:
+            why += f": {words}"
         if uncertain:
-            line += f"   [{r['confidence']:.2f} {r['rule'] or 'no evidence'}]"
+            line += f"   [{r['confidence']:.2f} {why}]"
+        elif r["speaker"]:
+            line += f"   [{why}]"
         out.append((line, False))
     return out
+
+
+EVIDENCE_WIDTH = 24  # characters of the evidence's words shown in the script view
+
+
+def _evidence_words(evidence: Any) -> str:
+    """The evidence's words on one line, shortened: "the blonde", "Kakashi"."""
+    if not isinstance(evidence, Mapping) or not evidence.get("text"):
+        return ""
+    words = " ".join(str(evidence["text"]).split())
+    return words if len(words) <= EVIDENCE_WIDTH else words[: EVIDENCE_WIDTH - 1] + "…"

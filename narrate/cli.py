@@ -153,11 +153,14 @@ def script(
             chapter=chapter,
             only_uncertain=only_uncertain,
             threshold=threshold,
+            source=analysis.work.text,
         )
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    rows = casting.script_rows(analysis.lines, analysis.cast, chapter=chapter)
+    rows = casting.script_rows(
+        analysis.lines, analysis.cast, chapter=chapter, source=analysis.work.text
+    )
     shown = casting.format_script(
         rows, threshold=threshold, chapter_titles=chapters, only_uncertain=only_uncertain
     )

@@ -125,6 +125,23 @@ class Line:
     speaker: str | None = None  # canonical character name; None: unknown (narration: None)
     confidence: float = 0.0
     rule: str | None = None  # which evidence decided the speaker
+    # Where the words are that decided it, as [start, end) offsets into Work.text like
+    # start/end; by rule:
+    #   tag, tag-pronoun, tag-epithet: the speaker's mention in the speech tag ("Ann" of
+    #     'said Ann', "she" of 'she asked softly', "the blonde" of 'the blonde replied');
+    #   beat, beat-before: the subject of the action beat ("Tom" of 'Tom frowned.',
+    #     "Green eyes" of 'Green eyes narrowed.' where only one person has them),
+    #     or whose a lone quote turned out to be ("Roland Pike" of 'the voice of
+    #     Roland Pike', "his" of 'a curse escaped his lips');
+    #   vocative: the name in the neighbouring quote that called the speaker ("Hester"
+    #     of "Do you think so, Hester?"; or the "sir" that told who was spoken to; or
+    #     the narration that made them the one answered: "Tom" of 'Tom shrugged.',
+    #     "Nell" of 'Ann turned to Nell.' or of '"…?" he asked Nell');
+    #   turns, continued, other (turn-taking): the evidence of the anchoring line the
+    #     alternation counts from, the nearest line of the same conversation whose own
+    #     evidence names the same person; None if there is none;
+    #   cast-file overrides and lines with no speaker: None.
+    evidence: tuple[int, int] | None = None
 
 
 # Dialogue lines below this confidence are the ones `narrate script --only-uncertain` asks

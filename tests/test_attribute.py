@@ -5713,3 +5713,306 @@ def test_a_question_put_to_someone_the_narration_names_is_theirs_to_answer(
     assert by_text(result, "Before noon").speaker == "Martha Brask"
     assert (by_text(result, "goat in the far field").speaker or "").startswith("Anselm")
     assert by_text(result, "Her too").speaker == "Martha Brask"
+
+
+# --------------------------------------------------------------------------- #
+# Which words decided each speaker (Line.evidence)
+
+
+def evidence(result: Attribution, text: str, snippet: str) -> str | None:
+    """The words of the work's text that decided the speaker of the line holding the
+    snippet, or None."""
+    line = by_text(result, snippet)
+    if line.evidence is None:
+        return None
+    start, end = line.evidence
+    return text[start:end]
+
+
+FERRY = (
+    "The ferry lay at the slip with its lamps unlit, and Orla Penhallow waited on the "
+    "boards while Dunstan coiled the rope.\n\n"
+    '"The tide turns at noon," said Orla Penhallow.\n\n'
+    '"Then we have an hour," Dunstan said.\n\n'
+    '"Will you take the cart across?" she asked softly.\n\n'
+    '"If it fits," the ferryman replied.\n\n'
+    "Dunstan kicked the chock from under the wheel. "
+    '"It fits, if nobody breathes."\n\n'
+    '"Will you row us over before the bell, Dunstan?" asked Orla Penhallow.\n\n'
+    '"Not before the bell."\n\n'
+    '"After it, then," said Orla Penhallow.\n\n'
+    '"After it."\n\n'
+    '"And the cart?"\n'
+)
+
+
+def test_the_evidence_of_a_name_tag_is_the_name() -> None:
+    result = run(FERRY)
+    assert by_text(result, "tide turns").rule == "tag"
+    assert evidence(result, FERRY, "tide turns") == "Orla Penhallow"
+    assert evidence(result, FERRY, "an hour") == "Dunstan"
+
+
+def test_the_evidence_of_a_pronoun_tag_is_the_pronoun() -> None:
+    result = run(FERRY)
+    assert by_text(result, "take the cart").rule == "tag-pronoun"
+    assert evidence(result, FERRY, "take the cart") == "she"
+
+
+def test_the_evidence_of_a_description_tag_is_the_description() -> None:
+    result = run(FERRY)
+    assert by_text(result, "If it fits").rule == "tag-epithet"
+    assert evidence(result, FERRY, "If it fits") == "the ferryman"
+
+
+def test_the_evidence_of_a_beat_is_its_subject() -> None:
+    result = run(FERRY)
+    line = by_text(result, "nobody breathes")
+    assert (line.speaker, line.rule) == ("Dunstan", "beat")
+    assert evidence(result, FERRY, "nobody breathes") == "Dunstan"
+    # the span is the beat's own "Dunstan", not the one in an earlier tag
+    assert line.evidence is not None and line.evidence[0] == FERRY.index("Dunstan kicked")
+
+
+def test_the_evidence_of_a_vocative_is_the_name_that_called_the_speaker() -> None:
+    result = run(FERRY)
+    line = by_text(result, "Not before the bell")
+    assert (line.speaker, line.rule) == ("Dunstan", "vocative")
+    assert line.evidence is not None
+    assert FERRY[line.evidence[0] : line.evidence[1]] == "Dunstan"
+    # in the quote before, which called him: "… before the bell, Dunstan?"
+    assert line.evidence[0] == FERRY.index("Dunstan?")
+
+
+def test_the_evidence_of_a_turn_is_its_anchors() -> None:
+    # "After it." and "And the cart?" alternate from the tagged lines around them: each
+    # shows the evidence of the nearest line whose own tag names the same person
+    result = run(FERRY)
+    answer = by_text(result, '"After it."')
+    assert (answer.speaker, answer.rule) == ("Dunstan", "turns")
+    assert answer.evidence == by_text(result, "nobody breathes").evidence
+    asking = by_text(result, "And the cart")
+    assert (asking.speaker, asking.rule) == ("Orla Penhallow", "turns")
+    assert asking.evidence == by_text(result, "After it, then").evidence
+    assert evidence(result, FERRY, "And the cart") == "Orla Penhallow"
+
+
+def test_a_turn_counts_only_from_anchors_in_its_own_conversation() -> None:
+    # after a walk told in four paragraphs the talk is a new conversation: Dunstan's tag
+    # and beat in the one before are not what "That is the inn." counts from
+    text = FERRY + (
+        "\nThe cart went over first, and the ferry after it.\n\n"
+        "On the far side the road climbed between hedges.\n\n"
+        "They walked for an hour without speaking.\n\n"
+        "At the top of the hill the wind dropped.\n\n"
+        '"Is that the inn?" asked Orla Penhallow.\n\n'
+        '"That is the inn."\n\n'
+        '"It looks shut."\n'
+    )
+    result = run(text)
+    inn = by_text(result, "That is the inn")
+    assert (inn.speaker, inn.rule, inn.evidence) == ("Dunstan", "turns", None)
+    shut = by_text(result, "It looks shut")
+    assert shut.rule == "turns" and shut.evidence == by_text(result, "Is that the inn").evidence
+    assert evidence(result, text, "It looks shut") == "Orla Penhallow"
+
+
+def test_the_evidence_of_a_wrapped_line_is_the_name_as_written() -> None:
+    # hard-wrapped text is read with its line breaks as spaces and a word hyphenated
+    # across a break joined up; the evidence still points at the text as written
+    text = (
+        "Anne-Marie Tresize came down to the quay with the letters, and Anne-Marie\n"
+        "gave them to the boy without a word. Anne-Marie never waited for thanks.\n\n"
+        '"These are for the island," said Anne-\n'
+        "Marie, and turned back up the hill.\n"
+    )
+    result = run(text)
+    line = by_text(result, "for the island")
+    assert line.rule == "tag" and line.evidence is not None
+    start, end = line.evidence
+    assert text[start:end] == "Anne-\nMarie"
+
+
+def test_the_evidence_of_a_voice_told_after_its_quote_is_whose_it_was() -> None:
+    # a lone untagged quote, then narration naming the voice's owner, or the hearer
+    # catching sight of the one who spoke: the evidence is that name or description
+    text = (
+        "Bettany Crewe sat at the kitchen table with her nephew Amos, shelling beans.\n\n"
+        '"The mill will close by Easter," said Bettany Crewe.\n\n'
+        '"Who told you that, aunt?" Amos asked.\n\n'
+        '"Nobody had to tell me."\n\n'
+        "There was a tremor in the voice of Barnaby Quill as he stepped in from the porch "
+        "and shook the rain from his hat.\n\n"
+        '"You are soaked," said Bettany Crewe.\n\n'
+        "Later Amos went down to the creek alone, throwing pebbles at the reeds. The sun "
+        "was low, and the frogs had started.\n\n"
+        '"You will catch your death down here, boy."\n\n'
+        "He started when he saw a thin old fisherman standing in the reeds.\n\n"
+        '"Where did you come from?" Amos asked.\n'
+    )
+    result = run(text)
+    line = by_text(result, "Nobody had to tell")
+    assert (line.speaker, line.rule) == ("Barnaby Quill", "beat")
+    assert evidence(result, text, "Nobody had to tell") == "Barnaby Quill"
+    assert by_text(result, "catch your death").rule == "beat"
+    assert evidence(result, text, "catch your death") == "a thin old fisherman"
+
+
+def test_the_evidence_of_an_oath_or_a_relative_acting_before_a_quote_is_whose() -> None:
+    # "a bitter oath … escaped her lips. ¶ '…'": the "her"; "My aunt folded her arms. ¶
+    # '…'": the "My aunt"; and "my uncle, after a long look at the sky, said": the tag's
+    # "my uncle" across the phrase set off between it and the verb
+    text = (
+        "Mrs. Venn had been turning the pages of the ledger for an hour while her clerk "
+        "Hobday waited at the door. The candle guttered, and Hobday shuffled his feet. At "
+        "last a bitter oath, of a kind no lady should know, escaped her lips.\n\n"
+        '"Forty pounds short!"\n\n'
+        "Hobday said nothing.\n\n"
+        "* * *\n\n"
+        "My aunt and Mr. Tregear had been quarrelling about the hedge since breakfast.\n\n"
+        '"The hedge is mine," said my aunt.\n\n'
+        '"It was my father\'s," said Mr. Tregear.\n\n'
+        "My aunt folded her arms and glared at him.\n\n"
+        '"Then your father planted it on my land."\n\n'
+        "* * *\n\n"
+        "The tinker and my uncle stood by the cart all morning. At noon my uncle, after a "
+        "long look at the sky, said to him, with a sigh, “We had best be off before the "
+        "storm.”\n\n"
+        "The tinker nodded.\n"
+    )
+    result = run(text)
+    oath = by_text(result, "Forty pounds short")
+    assert (oath.speaker, oath.rule) == ("Mrs. Venn", "beat-before")
+    assert evidence(result, text, "Forty pounds short") == "her"
+    aunt = by_text(result, "planted it on my land")
+    assert (aunt.speaker, aunt.rule) == ("my aunt", "beat-before")
+    assert evidence(result, text, "planted it on my land") == "My aunt"
+    assert by_text(result, "best be off").rule == "tag-epithet"
+    assert evidence(result, text, "best be off") == "my uncle"
+
+
+def test_the_evidence_after_a_talk_is_decided_again_counts_from_the_final_speakers() -> None:
+    # "a stooped woman" says she is Martha Gedge; the talk with the boy, first decided
+    # with the two as different women, is decided again with them as one: its untagged
+    # lines count from Martha's and the boy's own tags and beats as they are in the end
+    text = (
+        "Late in the afternoon a stooped woman with a basket of eggs on her arm came down "
+        "the lane to the mill. By the sluice she met a young clerk in a bowler hat, who "
+        "was counting sacks.\n\n"
+        '"Warm for March," said the woman with the basket.\n\n'
+        '"It is, Duchess," said the clerk.\n\n'
+        "The egg-woman halted, and set down her basket.\n\n"
+        '"You have called me that every market day, young man."\n\n'
+        '"I daresay I have," said the clerk.\n\n'
+        '"And last winter too."\n\n'
+        '"Very likely."\n\n'
+        '"Why Duchess, when I am only Martha Gedge, that keeps hens at the crossroads?"\n\n'
+        "The clerk put away his pencil.\n\n"
+        '"Because you carry that basket like a crown," he said. "Good day to you."\n\n'
+        "Then the clerk went off towards the town, and Martha sat down on the sluice "
+        "wall. By and by a small boy came along the bank with a fishing rod.\n\n"
+        '"Boy, carry my basket to the cart."\n\n'
+        'The boy stopped short. "And who are you to give me orders?"\n\n'
+        '"I will tell you, Sam. My mother was a lady\'s maid at the Hall." And with '
+        "that, Martha leaned back against the wall and closed her eyes.\n\n"
+        "Sam gaped at her.\n\n"
+        '"She dressed the old Duchess every morning," went on Martha. "Have you been up '
+        'to the Hall, child?"\n\n'
+        '"Once. My father took me to the fete."\n\n'
+        '"Finer gowns than the vicar\'s wife has."\n\n'
+        '"Honestly?"\n\n'
+        '"Now take that basket."\n\n'
+        '"To the red cart?"\n\n'
+        '"To the green one."\n'
+    )
+    result = run(text)
+    for boy in ("took me to the fete", "Honestly?", "red cart"):
+        line = by_text(result, boy)
+        assert (line.speaker, line.rule) == ("Sam", "turns")
+        assert evidence(result, text, boy) == "The boy"
+    for woman in ("Finer gowns", "take that basket", "green one"):
+        line = by_text(result, woman)
+        assert (line.speaker, line.rule) == ("Martha", "turns")
+        assert evidence(result, text, woman) == "Martha"
+
+
+def test_the_evidence_after_a_shake_of_the_head_is_who_shook_it() -> None:
+    # the head-shake answers Hester's question, so her next words are to him, and the
+    # untagged reply after them is his: the words that made him the one spoken to are
+    # his name in the gesture
+    text = (
+        "The rain had not stopped since noon, and Hester stood at the window with "
+        "Mr. Gale.\n\n"
+        '"Did the carter say when he would come?" Hester asked.\n\n'
+        "Mr. Gale looked out at the yard and shook his head.\n\n"
+        '"Then we must walk to the station."\n\n'
+        '"In this weather? We should be drowned."\n\n'
+        '"Better drowned than late."\n'
+    )
+    result = run(text)
+    assert by_text(result, "walk to the station").speaker == "Hester"
+    reply = by_text(result, "should be drowned")
+    assert (reply.speaker, reply.rule) == ("Mr. Gale", "vocative")
+    assert reply.evidence is not None
+    assert reply.evidence[0] == text.index("Mr. Gale looked")
+    assert evidence(result, text, "should be drowned") == "Mr. Gale"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the narration says whom the question is put to: the paragraph before, or the
+        # question's own
+        'Brannoc set down the lamp and turned to Ellen.\n\n"Could you find it by spring?"',
+        'Brannoc turned to Ellen. "Could you find it by spring?"',
+        # a speech verb's object: the one asked
+        '"Could you find it by spring?" Brannoc asked Ellen.',
+    ],
+)
+def test_the_evidence_of_an_answer_to_someone_the_narration_named_is_that_name(
+    question: str,
+) -> None:
+    # Ellen has not spoken yet; the narration names her as the one Brannoc asks, so the
+    # untagged answer is hers, and the words that made her the one spoken to are her
+    # name there (not in any quote)
+    text = (
+        "Brannoc Hale and his cousin Aldo sat in the boathouse, and Ellen Pellow, who "
+        "kept the accounts for them, was mending a net by the door. She bit off the "
+        "thread and tied a knot.\n\n"
+        '"The keel is sound," said Aldo.\n\n'
+        '"The mast is not," said Brannoc.\n\n'
+        '"Then we buy a mast."\n\n'
+        '"With what money?"\n\n'
+        '"You always say so."\n\n'
+        f"{question}\n\n"
+        '"If the herring come."\n'
+    )
+    result = run(text)
+    answer = by_text(result, "herring come")
+    assert (answer.speaker, answer.rule) == ("Ellen Pellow", "vocative")
+    assert answer.evidence is not None
+    assert answer.evidence[0] == text.index("Ellen", text.index(question))
+    assert evidence(result, text, "herring come") == "Ellen"
+
+
+def test_the_evidence_of_eyes_the_text_gives_one_woman_is_the_eyes() -> None:
+    # "Amber eyes studied her." between two women: the text gives amber eyes to Idris,
+    # so the question after it is hers, decided by the words "Amber eyes"
+    text = (
+        "Idris Vane climbed the tower stair at dusk. Her amber eyes searched the grey "
+        "water for a sail.\n\n"
+        "Below her, Morwen Tallack trimmed the wicks, her black hair pinned up out of "
+        "the oil.\n\n"
+        "Idris's amber eyes turned to the window, and she put down her book.\n\n"
+        '"The boat is overdue," Morwen said, not looking up.\n\n'
+        '"The wind is against it," Idris said.\n\n'
+        '"It always is."\n\n'
+        "Idris took the lamp from the hook. Morwen wiped the glass and held it to the "
+        'light. Amber eyes studied her. "Will you come up with me?"\n\n'
+        '"When the wicks are done," Morwen said.\n'
+    )
+    result = run(text)
+    line = by_text(result, "come up with me")
+    assert (line.speaker, line.rule) == ("Idris", "beat")
+    assert line.evidence is not None and line.evidence[0] == text.index("Amber eyes studied")
+    assert evidence(result, text, "come up with me") == "Amber eyes"

@@ -167,3 +167,67 @@ def test_bad_inputs_are_one_line_errors(story: Path, tmp_path: Path) -> None:
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and "bad.cast.toml" in err and "TOML" in err
     assert "Traceback" not in err + out
+
+
+def test_script_json_and_view_show_the_words_that_decided_each_speaker(story: Path) -> None:
+    code, out, _ = run("script", str(story), "--json")
+    assert code == 0
+    rows = json_rows(out)
+    work = load_work(story)
+    copper = next(r for r in rows if r["text"] == '"Rats don\'t chew copper,"')
+    assert copper["rule"] == "tag"
+    assert copper["evidence"] == {
+        "start": work.text.index("Pell.", int(copper["end"])),  # type: ignore[call-overload]
+        "end": work.text.index("Pell.", int(copper["end"])) + len("Pell"),  # type: ignore[call-overload]
+        "text": "Pell",
+    }
+    assert all(r["evidence"] is None for r in rows if r["kind"] == "narration")
+    code, out, _ = run("script", str(story))
+    said = next(line for line in out.splitlines() if "Rats don't chew copper" in line)
+    assert said.rstrip().endswith("[tag: Pell]")
+
+
+def test_a_cast_file_override_has_no_evidence(story: Path) -> None:
+    _, out, _ = run("script", str(story), "--json")
+    reply = next(r for r in json_rows(out) if r["text"] == '"These ones do."')
+    story.with_name("lanterns.cast.toml").write_text(
+        f'[[line]]\nid = "{reply["id"]}"\nspeaker = "Hattie"\n', encoding="utf-8"
+    )
+    _, out, _ = run("script", str(story), "--json")
+    fixed = next(r for r in json_rows(out) if r["id"] == reply["id"])
+    assert (fixed["rule"], fixed["evidence"]) == ("cast-file", None)
+
+
+# the rules whose line names its own speaker, so always has evidence
+OWN_EVIDENCE = {"tag", "tag-pronoun", "tag-epithet", "beat", "beat-before", "vocative"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((Path(__file__).resolve().parent.parent / "texts").glob("*")),
+    ids=lambda p: p.name,
+)
+def test_every_attributed_line_of_the_sample_works_shows_words_of_the_text(path: Path) -> None:
+    code, out, _ = run("script", str(path), "--json")
+    assert code == 0
+    rows = json_rows(out)
+    text = load_work(path).text
+    attributed = [r for r in rows if r["kind"] == "dialogue" and r["speaker"] is not None]
+    assert attributed
+    anchors: dict[object, list[object]] = {}
+    for row in attributed:
+        found = row["evidence"]
+        if row["rule"] in OWN_EVIDENCE:
+            assert isinstance(found, dict), row
+            anchors.setdefault(row["speaker"], []).append(found)
+        if found is None:
+            continue
+        assert isinstance(found, dict)
+        start, end = int(found["start"]), int(found["end"])
+        assert 0 <= start < end <= len(text)
+        assert found["text"] == text[start:end]
+        assert found["text"].strip() == found["text"]  # whole words, nothing around them
+    for row in attributed:
+        if row["rule"] in ("turns", "continued", "other") and row["evidence"] is not None:
+            # the evidence of a line with a tag or beat of its own, of the same speaker
+            assert row["evidence"] in anchors.get(row["speaker"], [])
