@@ -5009,8 +5009,9 @@ def _pronoun_chain(
         return False
     if nouns.person_np.search(rest) or re.search(r"\b(?:we|they|We|They)\b", rest):
         return False
-    last = rest[_last_sentence_start(rest, 0, len(rest)) :]
-    if re.search(r"\bI\b", rest) and not _SUBJECT_PRONOUN[gender].match(last.lstrip()):
+    if re.search(r"\bI\b", rest) and not _SUBJECT_PRONOUN[gender].match(
+        rest[_last_sentence_start(rest, 0, len(rest)) :].lstrip()
+    ):
         # "Mr. Hobbs eyed me. I looked at my plate. He stood up.": the narrator's "I"
         # between is no one else taking the floor, so long as "he" acts last
         return False
@@ -5278,9 +5279,12 @@ def _told_on(text: str, start: int, end: int) -> bool:
 
 def _last_sentence_start(text: str, start: int, end: int) -> int:
     """Where the last sentence of text[start:end] begins."""
+    # a stop starts a sentence only if something other than whitespace follows it before
+    # end: before the last such character (found once, not by slicing after each stop)
+    filled = start + len(text[start:end].rstrip())
     last = start
     for m in _SENTENCE_STOP.finditer(text, start, end):
-        if text[m.end() : end].strip():
+        if m.end() < filled:
             last = m.end()
     return last
 
@@ -6617,12 +6621,15 @@ _EYE_PARTS = frozenset({"eyes", "lashes", "gaze"})
 # votes the one owner of a colour needs, and how many times any rival's
 FEATURE_OWNER_VOTES = 2
 FEATURE_OWNER_MARGIN = 2
+FEATURE_WORDS_REACH = 120  # characters before a feature's noun that can hold its words
 
 
 def _feature_keys(before: str, part: str) -> tuple[str | None, list[_FeatureKey]]:
     """Whose a feature is said to be by the words before its noun ("Rhona's long copper"
     -> "Rhona", "her" -> "her", "Wide, green" -> None) and its colours."""
-    tail = _BEFORE_FEATURE.search(before)
+    # only the last few words can belong to the feature; searching a whole paragraph's
+    # prefix for a pattern anchored at its end would try every start in it
+    tail = _BEFORE_FEATURE.search(before[-FEATURE_WORDS_REACH:])
     words = re.findall(r"[\w'’-]+", tail.group(0)) if tail else []
     owner: str | None = None
     colours: list[str] = []
