@@ -5627,6 +5627,23 @@ def test_turns_in_a_long_exchange_of_two_are_surer_than_a_reply_after_a_third_vo
     assert deep.confidence >= 0.9 > 0.7 > after_third.confidence
 
 
+def test_a_beat_telling_only_her_sex_in_a_talk_of_one_man_and_one_woman_is_not_flagged() -> None:
+    # "Her grey eyes met his": the beat names no one, but the talk has one woman in it,
+    # so the line is hers as surely as any beat; it is not one to send for review
+    from narrate.model import REVIEW_THRESHOLD
+
+    result = run(
+        "Ann Pell and Tom Rook sat on the wall above the harbour.\n\n"
+        '"Will you sail tomorrow?" asked Tom.\n\n"Perhaps," said Ann.\n\n'
+        '"And if the wind turns?"\n\n"Then I shall wait."\n\n'
+        "He looked at her for a long while.\n\n"
+        '"Will you write?" Her grey eyes met his calmly.\n'
+    )
+    line = by_text(result, "Will you write")
+    assert (line.speaker, line.rule) == ("Ann Pell", "beat")
+    assert line.confidence >= REVIEW_THRESHOLD
+
+
 def test_a_speaker_known_only_by_a_description_is_less_sure_than_a_named_one() -> None:
     # "the carter" may turn out to be someone named elsewhere, or another carter
     result = run(
