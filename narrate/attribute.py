@@ -2378,6 +2378,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     called_before: list[_Entity] = []  # and the people each of those quotes calls by name
     previous_called: list[_Entity] = []
     scene_start = para_start = 0
+    para_end = len(text)  # where the paragraph being read ends
 
     group: _Entity | None = None
 
@@ -2546,6 +2547,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # "the poet Syme", "the burly Moze": a description in front of a name
             named = names.lookup(" ".join(capitalised))
             if named is not None:
+                return named
+        if len(words) > 1 and words[0].lower() == "the" and len(capitalised) == len(words) - 1:
+            # "cried the Head Keeper" where the text took "Head Keeper" for a name (two
+            # capitalised words always together): the one person it stands for
+            household = " ".join(capitalised)
+            named = names.lookup(household)
+            if named is not None and household in named.forms:
                 return named
         key = _epithet_key(name)
         head = key.split()[-1] if key else name.lower()
@@ -2741,6 +2749,21 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             recent = [e for e in present if touched_at.get(e, -9) >= para_no - RECENT_PARAGRAPHS]
             if len(recent) == 1 and recent[0].gender != listener_sex:
                 return recent[0]
+        if entity is None and intro is not None:
+            # "Ned Rowe, though a quiet man, was stubborn … ¶ 'No!' said the dying
+            # man": the description that brought him in was set beside his name
+            beside = _appositive_owner(text, scene_start, para_start, intro, para_end)
+            named = names.lookup(beside) if beside is not None else None
+            if (
+                named is not None
+                and named.person
+                and not named.group
+                and not named.narrator
+                and _head_gender(head) in (None, named.gender)
+            ):
+                epithets[key] = named
+                named.forms[name] += 1
+                return named
         if entity is None and not name.lower().startswith(("a ", "an ", "another", "one ")):
             # "the man" after "a white man": the same person when the head matches (but
             # "one of the colts" is not "the oldest of the colts" already on stage)
@@ -3033,7 +3056,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             gone = set()
             overhearing = None
         p_start, p_end = first.start, lines[para[-1]].end
-        para_start = p_start
+        para_start, para_end = p_start, p_end
         named_lead = {}
         dialogue = [i for i in para if lines[i].kind == "dialogue"]
         # "… from you all, miss," sobbed the attendant: the sex of whoever the quotes
@@ -4026,6 +4049,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     for old_entity, new_entity in _answered_by_name(lines, decisions, names).items():
         if new_entity not in renames.values():  # "Pip" is the narrator's name
             renames.setdefault(old_entity, new_entity)
+    for old_entity, new_entity in _called_between(lines, decisions, names).items():
+        if new_entity not in renames.values():
+            renames.setdefault(old_entity, new_entity)
     # "a grey-bearded man … ¶ '… when I am only Amos Pettigrew?'": while the talk was
     # decided they were two people, and when the girl later answered Pettigrew her lines
     # went to the grey-bearded man, the other person there. A talk that had both of them
@@ -4623,6 +4649,34 @@ _RELATIVE_OWNER = (
     r"(?P<owner>the\s+[a-z]+|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?),"
     r"\s+who\s+(?:was|is|had\s+been)\s+an?\s+(?:[\w'’-]+\s+){0,3}?"
 )
+
+
+# "Tom Pike, though a poor man, was", "Ann Hale, a quiet woman, said": a name and the
+# "a/an …" description set beside it in one clause, with at most a short aside between
+# ("on the other hand"); the description must close with a comma and not go on as a
+# list ("Tom, a woman, and a boy" is three people)
+_APPOSITIVE_OWNER = (
+    r"(?<![\w'’])(?P<owner>(?:" + _TITLE_WORD + r"\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?),"
+    r"(?:\s+[a-z]+(?:\s+[a-z]+){0,3},)?\s+(?:(?:though|although|then|once|still|always)\s+)?"
+)
+_NOT_APPOSITIVE_AFTER = re.compile(r",\s+(?:and|or|nor|a|an|the)\b")
+
+
+def _appositive_owner(text: str, start: int, end: int, intro: str, until: int) -> str | None:
+    """The name the last "NAME, though INTRO," in text[start:end] sets the description
+    beside: "Ned Rowe, though a quiet man, was stubborn" makes "a quiet man" Ned Rowe;
+    None when the same words come again before ``until`` (the tag's paragraph's end)."""
+    words = r"\s+".join(re.escape(w) for w in intro.split())
+    found = None
+    pattern = re.compile(_APPOSITIVE_OWNER + words + r"(?=,)")
+    for m in pattern.finditer(text, max(start, end - 6000), end):
+        if _NOT_APPOSITIVE_AFTER.match(text, m.end()) is None:
+            found = m
+    if found is None or re.compile(r"\b" + words + r"\b").search(text, found.end(), until):
+        # "… when a tall man came in" after "Hale, a tall man, …": the same words
+        # bringing in someone new later
+        return None
+    return " ".join(found.group("owner").split())
 
 
 # words for the same person: a polite one and a plain one, or ones for a young man
@@ -5704,6 +5758,105 @@ def _answered_by_name(
                 and not _named_before_newcomer(lines, decisions, names, a, said, called)
             ):
                 found[said].add(called)
+    return {said: next(iter(c)) for said, c in found.items() if len(c) == 1}
+
+
+_QUESTION_END = re.compile(r"\?[\"”’'»]*\s*$")
+
+
+def _only_after_the(entity: _Entity, names: _Names) -> bool:
+    """Whether the text writes a name only ever after "the" ("the Head Keeper"): a title
+    the household uses for someone, not their own name."""
+    starts = [s for s, _, e in names.mentions if e is entity]
+    return bool(starts) and all(
+        re.search(r"\b[Tt]he\s+$", names.text[max(0, s - 5) : s]) is not None for s in starts
+    )
+
+
+def _called_between(
+    lines: Sequence[Line], decisions: dict[int, _Decision], names: _Names
+) -> dict[_Entity, _Entity]:
+    """ "'Will the bridge hold?' asked the Head Keeper. ¶ 'Not till dawn, Mrs. Pike.' ¶
+    'Then we wait,' she said. … 'Listen!' cried Mrs. Pike": someone known by a description
+    or a household title whose question is answered with a name, and who answers back, is
+    that name, when the scene had not named it before the call (in its narration or its
+    talk) and it speaks, if at all, only after it and only in this scene."""
+    order = [i for i in sorted(decisions) if decisions[i].speaker is not None]
+    first_line: dict[_Entity, int] = {}
+    scenes: dict[_Entity, set[tuple[int, int]]] = defaultdict(set)
+    # the talk as turns: one speaker's lines in a row ("'Very,' he said. 'Very, Mrs. Pike.'")
+    runs: list[tuple[_Entity, list[int]]] = []
+    for i in order:
+        who = decisions[i].speaker
+        assert who is not None
+        first_line.setdefault(who, i)
+        scenes[who].add((lines[i].chapter, lines[i].scene))
+        if runs and runs[-1][0] is who:
+            runs[-1][1].append(i)
+        else:
+            runs.append((who, [i]))
+    scene_first: dict[tuple[int, int], int] = {}  # the index of each scene's first line
+    for k, line in enumerate(lines):
+        scene_first.setdefault((line.chapter, line.scene), k)
+    titles: dict[_Entity, bool] = {}  # whether each name is only written after "the"
+
+    def title_only(entity: _Entity) -> bool:
+        if entity not in titles:
+            titles[entity] = _only_after_the(entity, names)
+        return titles[entity]
+
+    found: dict[_Entity, set[_Entity]] = defaultdict(set)
+    for (said, before), (answer, reply), (back, after) in zip(
+        runs, runs[1:], runs[2:], strict=False
+    ):
+        scene = (lines[before[-1]].chapter, lines[before[-1]].scene)
+        if (
+            back is not said
+            or said.group
+            or said.narrator
+            or _plural_description(said.name)
+            # the name in an answer to a question is the asker's: "'Will it hold?' ¶
+            # 'Not till dawn, Mrs. Pike.'"; after anything else it may call a newcomer
+            or _QUESTION_END.search(lines[before[-1]].text) is None
+            or not (said.epithet or title_only(said))
+            # "What name?" ¶ "Hale.": the answer gives a name; it calls no one
+            or any(_ASKS_NAME.search(lines[k].text) for k in before)
+            or {(lines[k].chapter, lines[k].scene) for k in (reply[0], after[0])} != {scene}
+            or lines[reply[0]].start - lines[before[-1]].end > ANSWER_REACH
+            or lines[after[0]].start - lines[reply[-1]].end > ANSWER_REACH
+        ):
+            continue
+        called = {e for k in reply for e in _vocatives(lines[k].text, names, answering=True)}
+        if len(called) != 1:
+            continue
+        (who,) = called
+        b = reply[0]
+        if (
+            who is said
+            or who is answer
+            or who.epithet
+            or who.narrator
+            or who.group
+            or not who.person
+            or said.gender not in ("unknown", who.gender)
+            or _title_unfit(said.name, who, lines[b].text)
+            # speaking before it was called, or elsewhere: someone in their own right
+            or (who in first_line and first_line[who] < b)
+            or scenes.get(who, {scene}) != {scene}
+            # named before, in the narration or the talk: someone there beside the one
+            # described, or someone talked of ("we must ask Mr. Hale to dine")
+            or any(
+                e is who
+                for _, _, e in names.in_range(lines[scene_first[scene]].start, lines[b].start)
+            )
+            or any(
+                who in _mentions(lines[k].text, names)
+                for k in range(scene_first[scene], b)
+                if lines[k].kind == "dialogue"
+            )
+        ):
+            continue
+        found[said].add(who)
     return {said: next(iter(c)) for said, c in found.items() if len(c) == 1}
 
 

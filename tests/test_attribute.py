@@ -6033,3 +6033,80 @@ def test_the_evidence_of_eyes_the_text_gives_one_woman_is_the_eyes() -> None:
     assert (line.speaker, line.rule) == ("Idris", "beat")
     assert line.evidence is not None and line.evidence[0] == text.index("Amber eyes studied")
     assert evidence(result, text, "come up with me") == "Amber eyes"
+
+
+CONCESSIVE_NAME = """\
+Squire Hollis had long wanted the meadow below the church. Ned Rowe, for his part, \
+though a poor man, was stubborn about the field his father had cleared, and he would not sell.
+
+For three winters the quarrel went on in the courts, and the Squire spent more on lawyers \
+than the meadow was worth. Nobody in the village took the cottager's side.
+
+At last Ned Rowe was taken up for sheep-stealing and sent to the gallows on the hill. The \
+Squire rode out to watch. "You," said the dying man, pointing at him, "will never have a \
+night's rest in that meadow!" The crowd fell silent.
+"""
+
+
+def test_a_description_set_beside_a_name_is_that_person() -> None:
+    # "Ned Rowe, though a poor man, was stubborn": "a poor man" brought no one new in, so
+    # "the dying man" it stands behind is Ned Rowe, not a stranger called "a poor man"
+    result = run(CONCESSIVE_NAME)
+    assert by_text(result, "You").speaker == "Ned Rowe"
+    assert by_text(result, "night's rest").speaker == "Ned Rowe"
+    assert [c.name for c in result.characters] == ["Ned Rowe"]
+
+
+def test_the_same_description_bringing_someone_new_in_is_not_the_named_person() -> None:
+    # "Abel Hart, a tall man," and later "a tall man came to the door": the second is a
+    # newcomer, not Abel Hart
+    text = (
+        "Abel Hart, a tall man, sat by the fire with his pipe. He had been a sailor once.\n\n"
+        "Later that evening, when the lamps were lit, a tall man came to the door with a "
+        'lantern. "Is this the Hart house?" said the tall man.\n'
+    )
+    assert by_text(run(text), "Hart house").speaker == "a tall man"
+
+
+HOUSEHOLD_TITLE = """\
+Nell was crouched behind the flour sacks in the mill loft. The Head Keeper climbed up the \
+ladder with a young carter, and the two of them talked in low voices. Nell seldom saw her \
+aunt up close, for the Head Keeper, as every millhand called her, was always down at the \
+sluice gates.
+
+"Will the dam hold tonight? Will it?" the Head Keeper asked.
+
+"I doubt it," the carter replied. "I doubt it, Mrs. Pike. The river has been rising since \
+noon."
+
+The Head Keeper pressed her hands together.
+
+"I knew it!" she said. "I meant to open the gates at dawn, and I never did."
+
+A bell began to ring down by the river, and the young man turned his head. "What does \
+that mean?" Mrs. Pike whispered.
+
+"It means the water is over the bank," said the carter.
+
+"Then bring the horses round!" the Head Keeper cried, and she hurried down the ladder.
+"""
+
+
+def test_a_title_whose_question_is_answered_with_a_name_is_that_person() -> None:
+    # the mill's title for her, only ever written after "the", asks; the carter answers
+    # "Mrs. Pike", and she answers him back: the title is Mrs. Pike, whose one tag comes
+    # later in the same talk
+    result = run(HOUSEHOLD_TITLE)
+    for snippet in ("dam hold", "I knew it!", "open the gates", "What does", "horses round"):
+        assert by_text(result, snippet).speaker == "Mrs. Pike", snippet
+    assert (by_text(result, "doubt it, Mrs").speaker or "").lower() == "a young carter"
+    assert "Head Keeper" not in {c.name for c in result.characters}
+
+
+def test_a_name_called_for_someone_already_on_stage_renames_no_one() -> None:
+    # the carter calls Nell, whom the narration had on stage before: she is someone
+    # beside the title, who keeps its own lines
+    result = run(HOUSEHOLD_TITLE.replace("I doubt it, Mrs. Pike.", "Go home, Nell."))
+    assert by_text(result, "dam hold").speaker != "Nell"
+    assert by_text(result, "open the gates").speaker != "Nell"
+    assert by_text(result, "What does").speaker == "Mrs. Pike"
