@@ -2379,6 +2379,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     previous_called: list[_Entity] = []
     scene_start = para_start = 0
     para_end = len(text)  # where the paragraph being read ends
+    quoted_until = 0  # where the last quote so far ends
 
     group: _Entity | None = None
 
@@ -3690,10 +3691,32 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # the words that made them the one spoken to: "Nell" of "turned to Nell"
             turn.called_at.setdefault(looked_to, narrated_to[1])
         center = None
+        by_topic = False  # the center is who the narration before has been about
         if turn.pronoun:
             sex = turn.pronoun[next(i for i in dialogue if i in turn.pronoun)]
             described = described_center(center_span, sex) if center_span is not None else None
             center = described_person(described, sex) if described is not None else None
+            if center is None and lead_subject is None and sex in _SUBJECT_PRONOUN:
+                # Nobody acts just before the tag: the one the narration since the last
+                # quote has been about, going on as "she" ("Ann stirred her tea. She saw
+                # that he was nervous. ¶ '…,' she said"), however long ago she was named
+                # ("The youth lay down. ¶ He had dreamed of battles. ¶ … he said:")
+                narrated_from = max(scene_start, quoted_until, first_quote - TOPIC_REACH)
+                topic = _sex_topic(text, narrated_from, first_quote, names, sex)
+                by_topic = topic is not None
+                if topic is not None and isinstance(topic[1], _Entity):
+                    center = topic[1]
+                    described = (center.name, True, False, topic[0])
+                elif topic is not None and not any(
+                    not e.epithet and not e.narrator and e.person and e.gender == sex
+                    for e in salient
+                    if e not in weak
+                ):
+                    # a description only where no man is named on stage: with William
+                    # there, "the boy" may be William ("William, a boy of seven, …")
+                    det, rest = str(topic[1]).split(" ", 1)
+                    described = (f"{det.lower()} {rest}", True, False, topic[0])
+                    center = described_person(described, sex)
             if center is not None and center in addressed:
                 center = None
             if center is not None:
@@ -3807,8 +3830,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # person of that sex named in the paragraph before the quote is its "he",
             # however much someone else has talked in this conversation.
             turn.speaker, turn.anchor = lead_subject, True
-        if center is not None and not turn.anchor and turn.speaker is center:
+        if center is not None and not turn.anchor and turn.speaker is center and not by_topic:
             # the stranger the sentences before are about is as good as named in the tag
+            # (not one named long before and since only "he": the talk may still say
+            # otherwise)
             turn.anchor = True
         if turn.speaker is not None and turn.speaker not in present:
             present.append(turn.speaker)
@@ -3849,7 +3874,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # on: ¶ "It is the eve …"': a colon after the talk hands the floor on too, as
             # does a dash after a speech verb ("… but Eliza … said at once--")
             introduced_by, introduced_objects = introduction_of(lines[para[-1]])
-        last_quote = lines[dialogue[-1]].end
+        last_quote = quoted_until = lines[dialogue[-1]].end
         told_on = _told_on(text, last_quote, p_end)
         closing = _last_sentence_start(text, last_quote, p_end)
         if closing > last_quote:
@@ -5041,6 +5066,87 @@ _LEAVER = (
 _DEPARTS = re.compile(_LEAVER + r"(?:[a-z]+ly\s+)?(?:then\s+)?" + _LEAVE_VERBS)
 _DEPARTS_BEFORE = re.compile(_LEAVER + _LEAVE_BEFORE)
 _SUBJECT_PRONOUN = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[Ss]he\b")}
+
+
+# characters: how far back the narration since the last quote is read for who its
+# "he" (or "she") has been all along (see _sex_topic)
+TOPIC_REACH = 6000
+_POSSESSIVE_END = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
+_SENTENCE_OR_PARAGRAPH = re.compile(_SENTENCE_STOP.pattern + r"|\n\s*\n")
+
+
+@cache
+def _someone_described(extra: frozenset[str]) -> re.Pattern[str]:
+    """A description of a person in any role: "the nurse", "a shabby little man", "his
+    comrade", "her old nurse"."""
+    nouns = "|".join(sorted(PERSON_NOUNS | _COMPANIONS | extra))
+    return re.compile(
+        rf"{_center_np(extra).pattern}|\b(?:[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur)\s+"
+        rf"(?:[a-z][\w'’-]*\s+){{0,2}}?(?:{nouns})\b(?!['’-])"
+    )
+
+
+def _sex_topic(
+    text: str, start: int, end: int, names: _Names, gender: Gender
+) -> tuple[Span, _Entity | str] | None:
+    """Who the narration text[start:end] has been about, for a "he" (or "she") tag after
+    it: read back sentence by sentence, every subject "he" goes on with someone, until a
+    sentence opens with a name or a description that may be a "he" (the one meant).
+    Sentences about others of the other sex, or "they" and "I", neither end the run nor
+    start it: in "Ann stirred her tea. She saw that he was nervous; he had come out of
+    curiosity. ¶ '…,' she replied" the "she" is Ann, though the man acts last. Anyone
+    else who may be a "she" named or described after her, in any role, leaves it open
+    ("Ann looked at the nurse. She …"). Gives the words of the name or description, and
+    the person named or the description ("The youth")."""
+    pronoun = _SUBJECT_PRONOUN.get(gender)
+    if pronoun is None:
+        return None
+    bounds: list[tuple[int, int]] = []
+    at = start
+    for stop in _SENTENCE_OR_PARAGRAPH.finditer(text, start, end):
+        bounds.append((at, stop.end()))
+        at = stop.end()
+    if text[at:end].strip():
+        bounds.append((at, end))
+    chained = False
+    for s, e in reversed(bounds):
+        found = names.in_range(s, e)
+        # "Pakkun's only response was …" is about the dog's response, not him
+        owners = {m for m, m_end, _ in found if _POSSESSIVE_END.match(text, m_end)}
+        refs: list[tuple[int, int, _Entity | str]] = [
+            (m, m_end, who)
+            for m, m_end, who in found
+            if who.person
+            and not who.narrator
+            and not who.group
+            and who.gender in (gender, "unknown")
+        ]
+        for d in _someone_described(names.nouns.words).finditer(text, s, e):
+            phrase = " ".join(d.group(0).split())
+            if _head_gender(phrase.split()[-1], phrase) != _OPPOSITE[gender] and not any(
+                d.start() <= m < d.end() for m, _, _ in refs
+            ):
+                refs.append((d.start(), d.end(), phrase))
+        refs.sort(key=lambda ref: ref[0])
+        own = pronoun.search(text, s, e)
+        if refs and (own is None or refs[0][0] < own.start()):
+            first_at, first_end, first = refs[0]
+            subject = (
+                _is_subject(text, first_at) and first.gender == gender and first_at not in owners
+                if isinstance(first, _Entity)
+                else _OPENING_WORD.match(text[s:first_at]) is not None
+                or _subject_position(text, first_at)
+            )
+            if not chained or not subject or _hypothetical(text, first_at):
+                return None  # "He looked at Tom", "Tom, who …": either may be meant
+            if any(who is not first or isinstance(first, str) for _, _, who in refs[1:]):
+                return None  # "Tom told the boy …": the boy may be the "he" too
+            return (first_at, first_end), first
+        if refs:
+            return None  # "He looked at the old man. ¶ '…,' he said": which of them
+        if own is not None:
+            chained = True
+    return None
 
 
 def _pronoun_chain(

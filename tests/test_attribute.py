@@ -6110,3 +6110,57 @@ def test_a_name_called_for_someone_already_on_stage_renames_no_one() -> None:
     assert by_text(result, "dam hold").speaker != "Nell"
     assert by_text(result, "open the gates").speaker != "Nell"
     assert by_text(result, "What does").speaker == "Mrs. Pike"
+
+
+def test_a_she_tag_after_a_paragraph_about_her_is_hers_though_a_man_acts_last() -> None:
+    # the narration before Wren's answer is about her ("Wren set her cup down … She saw
+    # … She guessed"), though its last clauses are about the man she watches: her "she
+    # said" is not the aunt's, whom the alternation of the talk would favour
+    text = (
+        "Mrs. Pell poured the cider and passed the cups along the bench.\n\n"
+        '"You will stay for supper, Mr. Quayle?" she asked.\n\n'
+        '"If the ferry waits," said Mr. Quayle. He turned to her niece. "Do you ever go '
+        'out in the boats?"\n\n'
+        '"Never," Wren replied.\n\n'
+        '"Why not, then?"\n\n'
+        "Wren set her cup down and looked out at the grey water for a while before she "
+        "answered. She saw that the young surveyor was drumming his fingers on the bench. "
+        "She guessed that he hated waiting; he had ridden all morning, and his horse was "
+        "still lame.\n\n"
+        '"Boats make me ill," she said at last. Mr. Quayle laughed and shook his head.\n\n'
+        '"Only the small ones," he said.\n\n'
+        '"Wren is ill in a cart," said Mrs. Pell.\n'
+    )
+    result = run(text)
+    reply = by_text(result, "Boats make me ill")
+    assert (reply.speaker, reply.rule) == ("Wren", "tag-pronoun")
+    assert by_text(result, "You will stay for supper").speaker == "Mrs. Pell"
+    assert by_text(result, "Only the small ones").speaker == "Mr. Quayle"
+
+
+def test_a_he_tag_after_paragraphs_going_on_with_he_is_the_description_they_began_with() -> None:
+    # "The clerk sat there …" and then only "he" for three paragraphs (his sister's
+    # "she" and "they" between): the "He said" at the end is the clerk's, not the
+    # boatman's who spoke before he came in
+    text = (
+        "The fog lifted from the harbour and the quay came slowly to life.\n\n"
+        "Early that morning a grizzled old boatman rowed across to the lighthouse with the "
+        "post. He came back with news from the keeper.\n\n"
+        '"The new lamp comes on Friday," he told the men on the steps. "All the way from '
+        'the city."\n\n'
+        "When he had gone the men wandered off to mend their nets.\n\n"
+        "A young clerk from the harbour office had heard every word from the door of the "
+        "shed. Afterwards he climbed to the loft and sat down among the coils of rope.\n\n"
+        "The clerk sat there until the light went. So the lamp was coming at last. He "
+        "turned the thought over and over.\n\n"
+        "He had watched the old light all his life. He had always wanted to tend it.\n\n"
+        "But his sister had laughed at the idea. She had called it a job for old men. They "
+        "had quarrelled about it all spring.\n\n"
+        "That night, while the house slept, he went down to the quay. He said: "
+        '"I mean to ask the keeper for work."\n\n'
+        '"Tom, you will finish your articles first," his master had answered.\n'
+    )
+    result = run(text)
+    assert (by_text(result, "new lamp comes").speaker or "").lower() == "a grizzled old boatman"
+    line = by_text(result, "ask the keeper for work")
+    assert ((line.speaker or "").lower(), line.rule) == ("a young clerk", "tag-pronoun")
