@@ -1510,6 +1510,11 @@ def _parse_subject(rest: str) -> _Subject | None:
         # "cried the voice of John Reed"
         return _Subject("name", voice_of.group("name"), voice_of.span("name"))
     if m.group("np"):
+        partitive = _PARTITIVE_RE.match(rest, m.start())
+        if partitive is not None and _SUPERLATIVE_OF.match(partitive.group(0)):
+            # "queried the youngest of the gang": the group is part of who it is
+            phrase = " ".join(partitive.group(0).split())
+            return _Subject("np", phrase, _phrase_span(rest, m.start(), phrase))
         return _np_subject(_np_name(rest[m.start() :]), rest, m.start())
     return _subject(m)
 
@@ -1729,8 +1734,97 @@ _OBJECT_BEFORE = re.compile(
 )
 
 
+# What the one heard does, said in its plain or "-ing" form after "heard him".
+_HEARD_DOING = (
+    r"(?:say|speak|talk|call|cry|shout|yell|scream|shriek|whisper|murmur|mutter|mumble"
+    r"|exclaim|ask|answer|reply|tell|add|declare|remark|observe|sing|sob|groan|moan|sigh"
+    r"|bellow|roar|growl|hiss|gasp|grumble|plead|beg|warn|order|demand|announce|repeat"
+    r"|swear|begin|" + "|".join(_SPEAKING_FORMS) + r")"
+)
+# The rest of a tag's clause up to the quote: no second clause ("… call, and Tom
+# said:", "Having heard him call, she said:" hand the quote to Tom, to her), no
+# sentence end, no quote mark.
+_TAG_CLAUSE_REST = (
+    rf"(?:(?!\b(?:and|but|then|so|while|before|after|until|till|when|nothing|{_VERB})\b)"
+    r"[^.!?;\"“”])*?[,:—–-]?\s*$"
+)
+# "Then Ada heard the ferryman shout:", "I heard him say, as he turned, '…'": the one
+# heard is the speaker; the hearer only listens
+_HEARD_BEFORE = re.compile(
+    r"\b(?:heard|hear|hears|hearing|overheard|overhear|overhears)\s+"
+    rf"(?:(?P<pron>him|her)|(?P<poss>his|her)\s+voice|(?P<name>{_NAME_RE})(?:['’]s\s+voice)?"
+    rf"|(?P<np>{_NP_SUBJECT}))"
+    rf"\s+(?:[a-z]+ly\s+)?{_HEARD_DOING}\b" + _TAG_CLAUSE_REST
+)
+# "… she wrote to her uncle, who answered:", "a tall baronet, who said '…'": the one a
+# relative "who" stands for speaks, not the subject of the sentence it hangs on
+_WHO_SAID = re.compile(
+    rf"(?:(?P<name>{_NAME_RE})|(?P<np>{_NP_SUBJECT})),\s+who\s+(?:[a-z]+ly\s+)?{_VERB}\b"
+    + _TAG_CLAUSE_REST
+)
+
+
+# The named subject of a hearing verb: "Ida" of "Ida could only just hear"
+_HEARER_BEFORE = re.compile(
+    rf"(?:^|(?<=[\s,;(]))(?P<name>{_NAME_RE})\s+(?:(?:could|can|did|had)\s+)?"
+    r"(?:(?:just|only|barely|scarcely|hardly|then|now|[a-z]+ly)\s+){0,3}$"
+)
+
+
+def _ends_hearing(text: str) -> tuple[str, Span] | None:
+    """The name of whoever hears the quote that ``text`` runs into, and where it is,
+    when ``text`` ends with them hearing it ("Ida heard the keeper call:")."""
+    tail = text[-200:]
+    heard = _HEARD_BEFORE.search(tail) or _HEARS_QUOTE.search(tail.rstrip())
+    if heard is None:
+        return None
+    who = _HEARER_BEFORE.search(tail, 0, heard.start())
+    if who is None:
+        return None
+    start, end = who.span("name")
+    while True:
+        first = re.match(r"([\w'’-]+)\s+", tail[start:end])
+        if first is None or not (
+            first.group(1) in NOT_NAMES | _SENTENCE_ADVERBS or first.group(1).endswith("ly")
+        ):
+            break
+        start += first.end()  # "Then Ida", "Directly I": the words before the name
+    name = tail[start:end]
+    if name in NOT_NAMES | {"I"}:
+        return None
+    shift = len(text) - len(tail)
+    return name, (start + shift, end + shift)
+
+
+def _heard_or_relative(tail: str) -> _Subject | None:
+    """The speaker of a tag before a quote whose sentence subject only hears the words
+    or whose speaker is named through a relative "who" (see _HEARD_BEFORE, _WHO_SAID);
+    spans index ``tail``."""
+    heard = _HEARD_BEFORE.search(tail)
+    if heard is not None:
+        own = heard.group("pron") or heard.group("poss")
+        if own is not None:
+            whose = "pron" if heard.group("pron") else "poss"
+            return _Subject(
+                "pron", "he" if own.lower() in ("him", "his") else "she", heard.span(whose)
+            )
+    found = heard or _WHO_SAID.search(tail)
+    if found is None:
+        return None
+    name = found.group("name")
+    if name is not None:
+        if name.split()[0] in NOT_NAMES and not re.match(_TITLE_WORD + r"\s", name):
+            return None
+        return _Subject("name", name, found.span("name"))
+    phrase = " ".join(found.group("np").split())
+    return _Subject("np", phrase, found.span("np"))
+
+
 def _tag_before(text: str) -> _Subject | None:
     tail = text[-160:]
+    heard = _heard_or_relative(tail)
+    if heard is not None:
+        return heard.shifted(len(text) - len(tail))
     # The last clause's subject: "Nobody spoke for a minute; then Meg said," is Meg's.
     m = None
     found = _TAG_BEFORE_RE.search(tail)
@@ -1903,9 +1997,15 @@ def _introduces_quote(text: str, nouns: _Nouns | None = None) -> _Subject | None
     handing_on = re.search(
         r"\b(?:before|after|while|then)\s+[a-z]+ing\s*[,:—–-]*\s*$", sentence
     ) or _SAYS_THINGS_LIKE.search(sentence)
-    if not colon and not handing_on and not re.search(rf"\b(?:{_VERB}|{_SPEAKING})\b", sentence):
-        return None
+    # "Says I," opens its sentence with the verb, capitalised
     inverted = re.match(rf"^[^\w]*(?i:{_VERB})\s+(?P<pron>he|she|I|they|we)\b", sentence)
+    if (
+        not colon
+        and not handing_on
+        and inverted is None
+        and not re.search(rf"\b(?:{_VERB}|{_SPEAKING})\b", sentence)
+    ):
+        return None
     if inverted is not None and not re.search(r"[;:]\s*\S", sentence[inverted.end() :]):
         # "Said she:"; but '"…," thought I; and … but Eliza … said at once--' hands the
         # floor to the clause after the semicolon
@@ -2176,6 +2276,8 @@ _NEWCOMER_WORDS = _words("visitor guest stranger newcomer caller")
 def _plural_description(name: str) -> bool:
     """Whether a description names several people ("all the ladies", "the footmen"):
     no one name a reply calls out can be theirs."""
+    if _PARTITIVE_RE.match(name):
+        return False  # "one of the men", "the oldest of the colts": one of them
     head = name.lower().split()[-1] if name.split() else ""
     if head in {"people", "children", "folk", "folks", "others"}:
         return True
@@ -2613,6 +2715,17 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 ):
                     return candidate
         entity = epithets.get(key)
+        if entity is None and _PARTITIVE_RE.match(name) and _SUPERLATIVE_OF.match(name):
+            # "queried the youngest of the gang": someone picked out of a group, so one
+            # person of that sex in view, or "a gang" brought in, is no sign of who
+            entity = _Entity(name=name, epithet=True, first=para_start)
+            gender = _sex_in_tag(text, para_start, name)
+            if gender:
+                entity.fixed_gender = gender
+            names.entities.append(entity)
+            epithets[key] = entity
+            entity.forms[name] += 1
+            return entity
         definite = name.lower().startswith(("the ", "his ", "her ", "their "))
         if (
             entity is None
@@ -3387,6 +3500,15 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     hearers.append(hearer)
                     who_heard = "name" if m.group("name") else "name2"
                     called_at[hearer] = _group_span(m, who_heard, lines[i].start)
+            ends_hearing = _ends_hearing(lines[i].text) if i + 1 in dialogue else None
+            if ends_hearing is not None:
+                hearer = names.lookup(ends_hearing[0])
+                if hearer is not None and hearer.person and hearer not in addressed:
+                    # "Ida heard the keeper call:", "Ida could just hear a '…'": she listens
+                    addressed.append(hearer)
+                    hearers.append(hearer)
+                    where = ends_hearing[1]
+                    called_at[hearer] = (lines[i].start + where[0], lines[i].start + where[1])
         if (
             first_person
             and not asked_name
@@ -6559,6 +6681,9 @@ def _beat_subject(
         # where s starts in the text
         at = starts[k] + len(sentence) - len(sentence.lstrip()) + len(sentence.strip()) - len(s)
         after_quote = k >= leading
+        if k == 0 and not after_quote and _HEARS_QUOTE.search(s):
+            # the one hearing the quote is listening, not acting: no beat names its speaker
+            return None, None, False, None
         puzzled = _PUZZLED_BY.search(s)
         if puzzled is not None:
             # "'You won't ever see her any more.' Philip did not know what she meant.":
@@ -6829,6 +6954,14 @@ _PUZZLED_BY = re.compile(
     r"(?:(?:know|understand|guess|tell|see)\s+)?what\s+(?P<pron>he|she)\s+(?:meant|was talking about)"
 )
 
+# "Out in the dark I could just hear a '…'", "she caught the words '…'": the quote is
+# what the sentence's subject hears, so it is someone else's, whoever that is
+_HEARS_QUOTE = re.compile(
+    r"(?:\b(?:heard|hear|hears|overheard|overhear)(?:\s+(?:a|an|the|some|this|that)"
+    r"(?:\s+[a-z]+){0,2}?)?|\b(?:caught|catch)\s+(?:the|a|an|some)(?:\s+[a-z]+)?"
+    r"\s+(?:voice|voices|cry|call|shout|whisper|words?|sound))"
+    r"(?:\s+(?:of|say|saying))?\s*[,:—–-]?$"
+)
 _OPPOSITE: dict[Gender, Gender] = {"male": "female", "female": "male", "unknown": "unknown"}
 
 # "his grey eyes", "her long pink hair": what the text says a man's or a woman's eyes,
@@ -7640,8 +7773,12 @@ ANIMAL_NOUNS = _words(
 _PARTITIVE = (
     r"(?:[Tt]he\s+(?:(?!(?:rest|guest|priest|chest|west|quest|crest|breast|beast|feast|forest"
     r"|interest|request|conquest|contest|protest)\s)[a-z]+est|first|last|elder|younger)|[Oo]ne)"
-    r"\s+of\s+(?:the|those|these)\s+[a-z]+s"
+    r"\s+of\s+(?:the|those|these)\s+(?:[a-z]+s|[a-z]*men|children|people|folk|gang|band|crew|party|group|company|crowd"
+    r"|family|household|pack|lot|three|four|five|six|seven|eight|nine|ten)\b"
 )
+_PARTITIVE_RE = re.compile(_PARTITIVE)
+# "the youngest of …", "the tallest of …": a superlative picks one person out of a group
+_SUPERLATIVE_OF = re.compile(r"[Tt]he\s+[a-z]+est\s+of\s")
 
 
 def _clause_subject(extra: frozenset[str]) -> re.Pattern[str]:

@@ -6164,3 +6164,48 @@ def test_a_he_tag_after_paragraphs_going_on_with_he_is_the_description_they_bega
     assert (by_text(result, "new lamp comes").speaker or "").lower() == "a grizzled old boatman"
     line = by_text(result, "ask the keeper for work")
     assert ((line.speaker or "").lower(), line.rule) == ("a young clerk", "tag-pronoun")
+
+
+def test_the_one_heard_or_named_by_a_relative_who_speaks_not_the_hearer() -> None:
+    # "Ida heard the old keeper call out:" hands the quote to the keeper, "she wrote to
+    # her cousin Wenna, who answered" to Wenna; and a quote Ida only hears ("Ida could
+    # only just hear a '…'") is someone else's, whoever that is
+    text = (
+        "Ida Marsh and her brother Col walked the length of the pier while the light "
+        "went.\n\n"
+        '"Is the last boat in?" Ida asked.\n\n'
+        '"Not yet," said Col. He went down the steps to the landing stage, and she lost '
+        'sight of him among the crates. From the rail Ida heard him mutter, "The rope '
+        'has gone slack again."\n\n'
+        "She waited a long while. At last she heard the old keeper call out:\n\n"
+        '"Lamps on, the pair of you!"\n\n'
+        'Later she wrote to her cousin Wenna, who answered by the next post, "Come to '
+        'us at Easter, and bring Col."\n\n'
+        "Nothing more came of it until spring. Then one evening, alone on the pier, Ida "
+        'could only just hear a "Halloo! Halloo!" from the end of the breakwater.\n'
+    )
+    result = run(text)
+    assert by_text(result, "gone slack").speaker == "Col"
+    assert by_text(result, "Lamps on").speaker == "the old keeper"
+    assert by_text(result, "Come to us").speaker == "Wenna"
+    assert by_text(result, "Halloo").speaker not in ("Ida", "Ida Marsh")
+
+
+@pytest.mark.parametrize(
+    "picked", ["the smallest of the drovers", "the youngest of the men", "the eldest of the three"]
+)
+def test_the_youngest_of_a_group_is_picked_out_of_it_not_the_one_man_in_view(picked: str) -> None:
+    # "the smallest of the drovers" is one of several drovers, most not named; Hob
+    # being the one man in view besides the last speaker says nothing of who it is
+    text = (
+        "The drovers sat round the fire in the hollow below the ridge. Hob Kettle "
+        "stirred the pot.\n\n"
+        '"How far to the river?" asked Hob.\n\n'
+        '"Two days, if the mules hold," said Ned Carrow. He threw another branch on '
+        "the fire.\n\n"
+        f'"And what do we get at the end of it?" muttered {picked}, '
+        "a thin lad with a cough.\n\n"
+        '"Paid," said Ned.\n'
+    )
+    line = by_text(run(text), "end of it")
+    assert (line.speaker, line.rule) == (picked, "tag-epithet")
