@@ -1685,6 +1685,16 @@ def _tag_after(text: str, quote: str = "", people: frozenset[str] = frozenset())
 
 
 _CUT_OFF = re.compile(r"(?:—|--|–)\s*[\"”’'»]\s*$")  # '"The first vacant room--"'
+# a tag saying the speaker goes on to tell something at length: "took up the tale",
+# "went on to explain", "launched into"; not when the narration itself then tells what
+# was said ("went on to explain that the mill had burned")
+_TAKES_UP_TALE = re.compile(
+    r"\b(?:took\s+up|resumed|went\s+on\s+with|continued)\s+(?:the|his|her|my)\s+"
+    r"(?:tale|story|narrative|account|recital)\b"
+    r"|\b(?:began|proceeded|went\s+on)\s+to\s+(?:tell|relate|explain|describe|recount|narrate)\b"
+    r"|\blaunched\s+(?:forth\s+)?into\b"
+)
+_TALE_TOLD = re.compile(r"\s+(?:(?:him|her|them|us|me)\s+)?(?:that|how|of|about|what|why)\b")
 _ENDS_SENTENCE = re.compile(r"[.?!][_*]*\s*[\"”’'»]\s*$")
 _ANSWERED_THAT = re.compile(
     r"\s*(?:I|[Hh]e|[Ss]he|[A-Z][\w'’-]+)\s+(?:[a-z]+ly\s+)?(?:answered|replied|responded)\s+that\b"
@@ -3606,6 +3616,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             )
         turn.mentioned = [e for e in _mentions(quote_text, names) if e not in addressed]
         turn.claimed = _claimed_names(quote_text, names)
+        turn.calls = list(called_in_quotes)
         turn.opens = lines[dialogue[0]].start == p_start
         turn.asks = bool(re.search(r"\?[\"”’'»]*\s*$", lines[dialogue[-1]].text))
         # '"What is it?" asked Pontellier. It was some nonsense they tried to relate.':
@@ -4016,9 +4027,18 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 carried_lead, carried_at = entity, mentioned_at(s)
         # '"But the way I see it --" He pointed at the woman …': a speech broken off for a
         # gesture, nobody else acting after it, goes on in the next paragraph
+        # '"Ha!" Tom broke in, and took up the story himself. ¶ "…"': the tag says the
+        # speaker goes on at length, and the next paragraph is that telling
         broken_off = (
             lines[para[-1]].kind == "narration"
-            and bool(_CUT_OFF.search(lines[dialogue[-1]].text))
+            and (
+                bool(_CUT_OFF.search(lines[dialogue[-1]].text))
+                or (
+                    (taken_up := _TAKES_UP_TALE.search(text, lines[dialogue[-1]].end, p_end))
+                    is not None
+                    and _TALE_TOLD.match(text, taken_up.end()) is None
+                )
+            )
             and carried_lead is None
         )
         if turn.anchor and turn.speaker is not None:
@@ -7152,6 +7172,7 @@ class _Turn:
     mentioned: list[_Entity] = field(default_factory=list)  # named in the quote otherwise
     # "Say, 'What do you want, Master Reed?'": the name the speaker asks to be called
     claimed: list[_Entity] = field(default_factory=list)
+    calls: list[_Entity] = field(default_factory=list)  # named in a vocative; see SAME_CALLER
     address_gender: Gender | None = None  # "Yes, sir.": the addressee's sex
     opens: bool = True  # its paragraph opens with the quote (no narration before it)
     # the paragraph before went on narrating after its last quote ("said he, and turned")
@@ -7341,6 +7362,7 @@ def _merge_into(turn: _Turn, saved: _Saved, merged: dict[_Entity, _Entity]) -> N
     turn.bystanders = many(turn.bystanders)
     turn.sleeping = many(turn.sleeping)
     turn.claimed = many(turn.claimed)
+    turn.calls = many(turn.calls)
     turn.guess = {i: one(e) for i, e in turn.guess.items()}
     turn.acted = {i: merged.get(e, e) for i, e in turn.acted.items()}
     turn.present = many(turn.present)
@@ -7413,6 +7435,7 @@ SAME_AFTER_NARRATION = -0.4  # ... with narration between
 SAME_UNANSWERED = -4.0  # ... after their own question, which nothing after it answered
 SAME_AFTER_QUESTION = -1.5  # ... after their own question, which the next paragraph answers
 CONTINUES = 2.0  # "he added", "she went on" after the same person's quote
+SAME_CALLER = 1.0  # ... calling the listener by the same name, someone not on stage
 GOES_ON = 1.0  # the same person again after narration saying nobody answered
 FOLLOW_UP = 3.0  # the one who asked someone by name speaks again after their answer
 THIRD_VOICE = -2.0  # someone other than the last two speaks
@@ -7639,6 +7662,8 @@ def _decide_sequence(
             a = states.index(earlier)
         if c == b and conversation[k].continues:
             return CONTINUES
+        if c == b and same_call[k]:
+            return SAME_CALLER
         if c == b and conversation[k].unanswered:
             return GOES_ON  # '"TOM!" ¶ No answer. ¶ "TOM!"': nobody took the floor
         if c == b and gap == 0 and conversation[k - 1].asks and not conversation[k].opens:
@@ -7686,6 +7711,36 @@ def _decide_sequence(
             return NARRATOR_THIRD
         return THIRD_VOICE if gap == 0 else THIRD_AFTER_NARRATION
 
+    # '"Don't sulk, Sprout." ¶ Amos stared at the water. ¶ "Come on, Sprout!"': two
+    # paragraphs running that call the listener by the same name are most likely one
+    # speaker's, for whoever is called so does not call themselves so. Only where the one
+    # called is no one the talk shows on stage (a nickname the narration never uses):
+    # when ADDRESSED already keeps a known listener from speaking, a second caller may be
+    # anyone else there
+    on_stage = {
+        e
+        for turn in conversation
+        for e in (
+            turn.speaker if turn.anchor else None,
+            turn.lead,
+            *turn.present,
+            *turn.acted.values(),
+        )
+        if e is not None
+    } | set(carried)
+    calls = [
+        turn.calls
+        if not any(e in on_stage for e in turn.addressed)
+        # nor where two voices share the paragraph ('"Ma, I've enlisted," he said. … "The
+        # Lord's will be done, Henry," she replied'): whose call it is would be unknown
+        and len(set(turn.own.values())) <= 1
+        and len(set(turn.pronoun.values())) <= 1
+        and not turn.acted
+        and not turn.taken_over
+        else []
+        for turn in conversation
+    ]
+    same_call = [False] + [any(e in calls[k - 1] for e in calls[k]) for k in range(1, n)]
     emit = [[emission(k, p) for p in states] for k in range(n)]
     # forward[k][(a, b)]: best score of turns 0..k with b speaking at k and a at k-1
     forward: list[dict[tuple[int, int], float]] = [{(-1, b): emit[0][b] for b in range(size)}]

@@ -6209,3 +6209,38 @@ def test_the_youngest_of_a_group_is_picked_out_of_it_not_the_one_man_in_view(pic
     )
     line = by_text(run(text), "end of it")
     assert (line.speaker, line.rule) == (picked, "tag-epithet")
+
+
+def test_the_same_pet_name_in_two_paragraphs_running_is_one_speakers() -> None:
+    # Roderick calls Amos "Sprout", a name the narration never uses: after Amos answers
+    # and a paragraph about Amos, the next untagged quote that calls him "Sprout" again
+    # is Roderick's, not Amos's turn in the alternation
+    text = (
+        "Roderick Vane leaned on the rail of the ferry. Amos Tull came up beside him "
+        "with two mugs of tea.\n\n"
+        '"The wind has turned," said Roderick.\n\n'
+        '"It turned an hour ago," said Amos.\n\n'
+        "Roderick took a mug and grinned at him.\n\n"
+        '"Don\'t sulk, Sprout," he said. "You\'ll spill the tea."\n\n'
+        "Amos stared at the grey water and said nothing.\n\n"
+        '"Come on, Sprout, cheer up. We shall be home before dark, and your mother '
+        'will have the kettle on."\n'
+    )
+    result = run(text)
+    assert by_text(result, "cheer up").speaker == "Roderick"
+
+
+def test_a_speaker_who_takes_up_the_tale_goes_on_in_the_next_paragraph() -> None:
+    # '"Hah!" Martha cut in, and took up the tale.': the untagged paragraph after it is
+    # the tale she takes up, not Ben's answer to her
+    text = (
+        "Martha Rudd and Ben Corrie sat by the stove in the inn, and the young clerk "
+        "listened to them.\n\n"
+        '"It was the winter the river froze," said Martha.\n\n'
+        '"Froze right across," said Ben, "so that the carts went over it."\n\n'
+        '"Hah!" Martha cut in, and took up the tale again.\n\n'
+        '"We walked over to the mill, every one of us, and the miller stood on the far '
+        'bank shouting that the ice would never hold."\n'
+    )
+    result = run(text)
+    assert by_text(result, "miller stood").speaker == "Martha"
