@@ -3273,8 +3273,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     mention(entity, s)
             for s, entity in narration_mentions:
                 if _is_subject(text, s) and entity.person:
-                    if _hypothetical(text, s):
-                        # "Ino would've laughed": talked about, not here
+                    if _hypothetical(text, s) or _said_before(text, s):
+                        # "Ino would've laughed", "But Ino had warned her …": talked
+                        # about, not here
                         if entity not in salient:
                             salient.insert(0, entity)
                             weak.add(entity)
@@ -3442,6 +3443,24 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     carried_lead, answered_teller = None, answerer
                     told_from = last_sentence + len(told_sentence) - len(told_sentence.lstrip())
                     told_at = _group_span(gesture, "pron" if pron else "name", told_from)
+            if gap == 0 and turns and turns[-1].scene == context:
+                # '"You should write to her." ¶ Col leaned on his broom. He said
+                # nothing.': who says nothing right after a quote is the one it was said
+                # to, not its speaker (nor the one to answer it)
+                last = turns[-1]
+                for m in _SAID_NOTHING.finditer(text, p_start, p_end):
+                    pron = m.group("pron")
+                    silent = resolve_pronoun(pron) if pron else names.lookup(m.group("name"))
+                    if (
+                        silent is not None
+                        and silent.person
+                        and not silent.group
+                        and not (last.anchor and last.speaker is silent)
+                        and silent not in last.addressed
+                    ):
+                        # new lists: the turn's list is still the running ``addressed``
+                        last.addressed = [*last.addressed, silent]
+                        last.bystanders = [*last.bystanders, silent]
             gap += 1
             if _TIME_SKIP.match(text, p_start):
                 gap = max(gap, CONVERSATION_GAP)  # "Half an hour later found them …"
@@ -3607,6 +3626,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         # comment.': the narration after the last quote says the other let it go
         unanswered = bool(_NO_ANSWER.search(text, lines[dialogue[-1]].end, p_end))
         turn.sleeping, sleeping = sleeping, []
+        turn.slept = list(turn.sleeping)
         turn.sleeping.extend(e for e in gone if e not in turn.sleeping and e not in present)
         addressed_as = _address_gender_at(quote_text)
         if addressed_as is not None:
@@ -5163,6 +5183,33 @@ _NO_ANSWER = re.compile(
 _COUNTERFACTUAL = re.compile(
     r"\b(?:would|could|might|should)(?:['’]ve|\s+have|\s+not\s+have|n['’]t\s+have)\b"
 )
+# "But Hugh had warned him the wick would smoke": talk told in the past perfect is
+# remembered, from before the story's now; the one who said it is talked about, not
+# brought on stage. Only verbs of telling: "Rosalind had piloted the ferry for years",
+# "Tom had returned from the war" may well be there, and so may whoever "had answered
+# the door"
+_TELLING_PARTICIPLES = _words(
+    """said told spoken asked promised warned explained insisted assured reminded advised
+    suggested declared announced confided confessed mentioned replied urged claimed sworn
+    vowed taught"""
+)
+_SAID_BEFORE = re.compile(
+    _NAME_RE
+    + r"\s+had\s+(?:(?:already|once|always|never|just|often|[a-z]+ly)\s+)?(?:"
+    + "|".join(sorted(_TELLING_PARTICIPLES))
+    + r")\b"
+)
+# "When Ada had asked her, she rose": a clause of time orders two things she does now
+_TIME_CLAUSE_BEFORE = re.compile(
+    r"\b(?:[Ww]hen|[Aa]fter|[Bb]efore|[Uu]ntil|[Tt]ill|[Oo]nce|[Ss]ince|[Aa]s\s+soon\s+as)\s*$"
+)
+# 'He said nothing.', 'Mr. Pell made no answer.': someone silent after a quote (not "said
+# nothing more", which may be its speaker stopping)
+_SAID_NOTHING = re.compile(
+    r"(?:\b(?P<pron>[Hh]e|[Ss]he)|(?P<name>\b[A-Z][\w'’-]+))\s+(?:[a-z]+ly\s+)?"
+    r"(?:said\s+nothing|made\s+no\s+(?:answer|reply)|(?:did\s+not|didn['’]t)\s+(?:answer|reply|respond))"
+    r"\b(?!\s+(?:more|else|further))"
+)
 
 
 _CLAUSE_STOP = re.compile(r"[.;!?\n]")
@@ -5289,6 +5336,14 @@ def _sex_topic(
         if own is not None:
             chained = True
     return None
+
+
+def _said_before(text: str, at: int) -> bool:
+    """The name at ``at`` tells, in the past perfect, of talk before the story's now ("But
+    Hugh had warned him …"), not in a clause of time ("When Ada had asked her, she rose")."""
+    return _SAID_BEFORE.match(text, at) is not None and not _TIME_CLAUSE_BEFORE.search(
+        text, max(0, at - 20), at
+    )
 
 
 def _pronoun_chain(
@@ -7169,6 +7224,8 @@ class _Turn:
     unanswered: bool = False  # the narration before says "No answer."
     continues: bool = False  # its tag says "he added", "she went on": the last speaker again
     sleeping: list[_Entity] = field(default_factory=list)  # fell asleep just before
+    # of those, the ones the narration put to sleep (not gone, not overhearing)
+    slept: list[_Entity] = field(default_factory=list)
     mentioned: list[_Entity] = field(default_factory=list)  # named in the quote otherwise
     # "Say, 'What do you want, Master Reed?'": the name the speaker asks to be called
     claimed: list[_Entity] = field(default_factory=list)
@@ -7228,11 +7285,29 @@ class _Turn:
 def _conversations(turns: list[_Turn]) -> list[list[_Turn]]:
     out: list[list[_Turn]] = []
     for turn in turns:
-        if out and turn.scene == out[-1][-1].scene and turn.gap < CONVERSATION_GAP:
+        if (
+            out
+            and turn.scene == out[-1][-1].scene
+            and turn.gap < CONVERSATION_GAP
+            and not _starts_afresh(turn, out[-1])
+        ):
             out[-1].append(turn)
         else:
             out.append([turn])
     return out
+
+
+def _starts_afresh(turn: _Turn, talk: list[_Turn]) -> bool:
+    """Whether a turn close after ``talk`` still begins a conversation of its own: talk
+    after narration in which one of the people of ``talk`` fell asleep ('… and Col
+    drifted off to sleep on the bench. ¶ "Wake up, you idle boy."': whoever wakes him
+    opens a new exchange, no reply in the old one). Not for someone who left, nor for one
+    who wakes to voices: the others may talk on."""
+    if turn.gap == 0 or not turn.slept:
+        return False
+    people = {t.speaker for t in talk if t.speaker is not None}
+    people.update(e for t in talk for e in t.addressed)
+    return any(e in people for e in turn.slept)
 
 
 def _decide_conversations(

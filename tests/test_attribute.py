@@ -6244,3 +6244,45 @@ def test_a_speaker_who_takes_up_the_tale_goes_on_in_the_next_paragraph() -> None
     )
     result = run(text)
     assert by_text(result, "miller stood").speaker == "Martha"
+
+
+def test_talk_someone_had_told_long_before_is_not_brought_on_stage() -> None:
+    # "But Hugh had warned him …": Hugh said it some other time and is only talked
+    # about, so the "he" of the paragraphs after is still Edmund, who is there
+    result = run(
+        "The wind had swung into the west by the time Edmund reached the lamp room, and "
+        "Edmund wiped his hands on his coat. The wick was smoking again. But Hugh had "
+        "warned him a west wind would do that, so he was not surprised.\n\n"
+        "He trimmed the wick and polished the glass until it shone. Maud was folding the "
+        "nets on the rocks below, and she waved up at him before she went on with her "
+        "work.\n\n"
+        "He watched the beam turn out over the water.\n\n"
+        '"Steady now," he murmured.\n\n'
+        '"Is it lit?" Maud called up.\n'
+    )
+    assert by_text(result, "Steady now").speaker == "Edmund"
+    assert by_text(result, "Is it lit").speaker == "Maud"
+
+
+def test_who_says_nothing_after_a_quote_was_listening_and_sleep_ends_the_talk() -> None:
+    # "Col went back to his sweeping. He said nothing.": Col is the one Bram's grumbling
+    # was said to, so its "he grumbled" is Bram going on; and once Col has drifted off to
+    # sleep, the voice that wakes him opens a new exchange, not Bram's next turn
+    result = run(
+        "Old Bram sat by the forge, and his apprentice Col swept the floor around him as "
+        "he did every evening.\n\n"
+        '"The new smith in Ashby undercuts us," Bram said. "Everyone knows it."\n\n'
+        'Col leaned on his broom. "Then we lower our price."\n\n'
+        'Bram snorted and shook his head. "Lower it," he said slowly, "and we starve by '
+        'spring."\n\n'
+        '"And you should write to your mother," he grumbled. "It has been a month."\n\n'
+        "Col went back to his sweeping. He said nothing. The forge was warm, and before "
+        "long Col sat down on the bench and drifted off to sleep.\n\n"
+        '"Wake up, you idle boy."\n\n'
+        'He opened his eyes on a swirl of red shawl. "Hmm?"\n\n'
+        '"Is this how you mind a forge?" Hester asked, laughing.\n'
+    )
+    assert by_text(result, "write to your mother").speaker == "Bram"
+    assert by_text(result, "It has been a month").speaker == "Bram"
+    assert by_text(result, "Wake up").speaker == "Hester"
+    assert by_text(result, "Hmm?").speaker == "Col"
