@@ -301,6 +301,9 @@ _VERB = (
     + r")"
 )
 _ADV = r"(?:[a-z]+ly\s+)?"
+# an adverb between a tag's subject and its verb: "she softly said", and the few common
+# ones without "-ly" ('"…?" I once asked a carter', "he then asked")
+_TAG_ADVERB = r"(?:(?:[a-z]+ly|once|then|again|also)\s+)?"
 
 
 def _base_form(word: str) -> str | None:
@@ -1314,7 +1317,9 @@ _SUBJECT_FIRST = re.compile(
     + rf"{_PRONOUN_SUBJECT}|(?P<np>{_NP_SUBJECT}{_STANDING}?)|(?P<name>{_NAME_RE})"
     # "his mother had replied", "she had finally replied": a tag told in the past perfect
     # (but "I had thought his words idle" is what I believed, not what I thought aloud)
-    + r")(?:\s*,\s*[a-z]+ly\s*,)?\s+(?:had\s+(?!thought\b))?(?:[a-z]+ly\s+)?(?:"
+    + r")(?:\s*,\s*[a-z]+ly\s*,)?\s+(?:had\s+(?!thought\b))?"
+    + _TAG_ADVERB
+    + r"(?:"
     + _VERB
     + "|"
     + _HABITUAL_VERB
@@ -3077,6 +3082,26 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             epithets[key] = entity
         return entity
 
+    def spoken_to_before(at: int, gender: Gender) -> tuple[_Entity, Span] | None:
+        """The one a narrated "I" spoke to in the sentence just before a "he said" (or
+        "she said") at `at`, since the last quote, and the words for them there: "I asked
+        the old porter the way. ¶ 'Left,' he said" is the porter's answer. None when that
+        sentence says no such thing or the description is of the other sex."""
+        k = bisect_left(quote_starts, at) - 1
+        lo = max(scene_start, quote_spans[k][1] if k >= 0 else 0)
+        spoken = _spoken_to(text, _last_sentence_start(text, lo, at), at, names.nouns.words)
+        if spoken is None:
+            return None
+        span, phrase = spoken
+        if _replier_sex(text, phrase, span[1]) == _OPPOSITE[gender]:
+            return None
+        entity = epithet(phrase)
+        if entity is None or entity.group or entity.narrator:
+            return None
+        if entity.gender == "unknown" and entity.epithet:
+            entity.fixed_gender = gender  # "our porter … 'Left,' he said": a man
+        return (entity, span) if entity.gender == gender else None
+
     def resolve(subject: _Subject, create: bool = True) -> _Entity | None:
         if subject.kind == "pron":
             return resolve_pronoun(subject.text)
@@ -3656,6 +3681,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             turn.named = next(iter(named_before))
         turn.recent = [e for e in reversed(chapter_speakers) if not e.narrator][:8]
         turn.continues = broken_off and gap == 0 and turn.opens
+        # pronoun tags of the one "I" spoke to (see spoken_to_before), by where the tag is,
+        # and the lines they tag
+        replies: dict[Span, tuple[_Entity, Span]] = {}
+        replied: dict[int, tuple[_Entity, Span]] = {}
         for pos, i in enumerate(para):
             if lines[i].kind != "dialogue":
                 continue
@@ -3733,6 +3762,17 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                             turn.bystanders.remove(other)
             gender = PRONOUN_GENDER.get(found.text.lower()) if found.kind == "pron" else None
             who = resolve(found)
+            if gender in _SUBJECT_PRONOUN and found.span is not None:
+                # '"Is it far?" I once asked a carter, who was watering his horse.
+                # "Far enough," he said': the one "I" spoke to answers, and the "he" is
+                # never the "I" (a quote after the tag is his too: '"No," he said, "…"')
+                reply = replies.get(found.span) or spoken_to_before(
+                    min(found.span[0], lines[i].start), gender
+                )
+                if reply is not None:
+                    replies[found.span] = reply
+                    replied[i] = reply
+                    who = reply[0]
             if gender is not None and pos >= 2 and lines[para[pos - 1]].kind == "narration":
                 # '"… a swell rig!" Weary paid generous tribute. "Only …" He sighed.':
                 # the name acting between the two quotes is the pronoun's antecedent,
@@ -3846,9 +3886,17 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         center = None
         by_topic = False  # the center is who the narration before has been about
         if turn.pronoun:
-            sex = turn.pronoun[next(i for i in dialogue if i in turn.pronoun)]
-            described = described_center(center_span, sex) if center_span is not None else None
-            center = described_person(described, sex) if described is not None else None
+            first_tagged = next(i for i in dialogue if i in turn.pronoun)
+            sex = turn.pronoun[first_tagged]
+            # "I asked the porter the way. ¶ 'Left,' he said": the one spoken to answers,
+            # as surely as if the tag named him
+            reply = replied.get(first_tagged)
+            described: tuple[str, bool, bool, Span | None] | None
+            if reply is not None:
+                center, described = reply[0], (reply[0].name, True, False, reply[1])
+            else:
+                described = described_center(center_span, sex) if center_span is not None else None
+                center = described_person(described, sex) if described is not None else None
             if center is None and lead_subject is None and sex in _SUBJECT_PRONOUN:
                 # Nobody acts just before the tag: the one the narration since the last
                 # quote has been about, going on as "she" ("Ann stirred her tea. She saw
@@ -5483,6 +5531,52 @@ def _description_center(
         det, rest = word.split(" ", 1)
         return pos, f"{det.lower()} {rest}", chained  # "The woman" -> "the woman"
     return None
+
+
+# Ways of putting words to someone: "said to", "spoke of the weather to", and verbs whose
+# object is the one spoken to ("asked the porter")
+_SPOKE_TO_VERB = (
+    r"(?:(?:said|say|spoke|speak|talked|talk|mentioned|mention|explained|explain|remarked"
+    r"|called|whispered|shouted|cried|complained|put\s+it|put\s+the\s+question)\b"
+    r"[^.!?;:\"“”]{0,50}?\bto|asked|ask|told|tell|questioned|question|begged|informed)"
+)
+# a description set beside the one spoken to: "our driver, a silent man"
+_BESIDE_SPOKEN_TO = re.compile(r",\s+(?:a|an)\s+(?:[a-z][\w'’-]*\s+){0,3}?([a-z]+)\b")
+
+
+@cache
+def _spoken_to_re(extra: frozenset[str]) -> re.Pattern[str]:
+    """A sentence in which "I" (or "we") put words to someone described: "I once asked a
+    carter, who …", "We mentioned the flood to our driver, a silent man", "I said to the
+    young woman that …". Their answer is the next "he said" (or "she said")."""
+    nouns = "|".join(sorted(PERSON_NOUNS | extra))
+    return re.compile(
+        r"\s*(?:[A-Z][a-z]+,?\s+)?(?:I|[Ww]e)\s+(?:[a-z]+\s+){0,3}?"
+        + _SPOKE_TO_VERB
+        + rf"\s+(?P<np>(?:[Aa]n?|[Tt]he|[Oo]ur|[Mm]y)\s+(?:[a-z][\w'’-]*,?\s+){{0,3}}?"
+        rf"(?:{nouns}|[a-z]+(?<!hu)(?<!wo)(?<!fore)man|[a-z]+woman))\b(?!['’-])"
+    )
+
+
+def _spoken_to(text: str, start: int, end: int, extra: frozenset[str]) -> tuple[Span, str] | None:
+    """The description of the one "I" spoke to in the sentence at text[start:end] (see
+    _spoken_to_re), and where it is; None if that sentence says no such thing."""
+    m = _spoken_to_re(extra).match(text, start, end)
+    if m is None or _plural_description(m.group("np")):
+        return None
+    return m.span("np"), " ".join(m.group("np").split())
+
+
+def _replier_sex(text: str, np: str, np_end: int) -> Gender | None:
+    """The sex the description of someone spoken to gives, by its own head ("a carter"
+    none, "the young woman" hers) or a description set beside it ("our driver, a silent
+    man")."""
+    found = _head_gender(np.split()[-1], np)
+    if found is None:
+        beside = _BESIDE_SPOKEN_TO.match(text, np_end)
+        if beside is not None:
+            found = _head_gender(beside.group(1))
+    return found
 
 
 _ACTOR = re.compile(

@@ -6286,3 +6286,44 @@ def test_who_says_nothing_after_a_quote_was_listening_and_sleep_ends_the_talk() 
     assert by_text(result, "It has been a month").speaker == "Bram"
     assert by_text(result, "Wake up").speaker == "Hester"
     assert by_text(result, "Hmm?").speaker == "Col"
+
+
+def test_the_one_i_spoke_to_answers_the_next_he_said() -> None:
+    # '"…?" I once asked a ferryman, who …. "…," he answered': an aside in the author's
+    # own voice ("I", with "once" between it and its verb) is the narrator's, and the
+    # "he" answering is the one asked, not the man the story is about
+    text = (
+        "Abel Thorne kept the light on Gannet Rock for thirty years. Once a month he "
+        "rowed in for oil and flour, and the harbour watched him come and go.\n\n"
+        '"Oil\'s dear this winter," said Mrs. Pruett at the chandlery.\n\n'
+        '"Then I\'ll burn less," said Abel, and he carried the cans down to his boat.\n\n'
+        "Men who live by the sea are slow to promise anything, and Abel was slower "
+        'than most. "Will the weather hold till morning?" I once asked a grizzled '
+        'ferryman, who was mending his nets on the quay. "Happen it will," he answered, '
+        '"and happen it won\'t."\n\n'
+        "Abel climbed the stair to the lamp room and trimmed the wick.\n"
+    )
+    result = run(text)
+    assert by_text(result, "weather hold").speaker == "Narrator"
+    assert by_text(result, "Happen it will").speaker == "a grizzled ferryman"
+    assert by_text(result, "happen it won").speaker == "a grizzled ferryman"
+
+
+def test_a_description_i_put_a_question_to_answers_with_he_said() -> None:
+    # "I put the question to our innkeeper, …. ¶ '…,' he said": the one the narrator
+    # spoke to answers, though the innkeeper has no sex of his own and two men are
+    # named; later "the innkeeper" is the same person, by the words that brought him in
+    text = (
+        "My cousins Hugh and Walter had gone up to bed, but I could not sleep, and I "
+        "went down to the tap-room. I put the question of the morning coach to our "
+        "innkeeper, a stout, cheerful body with flour on his sleeves.\n\n"
+        '"Gone at six, sir," he said. "There is no other till Thursday."\n\n'
+        "Walter came down the stairs in his nightshirt.\n\n"
+        '"Thursday? We shall miss the wedding."\n\n'
+        "The innkeeper wiped his hands on his apron and shrugged.\n\n"
+        '"The carrier goes at noon," he said, "if you gentlemen don\'t mind the smell '
+        'of cabbages."\n'
+    )
+    result = run(text)
+    assert by_text(result, "Gone at six").speaker == "our innkeeper"
+    assert by_text(result, "The carrier goes").speaker == "our innkeeper"
