@@ -5323,6 +5323,21 @@ def _someone_described(extra: frozenset[str]) -> re.Pattern[str]:
     )
 
 
+def _sentence_bounds(
+    text: str, start: int, end: int, stops: re.Pattern[str]
+) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence of text[start:end], split after each of
+    ``stops``, with a last piece that has no stop when it holds any words."""
+    bounds: list[tuple[int, int]] = []
+    at = start
+    for stop in stops.finditer(text, start, end):
+        bounds.append((at, stop.end()))
+        at = stop.end()
+    if text[at:end].strip():
+        bounds.append((at, end))
+    return bounds
+
+
 def _sex_topic(
     text: str, start: int, end: int, names: _Names, gender: Gender
 ) -> tuple[Span, _Entity | str] | None:
@@ -5338,13 +5353,7 @@ def _sex_topic(
     pronoun = _SUBJECT_PRONOUN.get(gender)
     if pronoun is None:
         return None
-    bounds: list[tuple[int, int]] = []
-    at = start
-    for stop in _SENTENCE_OR_PARAGRAPH.finditer(text, start, end):
-        bounds.append((at, stop.end()))
-        at = stop.end()
-    if text[at:end].strip():
-        bounds.append((at, end))
+    bounds = _sentence_bounds(text, start, end, _SENTENCE_OR_PARAGRAPH)
     chained = False
     for s, e in reversed(bounds):
         found = names.in_range(s, e)
@@ -5468,13 +5477,7 @@ def _description_center(
     nor start it; a name, "I", "they" or the other sex as a sentence's subject ends it
     with nobody. Gives where the description is, its words, and whether a pronoun went
     on with it (which tells the sex of "the doctor")."""
-    bounds: list[tuple[int, int]] = []
-    at = start
-    for stop in _SENTENCE_STOP.finditer(text, start, end):
-        bounds.append((at, stop.end()))
-        at = stop.end()
-    if text[at:end].strip():
-        bounds.append((at, end))
+    bounds = _sentence_bounds(text, start, end, _SENTENCE_STOP)
     chained = False
     for s, e in reversed(bounds):
         fronted = _FRONTED_CLAUSE.match(text, s, e)
