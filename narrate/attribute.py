@@ -2733,14 +2733,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         if entity is None and _PARTITIVE_RE.match(name) and _SUPERLATIVE_OF.match(name):
             # "queried the youngest of the gang": someone picked out of a group, so one
             # person of that sex in view, or "a gang" brought in, is no sign of who
-            entity = _Entity(name=name, epithet=True, first=para_start)
-            gender = _sex_in_tag(text, para_start, name)
-            if gender:
-                entity.fixed_gender = gender
-            names.entities.append(entity)
-            epithets[key] = entity
-            entity.forms[name] += 1
-            return entity
+            return new_epithet(name, key, _sex_in_tag(text, para_start, name))
         definite = name.lower().startswith(("the ", "his ", "her ", "their "))
         if (
             entity is None
@@ -2935,11 +2928,19 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 if gender:
                     entity.fixed_gender = gender
         if entity is None:
-            entity = _Entity(name=name, epithet=True, first=para_start)
             gender = _head_gender(head, name) or _sex_in_tag(text, para_start, name)
-            if gender:
-                entity.fixed_gender = gender
-            names.entities.append(entity)
+            return new_epithet(name, key, gender)
+        epithets[key] = entity
+        entity.forms[name] += 1
+        return entity
+
+    def new_epithet(name: str, key: str, gender: Gender | None) -> _Entity:
+        """Someone new known only by a description ("the youngest of the gang"), of the
+        sex the text gives them, if any."""
+        entity = _Entity(name=name, epithet=True, first=para_start)
+        if gender:
+            entity.fixed_gender = gender
+        names.entities.append(entity)
         epithets[key] = entity
         entity.forms[name] += 1
         return entity
