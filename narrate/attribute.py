@@ -4077,7 +4077,17 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # does a dash after a speech verb ("… but Eliza … said at once--")
             introduced_by, introduced_objects = introduction_of(lines[para[-1]])
         last_quote = quoted_until = lines[dialogue[-1]].end
-        told_on = _told_on(text, last_quote, p_end)
+        talk_end = last_quote
+        closer = turn.own.get(dialogue[-1])
+        if provisional is not None and closer is not None and closer is not provisional:
+            # 'Hal swore, "…!" He knew horses as no one did; a groom once said of him:
+            # "…" ¶ "Look there," he said': a quote tagged as someone else's closes the
+            # paragraph, and after Hal's own last quote the narration told on
+            talk_end = max(
+                (lines[j].end for j in dialogue if turn.own.get(j) is provisional),
+                default=last_quote,
+            )
+        told_on = _told_on(text, talk_end, p_end)
         closing = _last_sentence_start(text, last_quote, p_end)
         if closing > last_quote:
             # '"…," he said. … Then Ann turned to the boy. ¶ "…"'; not the quote's own

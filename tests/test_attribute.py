@@ -6327,3 +6327,27 @@ def test_a_description_i_put_a_question_to_answers_with_he_said() -> None:
     result = run(text)
     assert by_text(result, "Gone at six").speaker == "our innkeeper"
     assert by_text(result, "The carrier goes").speaker == "our innkeeper"
+
+
+def test_a_quote_of_someone_else_closing_the_paragraph_is_narration_after_the_talk() -> None:
+    # '"…!" cried Tate. [sentences about Tate, with a saying of someone else's about him]
+    # ¶ "…," he said': the narration after Tate's own talk went on, so his "he said"
+    # is not handed to the other man as it is straight after a bare tag
+    opening = (
+        "Mr. Quill and Barnaby Tate sat on the harbour wall in the evening sun, watching "
+        "the ferry come round the point.\n\n"
+    )
+    told = (
+        opening + '"Well, I\'ll be hanged!" cried Barnaby Tate, shading his eyes with one '
+        "hand. Barnaby had worked these waters for forty years and could tell any hull on "
+        "the coast by the set of its mast. A dockhand once said of him to the harbourmaster: "
+        '"If it floats, old Tate can name it." On the weather, too, no man on the quay '
+        "would argue with him.\n\n"
+        '"She\'s riding low in the water," he said, and lowered the spyglass.\n'
+    )
+    assert by_text(run(told), "riding low").speaker == "Barnaby Tate"
+    bare = (
+        opening + '"Well, I\'ll be hanged!" cried Barnaby Tate.\n\n'
+        '"She\'s riding low in the water," he said, and lowered the spyglass.\n'
+    )
+    assert by_text(run(bare), "riding low").speaker == "Mr. Quill"
