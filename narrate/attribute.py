@@ -1446,8 +1446,10 @@ def _np_name(text: str) -> str | None:
         out = [*out[:listed], out[listed].rstrip(",")]
     while len(out) > 1 and out[-1].endswith("ly") and out[-1].lower() not in _LY_NOUNS:
         out.pop()  # "the man quietly" -> "the man"
+    # a single word only if it stands for a person by itself: "said another", and "said
+    # one, a stout woman" of a crowd of fishwives (one voice out of the group)
     if len(out) < 2 and not re.match(
-        r"(?i)(?:somebody|someone|everyone|everybody|nobody|another)$", out[0]
+        r"(?i)(?:somebody|someone|everyone|everybody|nobody|another|one)$", out[0]
     ):
         return None
     del words
@@ -3487,6 +3489,36 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                         # new lists: the turn's list is still the running ``addressed``
                         last.addressed = [*last.addressed, silent]
                         last.bystanders = [*last.bystanders, silent]
+                # '"Hold the lamp higher." ¶ Ned did so.': who does what a quote bade right
+                # after it is the one it was said to, as one who says nothing is (though
+                # he may well answer next)
+                obeyed = _COMPLIED.match(text, p_start)
+                doer: _Entity | None = None
+                if obeyed is not None and obeyed.group("name"):
+                    doer = names.lookup(obeyed.group("name"))
+                elif obeyed is not None and (obeyed.group("pron") != "I" or first_person):
+                    doer = resolve_pronoun(obeyed.group("pron"))
+                if doer is not None and (doer.group or not (doer.person or doer.narrator)):
+                    doer = None
+                if (
+                    doer is not None
+                    and obeyed is not None
+                    and obeyed.group("pron") in (None, "I")
+                    and last.anchor
+                    and last.speaker is doer
+                    and last.rule == "beat-before"
+                ):
+                    # '"Fetch the lamp." ¶ I crossed the room. ¶ "Now hold it higher." ¶
+                    # I did so.': the one acting just before the quote was told to, so did
+                    # not say it (a "he" might be either man: a name or the "I" telling
+                    # the story cannot)
+                    last.speaker, last.anchor, last.rule, last.evidence = None, False, None, None
+                if (
+                    doer is not None
+                    and not (last.anchor and last.speaker is doer)
+                    and doer not in last.addressed
+                ):
+                    last.addressed = [*last.addressed, doer]
             gap += 1
             if _TIME_SKIP.match(text, p_start):
                 gap = max(gap, CONVERSATION_GAP)  # "Half an hour later found them …"
@@ -5270,6 +5302,14 @@ _SAID_NOTHING = re.compile(
     r"\b(?!\s+(?:more|else|further))"
 )
 
+# 'I did so.', 'Ned obeyed.', 'She did as she was told.' opening the paragraph after a
+# quote: the one who did what it bade. Only at the start ("As he did so, the door opened"
+# tells of no bidding), and not the "did so" that stresses a verb ("I did so want to go")
+_COMPLIED = re.compile(
+    rf"\s*(?:(?P<pron>I|He|She)|(?P<name>{_NAME_RE}))\s+(?:[a-z]+ly\s+)?"
+    r"(?:did\s+so(?=\s*[,.;:!—–-]|\s+(?:and|but|at|with|without|in|as|[a-z]+ly)\b)"
+    r"|obeyed|complied|did\s+as\s+(?:I|he|she)\s+(?:was|had\s+been)\s+(?:told|bid|bidden|asked))\b"
+)
 
 _CLAUSE_STOP = re.compile(r"[.;!?\n]")
 

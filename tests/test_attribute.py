@@ -6351,3 +6351,47 @@ def test_a_quote_of_someone_else_closing_the_paragraph_is_narration_after_the_ta
         '"She\'s riding low in the water," he said, and lowered the spyglass.\n'
     )
     assert by_text(run(bare), "riding low").speaker == "Mr. Quill"
+
+
+def test_said_one_is_a_voice_from_the_group_not_the_one_named_before() -> None:
+    # '"…," said one, a stout woman.' / '"…," one called.': "one" alone is the subject of
+    # the tag, a one-off voice from the group, as "another" is
+    result = run(
+        "The fishwives were packing up their baskets when Marit came down to the quay "
+        "with her empty creel.\n\n"
+        '"Late again, Marit," said one, a broad woman with red arms.\n\n'
+        '"The tide turned late," Marit answered.\n\n'
+        '"Tides wait for nobody," said another, and they all laughed.\n\n'
+        '"Mind the nets on your way," one called after her.\n'
+    )
+    assert by_text(result, "Late again").speaker == "one"
+    assert by_text(result, "Mind the nets").speaker == "one"
+    assert by_text(result, "The tide turned").speaker == "Marit"
+
+
+def test_who_does_as_a_quote_bids_right_after_it_was_told_not_telling() -> None:
+    # '"Hand me the hook," he said. ¶ Tobias did so.': Tobias was the one told, so the
+    # "he" is the other man, though Tobias acted just before
+    result = run(
+        "The ferryman sat in the stern with his pipe while young Tobias rowed.\n\n"
+        '"Is it always this hard against the tide?" asked Tobias.\n\n'
+        '"Worse in March," said the ferryman.\n\n'
+        "Tobias rowed on, and halfway across he shipped the oars to rest his arms.\n\n"
+        '"Hand me the boathook," he said.\n\n'
+        "Tobias did so, and the ferryman fished a drifting hat out of the water with it.\n"
+    )
+    assert by_text(result, "Hand me the boathook").speaker == "the ferryman"
+
+
+def test_the_narrator_doing_as_a_quote_bids_did_not_say_it_though_acting_before() -> None:
+    # "I hung up my coat. ¶ '…' ¶ I did so.": the narrator acting before an untagged
+    # quote would have said it, but doing as it bids says it was said to the narrator
+    result = run(
+        "Uncle Amos kept the shop accounts in a green ledger, and he did not look up when "
+        "I came in out of the rain.\n\n"
+        '"You are late," said Uncle Amos.\n\n'
+        "I hung my wet coat on the peg by the door.\n\n"
+        '"Not there. Take it down to the kitchen and leave it by the stove."\n\n'
+        "I did so, and when I came back he had closed the ledger.\n"
+    )
+    assert by_text(result, "Take it down to the kitchen").speaker == "Uncle Amos"
