@@ -1691,6 +1691,18 @@ def _tag_after(text: str, quote: str = "", people: frozenset[str] = frozenset())
     return _subject(m) if m is not None else None
 
 
+# '"Be at the mill by noon," it said, "and come alone."': words of a note or letter,
+# tagged by the thing that holds them, read out by someone in the talk
+_READ_OUT = re.compile(
+    r"\s*,?\s*(?:it\s+(?P<it>said|says)|(?:it|the\s+(?:note|letter|telegram|message|card|paper"
+    r"|notice|wire))\s+(?:said|ran|read|says|runs|reads))\b"
+)
+# ... where "it" is a thing read: 'Read it to me.', 'The paper was damp.' just before
+# (not a beast or a ghost that speaks: '"Who goes there?" it said')
+_READING = re.compile(
+    r"\b(?:[Rr]ead|[Rr]eading|note|letter|telegram|message|card|notice|wire|envelope)\b"
+)
+READING_REACH = 400  # characters before the quote that must show a thing being read
 _CUT_OFF = re.compile(r"(?:—|--|–)\s*[\"”’'»]\s*$")  # '"The first vacant room--"'
 # a tag saying the speaker goes on to tell something at length: "took up the tale",
 # "went on to explain", "launched into"; not when the narration itself then tells what
@@ -3728,6 +3740,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                     found = found.shifted(lines[para[pos + 1]].start)
                 if i == dialogue[0] and _CONTINUATION.match(lines[para[pos + 1]].text):
                     turn.continues = True  # '"You are burnt," he added': still the last speaker
+                read_out = _READ_OUT.match(lines[para[pos + 1]].text)
+                if read_out is not None and (
+                    not read_out.group("it")
+                    or _READING.search(text, max(0, lines[i].start - READING_REACH), lines[i].start)
+                ):
+                    turn.reads = True
             tag_follows = found is not None
             if found is None and pos > 0 and lines[para[pos - 1]].kind == "narration":
                 interrupter = lines[para[pos - 1]].text
@@ -7371,6 +7389,7 @@ class _Turn:
     bystanders: list[_Entity] = field(default_factory=list)
     unanswered: bool = False  # the narration before says "No answer."
     continues: bool = False  # its tag says "he added", "she went on": the last speaker again
+    reads: bool = False  # a quote of it is words read out ('"…," it said'): see READ_ON
     sleeping: list[_Entity] = field(default_factory=list)  # fell asleep just before
     # of those, the ones the narration put to sleep (not gone, not overhearing)
     slept: list[_Entity] = field(default_factory=list)
@@ -7659,6 +7678,7 @@ SAME_UNANSWERED = -4.0  # ... after their own question, which nothing after it a
 SAME_AFTER_QUESTION = -1.5  # ... after their own question, which the next paragraph answers
 CONTINUES = 2.0  # "he added", "she went on" after the same person's quote
 SAME_CALLER = 1.0  # ... calling the listener by the same name, someone not on stage
+READ_ON = 0.0  # the same person after reading words out ('"…," it said'), see transition
 GOES_ON = 1.0  # the same person again after narration saying nobody answered
 FOLLOW_UP = 3.0  # the one who asked someone by name speaks again after their answer
 THIRD_VOICE = -2.0  # someone other than the last two speaks
@@ -7887,6 +7907,11 @@ def _decide_sequence(
             return CONTINUES
         if c == b and same_call[k]:
             return SAME_CALLER
+        if c == b and conversation[k - 1].reads:
+            # '"Read it to me." ¶ "The tide turns at four," it said. ¶ "Someone wants you
+            # on the water," said Nell.': words read out are not the reader's own turn in
+            # the talk, so the reader's remark on them next is no one speaking twice
+            return READ_ON
         if c == b and conversation[k].unanswered:
             return GOES_ON  # '"TOM!" ¶ No answer. ¶ "TOM!"': nobody took the floor
         if c == b and gap == 0 and conversation[k - 1].asks and not conversation[k].opens:

@@ -6395,3 +6395,39 @@ def test_the_narrator_doing_as_a_quote_bids_did_not_say_it_though_acting_before(
         "I did so, and when I came back he had closed the ledger.\n"
     )
     assert by_text(result, "Take it down to the kitchen").speaker == "Uncle Amos"
+
+
+def test_the_one_told_to_read_a_note_aloud_reads_it_and_remarks_on_it() -> None:
+    # '"Read it to me." ¶ "…," it said. ¶ "…," said Nell.': the words of a note, tagged
+    # by the note itself, are read out by the one asked to, and the reader's own remark
+    # straight after is no one speaking twice; not when "it" is no thing read but a
+    # creature speaking, where the talk still alternates
+    text = (
+        "The storm had kept the boats in all week. Nell Varga sat by the stove in the "
+        "harbour office, mending a net, while Captain Marsh paced.\n\n"
+        '"You\'ll wear a hole in the floor," said Nell.\n\n'
+        '"Let it wear," said Captain Marsh. He took a folded slip from his coat and '
+        'dropped it on the chart table. "A boy left this at the gate. Read it to me; my '
+        'eyes are no good by lamplight."\n\n'
+        "The paper was damp, and the hand small and careful.\n\n"
+        '"The tide turns at four," it said. "Wait for the lantern on the point, and '
+        'bring no one."\n\n'
+        '"Someone wants you on the water tonight," said Nell.\n'
+    )
+    result = run(text)
+    assert by_text(result, "The tide turns").speaker == "Nell"
+    assert by_text(result, "Wait for the lantern").speaker == "Nell"
+    assert by_text(result, "Someone wants you").speaker == "Nell"
+    creature = (
+        "Pim crept along the ditch until the reeds parted. A toad as big as a cat sat "
+        "on a flat stone there, blinking at him.\n\n"
+        '"You\'re on my stone," said Pim.\n\n'
+        '"Your stone?" said the toad. "I have sat here since the mill burned."\n\n'
+        '"Then we can share it," said Pim.\n\n'
+        '"We cannot," it said. "A stone is for one."\n\n'
+        '"Why not?"\n\n'
+        '"Because I say so."\n'
+    )
+    result = run(creature)
+    assert by_text(result, "Why not").speaker == "Pim"
+    assert by_text(result, "Because I say").speaker == "A toad"
