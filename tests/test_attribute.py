@@ -655,6 +655,33 @@ def test_gender_comes_from_the_names_own_pronouns_not_ones_beside_it() -> None:
     assert genders["Orla"] == "female"
 
 
+BAKERY = """\
+Marit kneaded the dough while Teodor swept flour from the bakery floor. He whistled as he \
+worked, and she hummed along.
+
+Pim dozed against his coat on the bench, too sleepy to keep her eyes open.
+
+"Is it morning yet?" asked Pim.
+
+Teodor laughed. "Not for a while."
+
+Pim tumbled off the bench and ran into his arms, shrieking the only song she knew.
+
+Marit shook her head at the two of them. Pim, who had flour on her nose, giggled.
+
+Pim pulled the blanket up to her chin.
+"""
+
+
+def test_a_sentence_with_a_his_and_a_her_after_a_name_says_nothing_of_its_sex() -> None:
+    """ "Pim dozed against his coat, too sleepy to keep her eyes open": the sentence is
+    about a he and a she, and the first pronoun need not be Pim's; the sentences whose
+    pronouns are all one sex say she is a girl."""
+    genders = {c.name: c.gender for c in run(BAKERY).characters}
+    assert genders["Pim"] == "female"
+    assert genders["Teodor"] == "male"
+
+
 WATCHFUL = """\
 Maud sat with Ansel on the steps of the mill. Ansel had walked all day, and he was tired. Ansel yawned, and he stretched. Maud laughed at Ansel, and she poked him. The light went.
 
@@ -1653,6 +1680,38 @@ def test_a_scene_that_opens_on_pronouns_goes_on_with_the_people_before(
     # "She" is Tamsin from the scene before, not a new "woman"
     assert by_text(result, "I like that you came").speaker == "Tamsin"
     assert by_text(result, "until the lamp burns down").speaker == "Oren"
+
+
+HARBOUR_EVENING = """\
+Marit carried the basket of loaves down to the harbour, and Pim trotted beside her. Pim rubbed \
+her eyes and yawned.
+
+"Boats!" cried Pim.
+
+"Boats," Marit agreed, and she shook her head at the gulls. "And there is your father."
+
+Teodor waved from the deck of the ferry, and Pim clapped.
+
+"Papa!" shouted Pim.
+
+Teodor jumped down onto the quay and took the heavy basket from Marit.
+
+* * *
+
+"Don't go out again tonight," she said, setting two cups on the table.
+
+He looked at the rain on the window for a long time before he answered.
+"""
+
+
+def test_a_scene_opening_she_nobody_in_it_can_be_is_the_woman_named_last(
+    tmp_path: Path,
+) -> None:
+    """The new scene names no one before its "she said": of the women who spoke in the
+    chapter, the one the narration named last (Marit), not the child who spoke last."""
+    result = _run_file(tmp_path, HARBOUR_EVENING)
+    assert by_text(result, "Papa").speaker == "Pim"
+    assert by_text(result, "go out again tonight").speaker == "Marit"
 
 
 BRIDGE = """\
