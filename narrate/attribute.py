@@ -535,6 +535,10 @@ class _Entity:
     # picked out by what they did just now ("the first man who came in"): someone new,
     # never a named person under a description
     picked_out: bool = False
+    # what the script and the cast call someone known only by a description, when more
+    # than the description itself: "a man in the crowd" for "a man" (see
+    # _description_label); who they are is still decided by ``name``
+    label: str | None = None
 
     @property
     def person(self) -> bool:
@@ -573,6 +577,8 @@ class _Entity:
         return _vote_sex(male, female) or self.name_gender or "unknown"
 
     def canonical(self) -> str:
+        if self.epithet and self.label:
+            return self.label  # "a man in the crowd": see _description_label
         if self.known or self.epithet or not self.forms:
             # An unnamed person keeps the phrase that introduced them ("a white man"),
             # however often the text later says "the man".
@@ -2730,6 +2736,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             plural = epithets.get(key)
             if plural is None:
                 plural = _Entity(name=name, epithet=True, first=para_start)
+                plural.label = label_for(name)
                 names.entities.append(plural)
                 epithets[key] = plural
             plural.forms[name] += 1
@@ -2971,6 +2978,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             entity = epithets.get(_epithet_key(intro))
             if entity is None:
                 entity = _Entity(name=intro, epithet=True, first=para_start)
+                entity.label = label_for(intro)
                 names.entities.append(entity)
                 entity.forms[intro] += 1
                 epithets[_epithet_key(intro)] = entity
@@ -2984,10 +2992,26 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         entity.forms[name] += 1
         return entity
 
+    scene_bounds = sorted(scene.start for chapter in work.chapters for scene in chapter.scenes)
+
+    def label_for(name: str, at: int | None = None) -> str | None:
+        """What to show for someone new known as NAME, named in the paragraph being read
+        (or, with ``at``, by narration before ``at``): see _description_label. Only this
+        scene's words count: after a break "the old man" may be anyone."""
+        here, until = (para_start, para_end) if at is None else (at, at)
+        k = bisect_right(scene_bounds, here) - 1
+        return _description_label(
+            text, name, scene_bounds[k] if k >= 0 else 0, here, until, quoted, person_named
+        )
+
+    def person_named(start: int, end: int) -> bool:
+        return any(e.person and not e.epithet for _, _, e in names.in_range(start, end))
+
     def new_epithet(name: str, key: str, gender: Gender | None) -> _Entity:
         """Someone new known only by a description ("the youngest of the gang"), of the
         sex the text gives them, if any."""
         entity = _Entity(name=name, epithet=True, first=para_start)
+        entity.label = label_for(name)
         if gender:
             entity.fixed_gender = gender
         names.entities.append(entity)
@@ -3035,6 +3059,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             # "The first man who came in was a large officer. He looked tired.": the
             # clause picks out someone of this moment, not the man the scene had before
             entity = _Entity(name=phrase, epithet=True, first=para_start, picked_out=True)
+            entity.label = label_for(phrase)
             entity.forms[phrase] += 1
             gender = _head_gender(head, phrase)
             if gender:
@@ -3100,8 +3125,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
 
     def unnamed(gender: Gender, scene: tuple[int, int] | None, at: int) -> _Entity:
         """ "she said" with no woman on stage: someone not named yet, called by the phrase
-        that brought them in ("a tall man in a wet coat" -> "a tall man"). One per chapter;
-        a later self-introduction ("My name is Sakura") renames them."""
+        that brought them in ("a tall man in a wet coat": "a tall man", shown with its "in a
+        wet coat"). One per chapter; a later self-introduction ("My name is Sakura") renames them."""
         key = f"the {'woman' if gender == 'female' else 'man'} {scene[0] if scene else 0}"
         entity = epithets.get(key)
         if entity is None:
@@ -3121,6 +3146,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
                 entity = epithets.get(_epithet_key(intro))
                 if entity is None:
                     entity = _Entity(name=intro, epithet=True, fixed_gender=gender)
+                    entity.label = label_for(intro, at)
                     entity.forms[intro] += 1
                     names.entities.append(entity)
                     epithets[_epithet_key(intro)] = entity
@@ -4485,6 +4511,8 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
 
     _turn_taking_evidence(turns, decisions)
     facts = _line_facts(turns, saved, decisions)
+    speakers = {d.speaker for d in decisions.values() if d.speaker is not None}
+    _unique_labels([e for e in names.entities if e in speakers or e.known or e.narrator])
     out: list[Line] = []
     for i, line in enumerate(lines):
         d = decisions.get(i)
@@ -4504,6 +4532,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         )
     characters = []
     seen: set[str] = set()
+    # "a man", shown as "a man in the crowd", is not an alias when someone else speaking
+    # is "a man" (a cast file's "a man" of no lines, written before, may well be them)
+    taken = {e.canonical().lower() for e in names.entities if e.lines > 0 and not e.label}
     for entity in names.entities:
         if entity.lines == 0 and not entity.known and not entity.narrator:
             continue
@@ -4515,7 +4546,12 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         # run (string hashing), and the cast file and `narrate cast` must not
         aliases = tuple(
             sorted(
-                {f for f in entity.forms if f and f != name}, key=lambda f: (-entity.forms[f], f)
+                {
+                    f
+                    for f in entity.forms
+                    if f and f != name and not (entity.label and f.lower() in taken)
+                },
+                key=lambda f: (-entity.forms[f], f),
             )
         )
         characters.append(
@@ -4529,6 +4565,16 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         )
     characters.sort(key=lambda c: -c.lines)
     return Attribution(lines=tuple(out), characters=tuple(characters))
+
+
+def _unique_labels(people: Sequence[_Entity]) -> None:
+    """Drop a description's fuller label (see _description_label) that would be what
+    someone else is called: two people are never shown as one."""
+    plain = Counter(e.name.lower() if e.epithet else e.canonical().lower() for e in people)
+    labels = Counter(e.label.lower() for e in people if e.epithet and e.label)
+    for e in people:
+        if e.epithet and e.label and (plain[e.label.lower()] or labels[e.label.lower()] > 1):
+            e.label = None
 
 
 TURN_TAKING = frozenset({"turns", "continued", "other"})  # rules that count from an anchor
@@ -4987,6 +5033,223 @@ def _introduction(text: str, start: int, end: int, head: str) -> str | None:
         words = m.group(1).replace(",", "").split()
         if not any(w.lower() in _NP_STOP for w in words[1:-1]):
             found = " ".join(m.group(1).split())  # wrapped text: "a\nsolitary man"
+    return found
+
+
+# The name a person known only by a description goes by in the script and the cast: the
+# words that first described them, with what follows the noun and belongs to it ("a dame
+# of fifty", "a man in the crowd", "the first man who came in"), as a reader would call
+# them. Only what is shown changes: who is who is decided by the plain description.
+_LABEL_MAX_WORDS = 6  # at most this many words after the noun: a label stays short
+_LABEL_TOKEN = re.compile(r"\n|[A-Za-z0-9][\w'’-]*|[^\w\s]")
+_LABEL_PREPOSITIONS = _words("of in at on by near behind beside from under outside inside with")
+_LABEL_DEFINITE = _words("the his her their its my our your this that")
+# A preposition's noun that tells how something was said or when, not who: "said the man
+# in a low voice", "cried the girl at the same moment", "said he under his breath", "I
+# met a man in the morning"
+_MANNER_NOUNS = _words(
+    """voice voices tone tones whisper whispers undertone undertones way manner fashion turn
+    time times moment instant meantime end breath sleep surprise astonishment amazement hurry
+    haste reply answer return course sudden rage anger earnest part opinion view same usual
+    least last first length once all mind heart ear ears sort kind own accord presence
+    morning evening night afternoon day days week year years hour minute"""
+)
+# Finite verbs of a main clause that end the noun phrase before them: "The man at the
+# gate was", "the man who came in looked"
+_LABEL_AUX = _words(
+    "was were is are be been being had has have would could should will shall did does do "
+    "must may might can cannot"
+)
+_LABEL_NOT_VERB = _words("he she it they we i you the a an his her their my our your its this")
+
+
+def _verb_like(word: str) -> bool:
+    """A word that may well be a main clause's verb ("marveled", "stood", "said")."""
+    w = word.lower()
+    return w in _LABEL_AUX or w in SPEECH_VERBS or w in _IRREGULAR_PAST or w.endswith("ed")
+
+
+def _label_words(tokens: list[str], start: int, after_tag: bool) -> int:
+    """How many tokens from ``start`` are a post-modifier of a description: a phrase with
+    a preposition ("of fifty", "in the crowd", "at the gate") and/or a short relative
+    clause ("who came in", "whose horse had gone lame"). 0 when there is none, or when it
+    goes on past what can be told apart from the rest of the sentence."""
+    taken = 0
+    i = start
+    if i < len(tokens) and tokens[i] in _LABEL_PREPOSITIONS:
+        prep = tokens[i]
+        j = i + 1
+        det = tokens[j].lower() if j < len(tokens) else ""
+        if det in _LABEL_DEFINITE or (det in ("a", "an") and (prep == "of" or not after_tag)):
+            j += 1
+        elif prep != "of":
+            return 0  # "at last", "in surprise": how, not who
+        if prep == "with" and after_tag:
+            return 0  # "said the man with a laugh"
+        noun: list[str] = []
+        while j < len(tokens):
+            word = tokens[j]
+            if not word[:1].isalpha() or word in ("who", "whose"):
+                break
+            if noun and _verb_like(word):
+                break  # "The other boys in the class laughed"
+            if len(noun) == 3 or not word.islower() or word in _NP_STOP:
+                return 0
+            noun.append(word)
+            j += 1
+        if not noun or any(w in _MANNER_NOUNS for w in noun):
+            return 0
+        taken = i = j
+    if i < len(tokens) and tokens[i] in ("who", "whose"):
+        clause = _relative_words(tokens, i)
+        if clause:
+            taken = i + clause
+    if taken - start > _LABEL_MAX_WORDS:
+        return 0
+    return max(0, taken - start)
+
+
+def _relative_words(tokens: list[str], start: int) -> int:
+    """How many tokens from ``start`` ("who" or "whose") a short relative clause holds:
+    to punctuation, or to the main clause's verb after its own ("who came in | was"). 0
+    when it runs on ("who came in and sat down") or is a question ("asked who he was")."""
+    whose = tokens[start] == "whose"
+    verb = False  # the clause's own verb seen
+    prev_aux = False
+    j = start + 1
+    while j < len(tokens):
+        word = tokens[j]
+        if not word[:1].isalpha():
+            break
+        low = word.lower()
+        if j == start + 1 and (low in _LABEL_NOT_VERB or (whose and _verb_like(low))):
+            return 0  # "asked the man who he was"
+        if low in ("and", "or", "but") or j - start > _LABEL_MAX_WORDS:
+            return 0
+        if verb and not prev_aux and _verb_like(low) and (low in _LABEL_AUX or not whose):
+            break  # "who came in | was a large officer"
+        if not verb and (not whose or low in _LABEL_AUX or low.endswith("ed")):
+            verb = not low.endswith("ly")  # "who slowly rose": the verb after the adverb
+        prev_aux = low in _LABEL_AUX
+        j += 1
+    else:
+        return 0
+    if not verb or j == start + 1:
+        return 0
+    return j - start
+
+
+def _after_speech_verb(text: str, at: int) -> bool:
+    """Whether the words at ``at`` follow a speech verb, as a tag's subject does ("cried
+    a man", "interposed, more softly, a young wife"): a phrase after them is as often how
+    it was said as who said it."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", text[max(0, at - 40) : at])
+    while words and words[-1].endswith("ly") and words[-1] not in SPEECH_VERBS:
+        words.pop()
+    while words and words[-1] in ("more", "less", "very", "quite", "rather", "up", "out"):
+        words.pop()
+    return bool(words) and words[-1].lower() in SPEECH_VERBS
+
+
+def _with_post_modifier(text: str, start: int, end: int) -> str:
+    """The description at text[start:end] with a short post-modifier that belongs to it
+    ("a man" + " in the crowd"), as written; the bare description when none."""
+    window = text[end : end + 200]
+    matches = list(_LABEL_TOKEN.finditer(window))
+    count = _label_words([m.group(0) for m in matches], 0, _after_speech_verb(text, start))
+    stop = end + matches[count - 1].end() if count else end
+    words = " ".join(text[start:stop].split())
+    first, _, rest = words.partition(" ")
+    return f"{first.lower()} {rest}" if first.lower() in _LABEL_DET_WORDS and rest else words
+
+
+_LABEL_DET_WORDS = _words("the a an his her their my our")
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(w) for w in phrase.split())
+    return re.compile(rf"(?<![\w'’-]){words}(?![\w'’-])", re.IGNORECASE)
+
+
+def _description_label(
+    text: str,
+    name: str,
+    lo: int,
+    here: int,
+    until: int,
+    quoted: Callable[[int], bool],
+    named: Callable[[int, int], bool],
+) -> str | None:
+    """What to call someone known by the description ``name``: its words where the text
+    first gives them, with a post-modifier (see _with_post_modifier); None when that is
+    just ``name``. The words are looked for first in text[here:until] (the paragraph whose
+    tag named them), then, last first, in text[lo:here] (a narration that brought them in).
+
+    Two earlier mentions are preferred: "a parish doctor" after "the parish doctor" in
+    the same scene (the same words, two or more, said before) and "said the sergeant"
+    after narration a little before about "her loyal sergeant" (the same noun with more
+    words of its own)."""
+    pattern = _phrase_pattern(name)
+    found = next((m for m in pattern.finditer(text, here, until) if not quoted(m.start())), None)
+    if found is None:
+        before = [m for m in pattern.finditer(text, lo, here) if not quoted(m.start())]
+        found = before[-1] if before else None
+    if found is None:
+        return None
+    start, end = found.span()
+    words = name.lower().split()
+    key = words[1:]
+    if words[0] in ("a", "an") and len(key) >= 2:
+        # only where nothing else in the scene before used the noun: "the old man" said
+        # of someone earlier does not make "an old man" who comes in later the same man
+        # (nor in a sentence that names someone: "Voss slept, and the old man snored")
+        noun = [m.end() for m in _phrase_pattern(key[-1]).finditer(text, lo, start)]
+        same = [m for m in _phrase_pattern("the " + " ".join(key)).finditer(text, lo, start)]
+        if len(noun) == 1 and len(same) == 1 and not quoted(same[0].start()):
+            opens = max(text.rfind(stop, lo, same[0].start()) for stop in ".!?\n")
+            closes = [at for stop in ".!?\n" if (at := text.find(stop, same[0].end())) >= 0]
+            if not named(max(lo, opens + 1), min(closes, default=len(text))):
+                start, end = same[0].span()
+    label = _with_post_modifier(text, start, end)
+    plain = " ".join(text[start:end].split()).lower()
+    if words[0] == "the" and key and label.lower() == plain:
+        richer = _richer_mention(text, key, max(lo, start - RICHER_REACH), start, quoted)
+        if richer is not None:
+            label = _with_post_modifier(text, *richer)
+    return label if label.lower() != " ".join(name.split()).lower() else None
+
+
+RICHER_REACH = 1500  # how far back a fuller description of "the sergeant" may be
+
+
+def _richer_mention(
+    text: str, key: list[str], lo: int, hi: int, quoted: Callable[[int], bool]
+) -> Span | None:
+    """The latest narration in text[lo:hi] naming the noun of "the " + KEY with its other
+    words and more: "her loyal sergeant" or "the sergeant at the gate" for "the sergeant".
+    "The other girls" may be "the girls", but "the other woman" is not "the woman"."""
+    head = key[-1]
+    plural = _plural_description(" ".join(key))
+    pattern = re.compile(
+        r"(?<![\w'’-])(?i:the|his|her|their|my|our|a|an)\s+((?:[a-z][\w'’-]*\s+){0,3}?)"
+        + f"(?i:{re.escape(head)})"
+        + r"(?![\w'’-])"
+    )
+    found: Span | None = None
+    for m in pattern.finditer(text, lo, hi):
+        mods = m.group(1).split()
+        if quoted(m.start()) or any(w.lower() in _NP_STOP for w in mods):
+            continue
+        if not set(key[:-1]) <= {w.lower() for w in mods}:
+            continue
+        if not plural and {"other", "another"} & {w.lower() for w in mods}:
+            continue
+        found = m.span()
+    if found is None:
+        return None
+    plain = " ".join(text[found[0] : found[1]].split()).lower()
+    if plain == "the " + " ".join(key) and _with_post_modifier(text, *found).lower() == plain:
+        return None  # the same words, nothing more
     return found
 
 
