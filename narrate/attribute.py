@@ -2743,6 +2743,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             return plural
         # "the ANBU": the work's own word for a kind of person, as "the guard" is
         acronym = head.upper() in names.nouns.words
+        # "said the Otter", "the Grey Owl answered": an animal's kind written with capitals
+        # is what the story calls that one creature, a title of its own; it never means
+        # someone the text calls by name (a named pony is "the old pony", lower case)
+        creature = _creature_title(name)
         if key in OTHER_PARTY:
             # "said the other", "his companion replied": the other side of the talk,
             # and never the one whose companion it is
@@ -2866,6 +2870,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             and definite
             and head not in ROLE_NOUNS
             and not acronym
+            and not creature
             # "the Warden" holds an office: only mid-talk is it the one other person there
             and (prev_speaker is not None or not name.split()[-1][:1].isupper())
         ):
@@ -5189,6 +5194,8 @@ def _description_label(
     the same scene (the same words, two or more, said before) and "said the sergeant"
     after narration a little before about "her loyal sergeant" (the same noun with more
     words of its own)."""
+    if _creature_title(name):
+        return _fuller_title(text, name.split()[1:], lo, until, quoted)
     pattern = _phrase_pattern(name)
     found = next((m for m in pattern.finditer(text, here, until) if not quoted(m.start())), None)
     if found is None:
@@ -5220,6 +5227,41 @@ def _description_label(
 
 
 RICHER_REACH = 1500  # how far back a fuller description of "the sergeant" may be
+
+
+def _creature_title(name: str) -> bool:
+    """Whether a description is an animal's kind written with capitals, as a fable or a
+    children's book names its one creature of that kind: "the Otter", "the Grey Owl"."""
+    words = name.split()
+    return (
+        len(words) > 1
+        and words[0].lower() == "the"
+        and all(w[:1].isupper() for w in words[1:])
+        and words[-1].lower() in ANIMAL_NOUNS
+    )
+
+
+def _fuller_title(
+    text: str, title: list[str], lo: int, hi: int, quoted: Callable[[int], bool]
+) -> str | None:
+    """The fullest form of a creature's title (see _creature_title) the narration in
+    text[lo:hi] gives: "the Owl" is "the Grey Owl" after "a Grey Owl flew down", as a
+    reader would call it: a title is a name, so "the" and no words after it. None when
+    the narration has no more capitals for it."""
+    pattern = re.compile(
+        r"(?<![\w'’-])(?i:the|an?)\s+((?:[A-Z][\w'’-]*\s+){1,3}?)"
+        + re.escape(title[-1])
+        + r"(?![\w'’-])"
+    )
+    best: list[str] = []
+    for m in pattern.finditer(text, lo, hi):
+        words = m.group(1).split()
+        if quoted(m.start()) or not set(title[:-1]) <= set(words) or len(words) < len(best):
+            continue
+        best = words
+    if len(best) < len(title):
+        return None
+    return " ".join(["the", *best, title[-1]])
 
 
 def _richer_mention(

@@ -6552,3 +6552,21 @@ def test_an_earlier_description_of_someone_named_is_not_a_newcomer_s_label() -> 
         '"A little," said Greta.\n'
     )
     assert by_text(run(text), "bread to spare").speaker == "an old man"
+
+
+def test_a_creature_called_by_its_kind_in_capitals_is_its_own_speaker() -> None:
+    # "the Owl": an animal's kind written with capitals is the story's name for that one
+    # creature, never the girl on stage; shown by the fullest capitals the narration gave
+    # it ("a Grey Owl" before), as a title: "the Grey Owl"
+    text = (
+        '"Where has the path gone?" wondered Tamsin aloud.\n\n'
+        "The lantern guttered. On the lowest bough of the yew a Grey Owl sat hunched, "
+        "blinking down at her.\n\n"
+        '"Lost again, lost again!" grumbled the Owl.\n\n'
+        '"Can you show me the way home?" she asked.\n\n'
+        '"Perhaps," said the Owl.\n'
+    )
+    result = run(text)
+    assert by_text(result, "Lost again").speaker == "the Grey Owl"
+    assert by_text(result, "show me the way").speaker == "Tamsin"
+    assert by_text(result, "Perhaps").speaker == "the Grey Owl"
