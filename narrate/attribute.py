@@ -5371,6 +5371,9 @@ def _head_pattern(gender: Gender, before: str, after: str) -> re.Pattern[str] | 
 # Words before "a man" that make it a comparison or a predicate ("like a man of stone",
 # "he was a young man of excellent character"), not someone coming in
 _NOT_INTRODUCING = _words("as like than such what quite was were is are been be being became")
+# before "one man", "one girl": not one brought in out of a group ("One girl stood
+# apart from the rest"), but the only one, or none, or each
+_NOT_ONE = _words("the no any every each that this which his her their my our your")
 
 
 _PLAIN_HEADS = _words("man woman gentleman lady fellow person")
@@ -5400,7 +5403,9 @@ def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> s
     """The last "a/an [up to four modifiers] man|woman|…" in text[start:end] that brings
     someone in (not "as a boy", "like a man of stone", "he was a young man")."""
     pattern = _head_pattern(
-        gender, r"(?<![\w'’])(?P<np>[Aa]n?\s+(?:[a-z][\w'’-]*,?\s+){0,4}?", r")\b(?![-'’])"
+        gender,
+        r"(?<![\w'’])(?P<np>(?:[Aa]n?|[Oo]ne)\s+(?:[a-z][\w'’-]*,?\s+){0,4}?",
+        r")\b(?![-'’])",
     )
     if pattern is None or end <= start:
         return None
@@ -5416,6 +5421,8 @@ def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> s
             continue
         if any(w.lower() in _NP_STOP for w in words[1:-1]):
             continue
+        if words[0].lower() == "one" and before and before[-1].lower() in _NOT_ONE:
+            continue  # "the one man I trusted", "no one man could lift it": nobody new
         if _generic(text, m.start(), m.end()):
             continue  # "When a girl leaves her home at sixteen": any girl
         found = " ".join(words)
@@ -5423,6 +5430,8 @@ def _gendered_introduction(text: str, start: int, end: int, gender: Gender) -> s
         found = "a " + found.split(" ", 1)[1]
     if found is not None and found.split()[0] == "An":
         found = "an " + found.split(" ", 1)[1]
+    if found is not None and found.split()[0] == "One":
+        found = "one " + found.split(" ", 1)[1]
     return found
 
 

@@ -6570,3 +6570,23 @@ def test_a_creature_called_by_its_kind_in_capitals_is_its_own_speaker() -> None:
     assert by_text(result, "Lost again").speaker == "the Grey Owl"
     assert by_text(result, "show me the way").speaker == "Tamsin"
     assert by_text(result, "Perhaps").speaker == "the Grey Owl"
+
+
+def test_one_picked_out_of_a_group_is_named_by_those_words() -> None:
+    # "One boy stood apart from the rest": "one" brings someone in out of the crowd as
+    # "a boy" would, so his "he said" is shown by those words, not as "the man"; "the one
+    # man she trusted" brings in nobody new
+    text = (
+        "The ferry was late, and the schoolchildren waited on the slipway in a noisy "
+        "crowd. One boy stood apart from the rest, his satchel clutched to his chest.\n\n"
+        '"Are you not cold?" asked Miss Tolley, bending down to him.\n\n'
+        '"No, miss," he said. "I never feel the cold."\n\n'
+        "She buttoned his collar all the same.\n\n"
+        '"Ferry\'s coming," he said.\n'
+    )
+    result = run(text)
+    assert by_text(result, "No, miss").speaker == "one boy"
+    assert by_text(result, "Ferry's coming").speaker == "one boy"
+    assert by_text(result, "not cold").speaker == "Miss Tolley"
+    trusted = text.replace("One boy stood apart", "The one boy she trusted stood apart")
+    assert by_text(run(trusted), "No, miss").speaker != "one boy"
