@@ -485,6 +485,25 @@ _OWN_PRONOUN = re.compile(
     re.IGNORECASE,
 )
 _ONLY_ONE_THERE = re.compile(r"(?:\s+[a-z]+){0,3}[.!?]\s+(He|She)\b")
+# A name that takes plural agreement as the subject of its clause: "The Pollards, back
+# from the fair, were tired", "The Mill Boys are late again", "The Pollards kept
+# themselves apart". Not a question ("Mother, are you there?") nor a subjunctive ("if
+# Harrow were here", see _PLURAL_HEAD), and not one of several joined by "and".
+_PLURAL_AGREEMENT = re.compile(
+    r"(?:,[^,.;:!?\"“”\n]{1,60},)?\s+(?:[a-z]+ly\s+)?"
+    r"(?:(?:were|are)(?!\s+(?:you|we|they|I|he|she|it|there)\b)"
+    r"|(?:(?!\b(?:watch|s[ae]w|see|help|let|made|make|heard|hear|felt|feel|told|tell|asked"
+    r"|ask|left|leave|forced|allowed|begged|urged)(?:ed|es|s)?\s+them\b)"
+    r"[^.!?;:\"“”\n—,]){0,40}?\bthemselves)\b"
+)
+_SINGULAR_AGREEMENT = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:was|is|has)\b")
+# what may stand before a plural subject: a sentence's start, "the", or a word opening a
+# clause of its own ("when the Pollards were …"); not "if", "as though" or "wish" (a
+# subjunctive: "if Harrow were here"), nor "and" ("Ada and the Pollards were"). A line
+# break alone is Gutenberg's hard wrapping, not a sentence's start.
+_PLURAL_HEAD = re.compile(
+    r"(?:^|[.!?\"“”‘’—;:]|\n\s*\n|\b(?:but|then|so|when|while|as|until))\s*(?:[Tt]he\s+)?$"
+)
 # the sentence's subject is "they", "we" or "I": no one else it could be about
 _PLURAL_SUBJECT = re.compile(r"(?:^|[.!?\n]\s*)(?:They|We|I)\b[^.!?\n\"“”]*$")
 _AUXILIARY_AFTER = re.compile(r"\s+(?:was|had|is|has|did|would|could|will|must)\b")
@@ -918,6 +937,7 @@ class _Names:
         self._genders()
         for entity in self.entities:
             entity.name_gender = _name_gender(entity)
+        self._plural_names()
         self._join_titled_surnames()
 
     def _join_nicknames(self) -> None:
@@ -1203,6 +1223,34 @@ class _Names:
                 entity.pronouns += 1
                 following.append((entity, PRONOUN_GENDER[m.group(1).lower()], weight, s, m.start()))
         self._discount_contested(following)
+
+    def _plural_names(self) -> None:
+        """A name that takes plural agreement as a subject ("The Pollards were out", "the
+        Mill Boys kept themselves apart") names a family or a band, never one "he" or
+        "she": a pronoun tag after it looks past it for the one person meant. Only a
+        name nothing else makes one person: no title, no given name, no "he" or "she"
+        after it, and no more "was" after it than "were"."""
+        text = self.text
+        plural: Counter[_Entity] = Counter()
+        singular: Counter[_Entity] = Counter()
+        for s, e, entity in self.mentions:
+            if _PLURAL_HEAD.search(text, max(0, s - 24), s) is None:
+                continue
+            if _PLURAL_AGREEMENT.match(text, e):
+                plural[entity] += 1
+            elif _SINGULAR_AGREEMENT.match(text, e):
+                singular[entity] += 1
+        for entity, count in plural.items():
+            if (
+                count > singular[entity]
+                and entity.person  # (one that is nobody at all stays so)
+                and not entity.known
+                and not entity.titled
+                and entity.fixed_gender is None
+                and entity.name_gender is None
+                and entity.pronouns == 0
+            ):
+                entity.group = True
 
     def _discount_contested(self, following: list[tuple[_Entity, Gender, float, int, int]]) -> None:
         """ "Sakura stared. … Sasuke never felt compelled to and knew that, because of
@@ -4027,7 +4075,13 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             else:
                 described = described_center(center_span, sex) if center_span is not None else None
                 center = described_person(described, sex) if described is not None else None
-            if center is None and lead_subject is None and sex in _SUBJECT_PRONOUN:
+            if (
+                center is None
+                # "The Pollards muttered among themselves. ¶ '…,' he said": a family or
+                # band acting last is no "he", so the narration is read back for one
+                and (lead_subject is None or lead_subject.group)
+                and sex in _SUBJECT_PRONOUN
+            ):
                 # Nobody acts just before the tag: the one the narration since the last
                 # quote has been about, going on as "she" ("Ann stirred her tea. She saw
                 # that he was nervous. ¶ '…,' she said"), however long ago she was named
@@ -4062,6 +4116,7 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
             turn.pronoun
             and lead_subject is not None
             and not lead_subject.known
+            and not lead_subject.group
             # the name leads the quote's paragraph, or acts just before it and nothing
             # has settled its sex ("Moze returned. ¶ '…,' he said")
             and (
@@ -8071,10 +8126,12 @@ NOT_YET = -2.0  # the text has not named or described them yet: not on stage
 
 
 def _may_be(entity: _Entity, gender: Gender) -> bool:
-    """Someone whose gender is unsettled but never mostly the other one."""
+    """Someone whose gender is unsettled but never mostly the other one (and never a
+    family or band: "the Pollards" are no one's "he")."""
     return (
         entity.gender == "unknown"
         and not entity.narrator
+        and not entity.group
         and entity.gender_votes[gender] >= entity.gender_votes[_OPPOSITE[gender]]
         and entity.gender_votes[_OPPOSITE[gender]] <= 1  # one stray pronoun is noise
     )

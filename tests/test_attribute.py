@@ -6590,3 +6590,38 @@ def test_one_picked_out_of_a_group_is_named_by_those_words() -> None:
     assert by_text(result, "not cold").speaker == "Miss Tolley"
     trusted = text.replace("One boy stood apart", "The one boy she trusted stood apart")
     assert by_text(run(trusted), "No, miss").speaker != "one boy"
+
+
+def test_a_name_that_takes_plural_agreement_is_a_band_and_no_one_s_he() -> None:
+    # "The Blue Lanterns were …", "… kept themselves apart": a troupe, not a man, so
+    # when they laugh just before '"…?" he called', the "he" is the man the narration
+    # has been following
+    text = (
+        "The Blue Lanterns were a troupe of acrobats from the north, and the Blue "
+        "Lanterns kept themselves apart from the other circus folk.\n\n"
+        "Oskar Brandt walked slowly along the row of wagons. He had lost his hat in the "
+        "wind, and he was in no hurry to find it. Near the last wagon the Blue Lanterns "
+        "laughed at something.\n\n"
+        '"Has anyone seen a grey hat?" he called.\n\n'
+        '"Not us," said Mirela, and Oskar sighed.\n'
+    )
+    result = run(text)
+    assert by_text(result, "grey hat").speaker == "Oskar Brandt"
+    assert {c.name: c.gender for c in result.characters}.get("Blue Lanterns") != "male"
+
+
+def test_were_after_a_name_joined_to_another_or_in_an_if_clause_is_not_a_band() -> None:
+    from narrate.attribute import _Names
+
+    # "Vance and Corrigan were", "If Corrigan were any slower": the "were" belongs to
+    # the pair or to the wish, and Corrigan is still one person; the Grey Wardens,
+    # "weary from the long road, were asleep", are a band
+    text = (
+        "The Grey Wardens, weary from the long road, were asleep in the loft, and the "
+        "Grey Wardens muttered in their sleep.\n\n"
+        "Vance and Corrigan were at the gate. If Corrigan were any slower, the moss would "
+        "grow on the gate posts, Vance said. Corrigan laughed.\n"
+    )
+    groups = {e.name: e.group for e in _Names(make_work(text), ()).entities}
+    assert groups["Grey Wardens"] is True
+    assert groups["Corrigan"] is False
