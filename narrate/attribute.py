@@ -4475,6 +4475,10 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
         renames.setdefault(old_entity, new_entity)
     if narrator is not None and not narrator.known and narrator not in renames:
         named = _narrator_name(narrator, spoken, unheard, calls_narrator)
+        if named is None:
+            named = _answer_calls_narrator(lines, decisions, names, narrator, narrated)
+            if named is not None and named not in names.entities:
+                names.entities.append(named)  # "Jane", a name said only to the narrator
         if named is not None:
             renames[narrator] = named
     for old_entity, new_entity in _answered_by_name(lines, decisions, names).items():
@@ -7073,6 +7077,130 @@ def _narrator_name(
     return best if count >= 2 else None
 
 
+# '"…?" I asked.', '"…," said I': the narrator's own words, told as theirs
+_I_TAG = re.compile(
+    r"[\s,]*(?:I\s+(?:[a-z]+ly\s+)?(?:"
+    + "|".join(SPEECH_VERBS)
+    + r")|(?:"
+    + "|".join(SPEECH_VERBS)
+    + r")\s+I)\b"
+)
+
+
+def _answer_calls_narrator(
+    lines: Sequence[Line],
+    decisions: dict[int, _Decision],
+    names: _Names,
+    narrator: _Entity,
+    narrated: set[_Entity],
+) -> _Entity | None:
+    """ "Where did you put the key?" I asked. ¶ "Nell, you know quite well where.": the
+    one answering the narrator's own words speaks to the narrator, so a name they call
+    out there is the narrator's. One such call is enough when nobody else can have the
+    name: it never stands in the narration ("Nell ran in" would make Nell someone
+    else) and nobody who speaks bears it. Every such answer must agree."""
+    narration = " ".join(line.text for line in lines if line.kind == "narration")
+    everything = " ".join(line.text for line in lines)
+    speakers = {d.speaker for d in decisions.values() if d.speaker is not None}
+    paragraphs: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for i, line in enumerate(lines):
+        paragraphs[(line.chapter, line.scene, line.paragraph)].append(i)
+
+    def spoken_by(i: int) -> _Entity | None:
+        d = decisions.get(i)
+        return d.speaker if d is not None else None
+
+    def near(line: Line) -> list[int]:
+        """The lines of a quote's paragraph and the paragraphs either side of it."""
+        return [
+            k
+            for p in (line.paragraph - 1, line.paragraph, line.paragraph + 1)
+            for k in paragraphs.get((line.chapter, line.scene, p), [])
+        ]
+
+    found: dict[str, _Entity] = {}
+    for (chapter, scene, paragraph), members in paragraphs.items():
+        quotes = [i for i in members if lines[i].kind == "dialogue"]
+        if not quotes or any(spoken_by(i) is not narrator for i in quotes):
+            continue
+        if not any(
+            i + 1 in members
+            and lines[i + 1].kind == "narration"
+            and _I_TAG.match(lines[i + 1].text)
+            for i in quotes
+        ):
+            continue  # the narrator's turn only by the run of the talk: not sure enough
+        asked = " ".join(lines[i].text for i in quotes)
+        if _ASKS_NAME.search(asked) or _ASKS_WHICH.search(asked):
+            continue  # "Who knocked?" I asked. ¶ "Harry, I think.": an answer, not a call
+        answer = paragraphs.get((chapter, scene, paragraph + 1), [])
+        if not answer or lines[answer[0]].kind != "dialogue":
+            continue  # the answer must come at once, its paragraph opening with it
+        if spoken_by(answer[0]) in (None, narrator):
+            continue
+        told = " ".join(lines[k].text for k in answer if lines[k].kind == "narration")
+        if any(p.search(told) for p in (_TO_WHOM, _ASKS_WHOM, _TURNS_TO, _ADDRESSING)):
+            continue  # '"Meg, the lamp," said my aunt to the maid': said to someone else
+        called = _people_called(lines[answer[0]].text, names)
+        if called is None or len(called) != 1:
+            continue  # "Tom, tell Ann…": which of them is the narrator is not said
+        name = called[0]
+        entity = names.lookup(name)
+        if entity is None:
+            if re.search(rf"\b{re.escape(name)}\b", narration) or re.search(
+                rf"\b{re.escape(name.lower())}\b", everything
+            ):
+                continue  # "Will", "Rose": a word as well as a name
+            entity = found.get(name) or _Entity(name=name)
+            if not entity.forms:
+                entity.forms[name] += 1
+                entity.name_gender = _name_gender(entity)
+        elif not entity.called_person:
+            continue  # "Trafalgar, mother.": a place or a thing, the answer to a question
+        elif (
+            entity in narrated
+            or entity in speakers
+            or entity.narrator
+            or entity.group
+            or entity.epithet
+        ):
+            continue  # someone the narration or the talk shows as another person
+        if not all(
+            any(spoken_by(k) is narrator for k in near(lines[i]))
+            for i, line in enumerate(lines)
+            if line.kind == "dialogue" and re.search(rf"\b{re.escape(name)}\b", line.text)
+        ):
+            continue  # the name is also said in talk the narrator has no part in
+        found[entity.name] = entity
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+# "Which of you took it?", "And who knocked?", "What was her name?": the answer may
+# well be a name (not "the one which I lost?", where "which" asks nothing)
+_ASKS_WHICH = re.compile(
+    r"(?:^|[.!?;:—–-])[\s\"“‘']*(?:(?:and|but|then|so|now|well),?\s+)?(?:who(?:m|se)?|which)\b[^.!?]*\?"
+    r"|\b(?:his|her|their|its)\s+name\b",
+    re.IGNORECASE,
+)
+
+
+def _people_called(quote: str, names: _Names) -> list[str] | None:
+    """The names a quote calls out: a known name or a common given name ("Jane, I don't
+    …"). None when it opens with a name and a full stop or question mark ("Harry." or
+    "Harry?"), which is how an answer or an echo starts, not a call."""
+    called: list[str] = []
+    for m in _vocative_calls(quote):
+        name = m.group("name")
+        if names.lookup(name) is None and name not in given_names.MALE | given_names.FEMALE:
+            continue  # "Nonsense!", "Hush!": no one's name
+        opening = not quote[: m.start("name")].strip("\"“”‘'’—–- ")
+        if opening and not re.match(r"\s*[,!]", quote[m.end("name") :]):
+            return None
+        if name not in called:
+            called.append(name)
+    return called
+
+
 _THOUGHT_TAG = re.compile(
     r"[\s,]*(?:(?:I|he|she|[A-Z][a-z]+)\s+)?(?:thought|reflected|mused)\b(?!\s+(?:of|about|that)\b)"
 )
@@ -7093,6 +7221,21 @@ def _vocatives_at(quote: str, names: _Names, answering: bool = False) -> dict[_E
     """The same, each with where the quote first calls them ("Hester" in "Do you think
     so, Hester?"), in order."""
     found: dict[_Entity, Span] = {}
+    for m in _vocative_calls(quote, answering):
+        entity = names.lookup(m.group("name"))
+        if entity is not None and entity not in found:
+            found[entity] = m.span("name")
+    for m in _KIN_VOCATIVE.finditer(quote):
+        # "Yes, uncle.": the one person the text calls "Uncle John"
+        entity = names.role_holder(m.group("kin").lower())
+        if entity is not None and entity not in found:
+            found[entity] = m.span("kin")
+    return found
+
+
+def _vocative_calls(quote: str, answering: bool = False) -> list[re.Match[str]]:
+    """Where a quote calls out a capitalised word as a name, whoever it may be."""
+    calls: list[re.Match[str]] = []
     introduced = _NAME_AND_ROLE.match(quote)
     nested = _nested_quotes(quote)
     for m in _VOCATIVE.finditer(quote):
@@ -7110,15 +7253,8 @@ def _vocatives_at(quote: str, names: _Names, answering: bool = False) -> dict[_E
             r"[\"“”‘'—–\s-]*" + re.escape(m.group("name")) + r"\s*[.…]?[\"”’']?\s*", quote
         ):
             continue
-        entity = names.lookup(m.group("name"))
-        if entity is not None and entity not in found:
-            found[entity] = m.span("name")
-    for m in _KIN_VOCATIVE.finditer(quote):
-        # "Yes, uncle.": the one person the text calls "Uncle John"
-        entity = names.role_holder(m.group("kin").lower())
-        if entity is not None and entity not in found:
-            found[entity] = m.span("kin")
-    return found
+        calls.append(m)
+    return calls
 
 
 def _in_quotes(quotes: list[Line], span: Span) -> Span:

@@ -6625,3 +6625,47 @@ def test_were_after_a_name_joined_to_another_or_in_an_if_clause_is_not_a_band() 
     groups = {e.name: e.group for e in _Names(make_work(text), ()).entities}
     assert groups["Grey Wardens"] is True
     assert groups["Corrigan"] is False
+
+
+ANSWERED_BY_NAME = (
+    "The orchard was white with frost when I came down, and my grandmother was already at "
+    "the stove, stirring the porridge with her back to me. I pulled my boots on by the door "
+    "and waited, as I always did, for her to look round.\n\n"
+    '"Has the carrier brought my parcel from town?" I asked.\n\n'
+    '"Maud, you will have it after your lessons and not one minute before," said my '
+    "grandmother, still stirring.\n\n"
+    "I sat down at the table and ate my porridge without another word. My grandmother "
+    "hummed to herself and scraped the pot.\n"
+)
+
+
+def test_a_name_called_in_the_answer_to_the_narrators_own_words_is_theirs() -> None:
+    # "…?" I asked. ¶ "Maud, you will have it …": whoever answers the narrator speaks to
+    # her, and "Maud" is nobody the narration shows or who speaks, so it is her name
+    result = run(ANSWERED_BY_NAME)
+    assert by_text(result, "Has the carrier").speaker == "Maud"
+    narrators = [c for c in result.characters if c.narrator]
+    assert [(c.name, c.gender) for c in narrators] == [("Maud", "female")]
+
+
+def test_a_name_the_answer_calls_that_acts_in_the_narration_is_not_the_narrators() -> None:
+    # '"Shall I …?" I asked. ¶ "Silas, light it …"': Silas stacks the wood in the
+    # narration, so he is someone else there, not the "I" who asked
+    text = (
+        "Silas was stacking wood by the shed when I came out with the lantern, and my "
+        "uncle stood at the gate, watching the road for the doctor's trap.\n\n"
+        '"Shall I hang the lantern on the gatepost?" I asked.\n\n'
+        '"Silas, light it first, and mind the wick," said my uncle.\n\n'
+        "I held it out while the match flared, and my fingers shook with the cold.\n"
+    )
+    result = run(text)
+    assert by_text(result, "Shall I hang").speaker == "Narrator"
+    assert [c.name for c in result.characters if c.narrator] == ["Narrator"]
+    # '"Who …?" I asked. ¶ "Hugo, I expect,"': a name that answers a question is no call
+    asked_who = (
+        "The bell rang twice while I was laying the table, and my uncle put down his pipe.\n\n"
+        '"Who can that be at this hour?" I asked.\n\n'
+        '"Hugo, I expect, come for the ladder," said my uncle.\n'
+    )
+    result = run(asked_who)
+    assert [c.name for c in result.characters if c.narrator] == ["Narrator"]
