@@ -693,6 +693,17 @@ def _titles_clash(title: str, titles: set[str]) -> bool:
     return False
 
 
+def _husbands_name(title: str, words: Sequence[str]) -> bool:
+    """Whether a married woman's title stands before a whole name that is not a woman's:
+    "Mrs. Amos Quill" is Amos Quill's wife, where "Mrs. Ada Quill" and "Mr. Amos Quill"
+    are Ada and Amos themselves."""
+    return (
+        len(words) > 1
+        and title.rstrip(".") in _MARRIED_TITLES
+        and words[0] not in given_names.FEMALE
+    )
+
+
 def _title_gender(title: str) -> Gender | None:
     if title in MALE_TITLES or title.rstrip(".") + "." in MALE_TITLES:
         return "male"
@@ -1052,6 +1063,7 @@ class _Names:
 
         order = sorted(forms, key=lambda f: (-len(split(f)[1]), -forms[f]))
         titled: dict[_Entity, set[str]] = {}  # the titles each person is called by
+        short_forms = {_key(f) for f in forms if len(f.split()) == 2}
         for form in order:
             key = _key(form)
             if key in self.by_key:
@@ -1070,16 +1082,22 @@ class _Names:
                 # another person of the family.
                 full = self.by_key.get(_key(" ".join(words)))
                 # A gendered title before a surname shared with a first-name holder
-                # ("Mr. Vell" / "Ada Vell") is another member of the family.
+                # ("Mr. Vell" / "Ada Vell") is another member of the family. Before a
+                # whole name it is that person ("Mr. Amos Quill" is Amos Quill), unless
+                # a married woman is called by her husband's: "Mrs. Amos Quill".
                 family = (
                     full is not None
                     and not full.known
                     and full.fixed_gender is None
                     and _title_gender(title) is not None
-                    and any(
-                        len(f.split()) > 1 and _key(f.split()[-1]) == _key(words[-1])
-                        for f in forms
-                        if f.split()[0] not in TITLES
+                    and (
+                        _husbands_name(title, words)
+                        if len(words) > 1
+                        else any(
+                            len(f.split()) > 1 and _key(f.split()[-1]) == _key(words[-1])
+                            for f in forms
+                            if f.split()[0] not in TITLES
+                        )
                     )
                 )
                 if (
@@ -1122,6 +1140,17 @@ class _Names:
                 # Henry". But "Mr. Knightley" is not "Mr. John Knightley" (his brother),
                 # nor "Miss Pinkerton" her sister "Miss Jemima Pinkerton".
                 self.by_key.setdefault(_key(" ".join(words)), target)
+                short = _key(f"{title} {words[0]}")
+                if (
+                    short in short_forms
+                    and not _husbands_name(title, words)
+                    and (words[0] in given_names.MALE or words[0] in given_names.FEMALE)
+                ):
+                    # "Mrs. Rachel" is "Mrs. Rachel Lynde", "Miss Jemima" is "Miss Jemima
+                    # Pinkerton": the same title before the same given name; and "Jemima",
+                    # as she would be had "Miss Jemima" been the fullest form
+                    self.by_key.setdefault(short, target)
+                    self.by_key.setdefault(_key(words[0]), target)
                 bare = title.rstrip(".").lower()
                 if _TITLE_ALIASES.get(bare, bare) in RANK_TITLES:
                     self.by_key.setdefault(_key(words[-1]), target)
@@ -4487,6 +4516,9 @@ def _attribute(work: Work, lines: Sequence[Line], known: Sequence[Character]) ->
     for old_entity, new_entity in _called_between(lines, decisions, names).items():
         if new_entity not in renames.values():
             renames.setdefault(old_entity, new_entity)
+    for old_entity, new_entity in _called_on_stage(turns, lines, decisions).items():
+        if new_entity not in renames.values():
+            renames.setdefault(old_entity, new_entity)
     # "a grey-bearded man … ¶ '… when I am only Amos Pettigrew?'": while the talk was
     # decided they were two people, and when the girl later answered Pettigrew her lines
     # went to the grey-bearded man, the other person there. A talk that had both of them
@@ -6749,6 +6781,67 @@ def _called_between(
             continue
         found[said].add(who)
     return {said: next(iter(c)) for said, c in found.items() if len(c) == 1}
+
+
+def _called_on_stage(
+    turns: Sequence[_Turn], lines: Sequence[Line], decisions: dict[int, _Decision]
+) -> dict[_Entity, _Entity]:
+    """ "The lad was rolling a hoop along the quay. ¶ 'Tobin, put that down,' said the
+    skipper. ¶ 'It's mine,' answered Tobin.": someone the talk has known only by a
+    description, acting just before a quote that calls out a name the text has never
+    used, is that name when its bearer answers straight away under it; unless the
+    description speaks again once the name has (then they are two people), or the name
+    spoke before the call."""
+    found: dict[_Entity, set[_Entity]] = defaultdict(set)
+    for call, answer in pairwise(turns):
+        described = call.lead
+        if (
+            described is None
+            or not described.epithet
+            or described.group
+            or described.narrator
+            or _plural_description(described.name)
+            or _is_voice(described.name)
+            or len(call.calls) != 1
+            or answer.gap != 0
+            or answer.scene != call.scene
+        ):
+            continue
+        (name,) = call.calls
+        first = lines[call.lines[0]]
+        said = decisions.get(call.lines[0])
+        replied = decisions.get(answer.lines[0])
+        if (
+            name.epithet
+            or name.narrator
+            or name.group
+            or said is None
+            or said.speaker in (name, described)
+            # the name answers under its own tag ("answered Tobin"), not a guess
+            or replied is None
+            or replied.speaker is not name
+            or replied.rule != "tag"
+            # a name the text had used before the call may be anyone it had named
+            or not first.start <= name.first <= call.end
+            or (
+                "unknown" not in (described.gender, name.gender) and described.gender != name.gender
+            )
+        ):
+            continue
+        here = [
+            i
+            for i in decisions
+            if (lines[i].chapter, lines[i].scene) == (first.chapter, first.scene)
+        ]
+        spoke = [i for i in here if decisions[i].speaker is described]
+        if (
+            not spoke
+            or max(spoke) > call.lines[-1]
+            or any(decisions[i].speaker is name for i in here if i < call.lines[0])
+        ):
+            continue
+        found[described].add(name)
+    return {who: next(iter(called)) for who, called in found.items() if len(called) == 1}
 
 
 def _voice_seen_as(

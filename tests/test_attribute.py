@@ -6179,6 +6179,116 @@ def test_a_name_called_for_someone_already_on_stage_renames_no_one() -> None:
     assert by_text(result, "What does").speaker == "Mrs. Pike"
 
 
+LOCK_KEEPER = """\
+Mr. Cobb kept the lock at Wendle Ford, and on warm afternoons he sat on the beam of the \
+gate with his pipe. That day a thin girl in a blue pinafore was fishing from the towpath \
+below him, with a willow rod and a jam jar of worms beside her.
+
+"Have you caught anything?" asked Mr. Cobb.
+
+"Only weed," the girl said. "The fish are all asleep."
+
+"They wake at dusk," said Mr. Cobb.
+
+"I can't stay till dusk," she answered. "Grandpa wants me home for tea."
+
+"Then you had better be quick about it," Mr. Cobb said.
+
+The girl frowned at her float for a long time.
+
+"Do barges ever sink?" she asked presently.
+
+"Not often," said Mr. Cobb. "Only when they are loaded by fools."
+
+"Are you a fool?"
+
+"Some days," he admitted, and knocked out his pipe.
+
+"I'd like a barge of my own," the child said. "A green one, with a cat on the roof."
+
+"Cats hate water," said Mr. Cobb.
+
+An old man in a straw hat came stumping along the towpath from the village. The thin \
+girl had by now pulled her line out of the water and was tangling it round the reeds.
+
+"Hattie," said the old man, "what are you doing to that line?"
+
+"Mending it," replied Hattie. "It snapped."
+
+"It never snapped," said Mr. Cobb.
+
+"It did so!" cried Hattie.
+
+The old man took no notice of this. "Come along home," he said gruffly.
+
+He nodded to the lock-keeper, who touched his cap. Then the old man turned back to the \
+girl.
+
+"Where did you get that rod?" he said.
+
+"Mr. Cobb cut it for me," replied Hattie.
+
+"Then you must thank him properly before we go."
+"""
+
+
+def test_a_description_the_call_is_put_to_is_the_name_that_answers() -> None:
+    # the girl talks with the lock-keeper for many quotes under descriptions only; the
+    # old man calls "Hattie" while she is the one acting, and "replied Hattie" answers
+    # at once: one girl, not a described one and a named one
+    result = run(LOCK_KEEPER)
+    for snippet in ("Only weed", "Do barges", "Are you a fool", "barge of my own", "Mending"):
+        assert by_text(result, snippet).speaker == "Hattie", snippet
+    names = {c.name for c in result.characters}
+    assert not any("girl" in name for name in names), names
+    assert by_text(result, "thank him properly").speaker == "an old man in a straw hat"
+
+
+def test_a_description_that_speaks_beside_the_called_name_stays_someone_else() -> None:
+    # the thin girl asks a question of her own after Hattie has answered: two girls
+    result = run(LOCK_KEEPER + '\n"May I come to tea as well?" asked the thin girl.\n')
+    assert by_text(result, "Only weed").speaker == "a thin girl in a blue pinafore"
+    assert by_text(result, "Mending").speaker == "Hattie"
+    assert by_text(result, "come to tea").speaker == "a thin girl in a blue pinafore"
+
+
+CHANDLERY = """\
+Amos Quill kept the chandlery on Tar Lane, and sold rope and lamp oil to half the \
+harbour. Every Friday the two Miss Dunns came in for candles: Miss Hester Dunn, who did \
+the talking, and her elder sister, who did the paying.
+
+"Six of the tallow, Mr. Quill," said Miss Hester. "And none of the smoky ones."
+
+"I never sell a smoky candle," said Mr. Amos Quill.
+
+"You sold us three at Michaelmas," said Miss Dunn, counting out her pennies.
+
+Amos Quill wrapped the candles in brown paper and tied the parcel with a bow.
+
+"Those were my wife's doing."
+
+Mrs. Amos Quill looked up from the ledger at the back of the shop. "They were the best \
+in the box," she said.
+
+"Then the box was a poor one," Miss Hester said, and took the parcel.
+"""
+
+
+def test_a_title_before_a_whole_name_or_a_given_name_is_that_person() -> None:
+    # "Mr. Amos Quill" is Amos Quill, whom the narration shows wrapping the candles just
+    # before his untagged reply; "Miss Hester" is "Miss Hester Dunn". But "Mrs. Amos
+    # Quill" is his wife, and "Miss Dunn" the elder sister
+    result = run(CHANDLERY)
+    assert by_text(result, "smoky candle").speaker == "Amos Quill"
+    assert by_text(result, "my wife's doing").speaker == "Amos Quill"
+    cast = {c.name: c for c in result.characters}
+    assert "Mr. Amos Quill" in cast["Amos Quill"].aliases
+    assert "Miss Hester Dunn" in cast["Miss Hester"].aliases
+    assert by_text(result, "best in the box").speaker == "Mrs. Amos Quill"
+    assert by_text(result, "at Michaelmas").speaker == "Miss Dunn"
+    assert len(cast) == 4, sorted(cast)
+
+
 def test_a_she_tag_after_a_paragraph_about_her_is_hers_though_a_man_acts_last() -> None:
     # the narration before Wren's answer is about her ("Wren set her cup down … She saw
     # … She guessed"), though its last clauses are about the man she watches: her "she
